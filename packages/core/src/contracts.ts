@@ -1,0 +1,128 @@
+/**
+ * The seams of poolkit: small interfaces that every queue, backend, producer and collector
+ * implements. See ARCHITECTURE.md for the data flow:
+ *
+ *   producer ──push──▶ WorkQueue ──pop──▶ Pool ──run──▶ Backend ──▶ Outcome
+ */
+import type { TransferListItem } from 'node:worker_threads';
+
+/** Something a thread-crossing backend can hand over without copying (an ArrayBuffer, a MessagePort...). */
+export type Transferable = TransferListItem;
+
+/** What an executor or a {@link Work} receives along with its input. */
+export interface TaskContext {
+  /** Aborts when the task is cancelled, times out or its pool stops; cooperative work should watch it. */
+  readonly signal: AbortSignal;
+  /** Which try this is: 1 for the first, 2 for the first retry, and so on. */
+  readonly attempt: number;
+}
+
+/**
+ * A function that does one task. It may return a value or a promise; a throw or a rejection
+ * fails the task with that error.
+ *
+ * @example
+ * const square: Executor<number, number> = (n) => n * n;
+ */
+export type Executor<I, O> = (input: I, ctx: TaskContext) => O | Promise<O>;
+
+/** A self-contained job: its input and its code travel together (the seed "parwork" design). */
+export interface Work<R = unknown> {
+  run(ctx: TaskContext): R | Promise<R>;
+}
+
+/**
+ * The executor that runs any {@link Work}: lets one pool carry many job types.
+ *
+ * @example
+ * const pool = new Pool({ executor: runWork });
+ * await pool.submit({ run: () => 42 });
+ */
+export const runWork: Executor<Work, unknown> = (work, ctx) => {
+  if (typeof work !== 'object' || work === null || typeof (work as Work).run !== 'function') {
+    throw new TypeError(`runWork expects an object with a run(ctx) method, received ${typeof work}`);
+  }
+  return work.run(ctx);
+};
+
+/** An object that pushes items itself, waiting on `emit` for backpressure, until it returns. */
+export interface ProducerObject<I> {
+  produce(emit: (item: I) => Promise<void>, signal: AbortSignal): Promise<void>;
+}
+
+/** A generator function: each call returns the next item; `null` or `undefined` ends the stream. */
+export type ProducerFunction<I> = () => I | null | undefined | Promise<I | null | undefined>;
+
+/**
+ * Where the inputs of a fork-join {@link run} come from: an iterable, an async iterable,
+ * a generator function (null/undefined ends it) or a {@link ProducerObject}.
+ */
+export type Producer<I> = Iterable<I> | AsyncIterable<I> | ProducerFunction<I> | ProducerObject<I>;
+
+/** How one task ended: its value, or its error. Always carries the input it ran on. */
+export type Outcome<I, O> = { ok: true; input: I; value: O } | { ok: false; input: I; error: unknown };
+
+/** Receives each {@link Outcome}; a function or an object with `collect`. Called one at a time. */
+export type Collector<I, O> =
+  | ((outcome: Outcome<I, O>) => void | Promise<void>)
+  | { collect(outcome: Outcome<I, O>): void | Promise<void> };
+
+/** What a {@link Backend} receives with each task. */
+export interface RunOptions {
+  /** Aborts when the task must stop (cancelled, timed out, pool stopped). The backend must then reject. */
+  signal: AbortSignal;
+  /** A named entry point, for backends that run modules with several (piscina's named exports). */
+  task?: string;
+  /** Transferables handed to a thread without copying, for backends that cross threads. */
+  transfer?: readonly Transferable[];
+}
+
+/**
+ * The adapter contract: something that can run one task at a time per `run` call, up to
+ * `concurrency` at once. The Pool decides how many are in flight; the backend just runs them.
+ *
+ * Obligations (checked by `describeBackend` in `@poolkit/core/testing`):
+ * - `run` resolves with the task's value, or rejects with the task's own error (name,
+ *   message and `code` kept);
+ * - `run` rejects (never hangs) once `options.signal` aborts, with an `AbortError`;
+ * - `close` releases threads and handles, is idempotent, and leaves nothing keeping the process alive.
+ */
+export interface Backend<I = unknown, O = unknown> {
+  readonly name: string;
+  /** How many tasks it can usefully run at once (threads × tasks per thread, for example). */
+  readonly concurrency: number;
+  run(input: I, options: RunOptions): Promise<O>;
+  close(): Promise<void>;
+}
+
+/** Options of a single push into a {@link WorkQueue}. */
+export interface PushOptions {
+  /** Higher goes first, in queues that order by priority; ignored by FIFO queues. Default 0. */
+  priority?: number;
+  /** Gives up waiting for room: the push rejects with an AbortError and the item is not queued. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A queue between producers and the pool. Push waits while full, pop waits while empty;
+ * `close()` lets pops drain what is left and rejects every push (waiting or new) with
+ * QueueClosedError. Conformance: `describeQueue` in `@poolkit/core/testing`.
+ */
+export interface WorkQueue<T> {
+  readonly size: number;
+  readonly capacity: number;
+  readonly closed: boolean;
+  /** Adds an item, waiting for room; rejects with QueueClosedError or AbortError and then adds nothing. */
+  push(item: T, options?: PushOptions): Promise<void>;
+  /** Adds an item if there is room now; false when full or closed. */
+  tryPush(item: T, options?: PushOptions): boolean;
+  /** Takes the next item, waiting for one; `undefined` means closed and empty. Rejects with AbortError on abort. */
+  pop(signal?: AbortSignal): Promise<T | undefined>;
+  /** Takes the next item if there is one now. */
+  tryPop(): T | undefined;
+  /** Refuses new pushes (waiting pushers reject); pops drain what is left, then return undefined. */
+  close(): void;
+  /** Removes and returns every waiting item, in pop order. */
+  drain(): T[];
+  [Symbol.asyncIterator](): AsyncIterator<T>;
+}

@@ -1,0 +1,81 @@
+/**
+ * Every error poolkit throws on purpose, in one place. Callers compare `code`, never messages.
+ *
+ * | class | code |
+ * |---|---|
+ * | {@link PoolClosedError} | `ERR_POOL_CLOSED` |
+ * | {@link PoolStoppedError} | `ERR_POOL_STOPPED` |
+ * | {@link QueueClosedError} | `ERR_QUEUE_CLOSED` |
+ * | {@link TaskTimeoutError} | `ERR_TASK_TIMEOUT` |
+ * | {@link WorkerCrashedError} | `ERR_WORKER_CRASHED` |
+ *
+ * Cancellation rejects with an `AbortError` (a `DOMException` whose `name` is `'AbortError'`,
+ * as Node's own APIs do), created by {@link abortError}.
+ */
+
+/** The base class of every poolkit error; `code` is stable across versions. */
+export class PoolkitError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The pool was closed (gracefully) and refuses new work. */
+export class PoolClosedError extends PoolkitError {
+  constructor(message = 'the pool is closed and accepts no new tasks', options?: ErrorOptions) {
+    super('ERR_POOL_CLOSED', message, options);
+  }
+}
+
+/** The pool was stopped: it refuses new work, and tasks still waiting when it stopped reject with this. */
+export class PoolStoppedError extends PoolkitError {
+  constructor(message = 'the pool was stopped', options?: ErrorOptions) {
+    super('ERR_POOL_STOPPED', message, options);
+  }
+}
+
+/** A push into a queue that is closed (or was closed while the push waited for room). */
+export class QueueClosedError extends PoolkitError {
+  constructor(message = 'the queue is closed', options?: ErrorOptions) {
+    super('ERR_QUEUE_CLOSED', message, options);
+  }
+}
+
+/** A task ran longer than its `timeout` (measured from the start of execution, per attempt). */
+export class TaskTimeoutError extends PoolkitError {
+  /** The timeout that was exceeded, in milliseconds. */
+  readonly timeout: number;
+  constructor(timeout: number, options?: ErrorOptions) {
+    super('ERR_TASK_TIMEOUT', `the task did not finish within its timeout of ${timeout} ms`, options);
+    this.timeout = timeout;
+  }
+}
+
+/** The thread or process running a task died; only that task fails. Used by adapters. */
+export class WorkerCrashedError extends PoolkitError {
+  constructor(message = 'the worker running this task crashed', options?: ErrorOptions) {
+    super('ERR_WORKER_CRASHED', message, options);
+  }
+}
+
+/**
+ * The error cancellation rejects with: a `DOMException` named `'AbortError'` (what Node's own
+ * APIs use), with the signal's reason, when there is one, as `cause`.
+ */
+export function abortError(reason?: unknown): Error {
+  const error = new DOMException('The operation was aborted', 'AbortError') as DOMException & {
+    cause?: unknown;
+  };
+  if (reason !== undefined) {
+    Object.defineProperty(error, 'cause', { value: reason, configurable: true, writable: true });
+  }
+  return error as unknown as Error;
+}
+
+/** True when `error` is a cancellation (`name === 'AbortError'`), whatever created it. */
+export function isAbortError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}

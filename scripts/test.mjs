@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm test`: build through nx, run every package's test target (vitest, cargo test, the
+// Node-API header check), then add up every runner's report and end with exactly one line:
+//   tests: N passed, N failed, N skipped
+// Runners write reports into .reports/: vitest's JSON reporter (<name>.vitest.json) and
+// plain count files ({ "passed", "failed", "skipped" } in <name>.counts.json) for the rest.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const reports = join(root, '.reports');
+rmSync(reports, { recursive: true, force: true });
+
+const nx = join(root, 'node_modules', 'nx', 'bin', 'nx.js');
+const run = spawnSync(
+  process.execPath,
+  [nx, 'run-many', '-t', 'test', '--outputStyle=static', '--parallel=1', ...process.argv.slice(2)],
+  { stdio: 'inherit', cwd: root, env: { ...process.env, NX_DAEMON: 'false' } },
+);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const files = existsSync(reports) ? readdirSync(reports).sort() : [];
+for (const file of files) {
+  const data = JSON.parse(readFileSync(join(reports, file), 'utf8'));
+  if (file.endsWith('.vitest.json')) {
+    passed += data.numPassedTests ?? 0;
+    failed += (data.numFailedTests ?? 0) + (data.numFailedTestSuites ?? 0);
+    skipped += (data.numPendingTests ?? 0) + (data.numTodoTests ?? 0);
+  } else if (file.endsWith('.counts.json')) {
+    passed += data.passed ?? 0;
+    failed += data.failed ?? 0;
+    skipped += data.skipped ?? 0;
+  }
+}
+// A runner that crashed before writing its report still fails the run.
+if (run.status !== 0 && failed === 0) failed += 1;
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(run.status === 0 && failed === 0 ? 0 : 1);
