@@ -1,0 +1,59 @@
+/**
+ * A minimal typed event emitter for the Pool. Unlike node:events, an 'error' with no listener
+ * is dropped instead of thrown: a failed background task must never crash the process.
+ */
+export type Listener<A extends unknown[]> = (...args: A) => void;
+
+export class Emitter<Events extends Record<string, unknown[]>> {
+  #listeners = new Map<keyof Events, Listener<any>[]>();
+
+  /** Adds a listener; returns `this` for chaining. */
+  on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
+    if (typeof listener !== 'function') {
+      throw new TypeError(`listener must be a function, received ${typeof listener}`);
+    }
+    const list = this.#listeners.get(event);
+    if (list) list.push(listener);
+    else this.#listeners.set(event, [listener]);
+    return this;
+  }
+
+  /** Adds a listener that runs at most once. */
+  once<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
+    const wrapped: Listener<Events[E]> = (...args) => {
+      this.off(event, wrapped);
+      listener(...args);
+    };
+    return this.on(event, wrapped);
+  }
+
+  /** Removes a listener added with `on`. */
+  off<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
+    const list = this.#listeners.get(event);
+    if (!list) return this;
+    const index = list.indexOf(listener);
+    if (index !== -1) list.splice(index, 1);
+    if (list.length === 0) this.#listeners.delete(event);
+    return this;
+  }
+
+  /** The number of listeners for `event`. */
+  listenerCount(event: keyof Events): number {
+    return this.#listeners.get(event)?.length ?? 0;
+  }
+
+  protected emit<E extends keyof Events>(event: E, ...args: Events[E]): void {
+    const list = this.#listeners.get(event);
+    if (!list) return;
+    for (const listener of [...list]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        // A throwing listener must not corrupt the pool's bookkeeping; surface it asynchronously.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { availableParallelism } from 'node:os';
+import type { Backend, Executor, RunOptions, TaskContext } from './contracts.js';
+import { abortError, PoolClosedError } from './errors.js';
+import { checkFunction, checkInteger, checkOptions, describe } from './validate.js';
+
+/** Options of {@link InlineBackend}. */
+export interface InlineBackendOptions {
+  /** Tasks run at once; extra `run` calls wait their turn. Default: `os.availableParallelism()`. */
+  concurrency?: number;
+  /** Shown in stats and errors. Default `'inline'`. */
+  name?: string;
+}
+
+/** @internal The Pool's fast path: run the executor without the backend's own slot and abort race. */
+export const kInvoke = Symbol('poolkit.inline.invoke');
+
+/**
+ * Runs an {@link Executor} in this thread, at most `concurrency` at a time. The simplest backend:
+ * right for I/O-bound work and for tests; CPU-bound work belongs on a thread backend.
+ *
+ * @example
+ * const backend = new InlineBackend(async (url: string) => (await fetch(url)).status, { concurrency: 8 });
+ * await backend.run('https://example.com', { signal: AbortSignal.timeout(5000) });
+ */
+export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly executor: Executor<I, O>;
+  #active = 0;
+  #waiting: Array<() => void> = [];
+  #closed = false;
+
+  constructor(executor: Executor<I, O>, options: InlineBackendOptions = {}) {
+    checkFunction('executor', executor);
+    checkOptions('InlineBackend options', options);
+    this.executor = executor;
+    this.concurrency =
+      options.concurrency === undefined
+        ? availableParallelism()
+        : checkInteger('concurrency', options.concurrency, 1, { allowInfinity: true });
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
+      throw new TypeError(`name must be a non-empty string, received ${describe(options.name)}`);
+    }
+    this.name = options.name ?? 'inline';
+  }
+
+  /** Runs one task; rejects with the task's error, or with an AbortError once `options.signal` aborts. */
+  async run(input: I, options: RunOptions): Promise<O> {
+    if (this.#closed) throw new PoolClosedError(`the ${this.name} backend is closed`);
+    const signal = options?.signal;
+    if (!(signal instanceof AbortSignal)) {
+      throw new TypeError(`options.signal must be an AbortSignal, received ${describe(signal)}`);
+    }
+    if (signal.aborted) throw abortError(signal.reason);
+    if (this.#active >= this.concurrency) await this.#slot(signal);
+    this.#active++;
+    try {
+      const ctx: TaskContext = { signal, attempt: (options as Partial<TaskContext>).attempt ?? 1 };
+      return await raceAbort(this.executor(input, ctx), signal);
+    } finally {
+      this.#active--;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  /** @internal Used by Pool, which enforces concurrency and aborts itself. */
+  [kInvoke](input: I, ctx: TaskContext): O | Promise<O> {
+    return this.executor(input, ctx);
+  }
+
+  /** Refuses further `run` calls. Running tasks are not interrupted. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #slot(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = this.#waiting.indexOf(grant);
+        if (index !== -1) this.#waiting.splice(index, 1);
+        reject(abortError(signal.reason));
+      };
+      const grant = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiting.push(grant);
+    });
+  }
+}
+
+/** Settles like `value`, or rejects with an AbortError as soon as `signal` aborts. */
+function raceAbort<T>(value: T | Promise<T>, signal: AbortSignal): Promise<T> {
+  if (!(value instanceof Promise) && !isThenable(value)) return Promise.resolve(value);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    Promise.resolve(value).then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** True for promises and promise-likes. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,169 @@
+import { availableParallelism } from 'node:os';
+import type { Backend, Executor, TaskContext } from './contracts.js';
+import { abortError } from './errors.js';
+import { InlineBackend, isThenable, kInvoke } from './inline-backend.js';
+import { checkInteger, checkOptions, checkSignal, describe } from './validate.js';
+
+/** Options of {@link map}. */
+export interface MapOptions {
+  /** Tasks in flight. Default: the backend's concurrency, or available cores with an executor. */
+  concurrency?: number;
+  /** Yield in input order (true, default) or in completion order (false). */
+  ordered?: boolean;
+  /** Aborting it cancels running tasks and makes the iteration throw an AbortError. */
+  signal?: AbortSignal;
+}
+
+type Slot<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+/**
+ * Parallel map over any (async) iterable, with at most `concurrency` tasks in flight. Input is
+ * pulled lazily: at most `2 × concurrency` items are read but not yet yielded, so an endless
+ * generator is fine. The first failure is thrown from the iteration (in input order when
+ * `ordered`), and cancels the tasks still running; so does leaving the loop early.
+ *
+ * @example
+ * for await (const size of map(files, (f: string) => stat(f).then((s) => s.size), { concurrency: 8 })) {
+ *   total += size;
+ * }
+ */
+export function map<I, O>(
+  inputs: Iterable<I> | AsyncIterable<I>,
+  target: Executor<I, O> | Backend<I, O>,
+  options: MapOptions = {},
+): AsyncIterable<O> {
+  if (inputs === null || typeof inputs !== 'object' || !(Symbol.iterator in inputs || Symbol.asyncIterator in inputs)) {
+    throw new TypeError(`inputs must be an iterable or an async iterable, received ${describe(inputs)}`);
+  }
+  const isExecutor = typeof target === 'function';
+  if (!isExecutor && (typeof target !== 'object' || target === null || typeof target.run !== 'function')) {
+    throw new TypeError(`map needs an executor function or a Backend, received ${describe(target)}`);
+  }
+  checkOptions('map options', options);
+  const signal = checkSignal('signal', options.signal);
+  if (options.ordered !== undefined && typeof options.ordered !== 'boolean') {
+    throw new TypeError(`ordered must be a boolean, received ${describe(options.ordered)}`);
+  }
+  const fallback = isExecutor ? availableParallelism() : (target as Backend<I, O>).concurrency;
+  const concurrency =
+    options.concurrency === undefined
+      ? Number.isFinite(fallback) && fallback >= 1
+        ? Math.floor(fallback)
+        : availableParallelism()
+      : checkInteger('concurrency', options.concurrency, 1);
+  const ordered = options.ordered ?? true;
+  return {
+    [Symbol.asyncIterator]: () => iterate(inputs, target, concurrency, ordered, signal),
+  };
+}
+
+async function* iterate<I, O>(
+  inputs: Iterable<I> | AsyncIterable<I>,
+  target: Executor<I, O> | Backend<I, O>,
+  concurrency: number,
+  ordered: boolean,
+  outer: AbortSignal | undefined,
+): AsyncGenerator<O> {
+  if (outer?.aborted) throw abortError(outer.reason);
+  const controller = new AbortController();
+  const onOuterAbort = () => {
+    controller.abort(abortError(outer!.reason));
+    wake();
+  };
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const invoke = toInvoke(target, concurrency, controller.signal);
+  const source =
+    Symbol.asyncIterator in inputs
+      ? (inputs as AsyncIterable<I>)[Symbol.asyncIterator]()
+      : (inputs as Iterable<I>)[Symbol.iterator]();
+  const window = 2 * concurrency; // read but not yet yielded
+  const ready = new Map<number, Slot<O>>(); // ordered: by index
+  const arrived: Slot<O>[] = []; // unordered: by completion
+  let readCount = 0;
+  let yielded = 0;
+  let inFlight = 0;
+  let exhausted = false;
+  let waiter: (() => void) | undefined;
+  function wake(): void {
+    const w = waiter;
+    waiter = undefined;
+    w?.();
+  }
+  const finish = (index: number, slot: Slot<O>) => {
+    inFlight--;
+    if (ordered) ready.set(index, slot);
+    else arrived.push(slot);
+    wake();
+  };
+
+  try {
+    for (;;) {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      while (!exhausted && inFlight < concurrency && readCount - yielded < window) {
+        const next = await source.next();
+        if (controller.signal.aborted) throw controller.signal.reason;
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        const index = readCount++;
+        inFlight++;
+        let result: O | Promise<O>;
+        try {
+          result = invoke(next.value);
+        } catch (error) {
+          finish(index, { ok: false, error });
+          continue;
+        }
+        if (isThenable(result)) {
+          (result as PromiseLike<O>).then(
+            (value) => finish(index, { ok: true, value }),
+            (error: unknown) => finish(index, { ok: false, error }),
+          );
+        } else {
+          finish(index, { ok: true, value: result });
+        }
+      }
+      let slot: Slot<O> | undefined;
+      if (ordered) {
+        slot = ready.get(yielded);
+        if (slot !== undefined) ready.delete(yielded);
+      } else {
+        slot = arrived.shift();
+      }
+      if (slot !== undefined) {
+        yielded++;
+        if (!slot.ok) throw slot.error;
+        yield slot.value;
+        continue;
+      }
+      if (exhausted && inFlight === 0) return;
+      await new Promise<void>((resolve) => {
+        waiter = resolve;
+      });
+    }
+  } finally {
+    outer?.removeEventListener('abort', onOuterAbort);
+    // Leaving early (break, a failure, an abort) cancels what still runs and closes the input.
+    if (inFlight > 0) controller.abort(abortError('map() iteration ended'));
+    await source.return?.();
+  }
+}
+
+function toInvoke<I, O>(
+  target: Executor<I, O> | Backend<I, O>,
+  concurrency: number,
+  signal: AbortSignal,
+): (input: I) => O | Promise<O> {
+  if (typeof target === 'function') {
+    const ctx: TaskContext = { signal, attempt: 1 };
+    return (input) => target(input, ctx);
+  }
+  if (target instanceof InlineBackend && concurrency <= target.concurrency) {
+    const ctx: TaskContext = { signal, attempt: 1 };
+    return (input) => target[kInvoke](input, ctx);
+  }
+  const options = { signal };
+  return (input) => target.run(input, options);
+}
