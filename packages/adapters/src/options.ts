@@ -1,0 +1,138 @@
+/**
+ * The options of {@link PiscinaBackend} and their checks. Each check throws a TypeError (wrong
+ * type) or a RangeError (right type, out of range) naming the option, the expected range and the
+ * value received — the convention of `@poolkit/core` (whose helpers are not public, hence these).
+ */
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+
+/** Options of {@link PiscinaBackend}. Every field is read once, by the constructor. */
+export interface PiscinaBackendOptions {
+  /**
+   * The worker module: an absolute path, a path relative to the working directory, or a
+   * `file:` URL. It exports a default function and/or named functions `(input) => output`
+   * (sync or async). A `.ts`/`.mts`/`.cts` file is loaded through tsx (development only).
+   */
+  readonly filename: string | URL;
+  /** Most threads at once. Default: `os.availableParallelism()`. Integer ≥ 1. */
+  readonly threads?: number;
+  /**
+   * Threads kept alive while idle. Default: `threads` (a burst never waits for thread start-up;
+   * idle threads are unref'd, so they keep no process alive). Integer 0 … threads.
+   */
+  readonly minThreads?: number;
+  /** Milliseconds an idle thread above `minThreads` lives. Default 0 (piscina's). Number ≥ 0, or Infinity. */
+  readonly idleTimeout?: number;
+  /** Tasks one thread runs at once (useful for async tasks). Default 1. Integer ≥ 1. */
+  readonly concurrentTasksPerWorker?: number;
+  /** V8 heap limits per thread (`worker_threads` ResourceLimits, in MB). Default: none. */
+  readonly resourceLimits?: ResourceLimits;
+  /** Environment of the threads (`worker_threads.SHARE_ENV` or an object). Default: a copy of `process.env`. */
+  readonly env?: Record<string, string | undefined> | typeof import('node:worker_threads').SHARE_ENV;
+  /** Node flags for the threads. Default: `process.execArgv` (plus `--import tsx` for .ts modules). */
+  readonly execArgv?: readonly string[];
+  /** The backend's name in stats and messages. Default `'piscina'`. */
+  readonly name?: string;
+}
+
+/** The options once checked, with defaults filled in. */
+export interface ResolvedOptions {
+  path: string;
+  threads: number;
+  minThreads: number;
+  idleTimeout: number;
+  concurrentTasksPerWorker: number;
+  resourceLimits: ResourceLimits | undefined;
+  env: PiscinaBackendOptions['env'];
+  execArgv: string[] | undefined;
+  name: string;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be a number, received ${describe(value)}`);
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, received ${describe(value)}`);
+  }
+  return value;
+}
+
+function plainObject(name: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an object, received ${describe(value)}`);
+  }
+}
+
+function modulePath(value: unknown): string {
+  if (value instanceof URL) {
+    if (value.protocol !== 'file:') {
+      throw new TypeError(`options.filename must be a file: URL, received ${JSON.stringify(value.href)}`);
+    }
+    return fileURLToPath(value);
+  }
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`options.filename must be a non-empty path or file: URL, received ${describe(value)}`);
+  }
+  if (value.startsWith('file:')) return fileURLToPath(value);
+  return isAbsolute(value) ? value : resolve(value);
+}
+
+/** Checks `options` and fills in the defaults. Throws TypeError/RangeError as described above. */
+export function resolveOptions(options: unknown): ResolvedOptions {
+  plainObject('options', options);
+  const o = options as PiscinaBackendOptions;
+  const path = modulePath(o.filename);
+  const threads = o.threads === undefined ? availableParallelism() : integer('options.threads', o.threads, 1, 1024);
+  const minThreads =
+    o.minThreads === undefined ? threads : integer('options.minThreads', o.minThreads, 0, threads);
+  let idleTimeout = 0;
+  if (o.idleTimeout !== undefined) {
+    const value: unknown = o.idleTimeout;
+    if (typeof value !== 'number' || Number.isNaN(value)) {
+      throw new TypeError(`options.idleTimeout must be a number, received ${describe(value)}`);
+    }
+    if (value < 0) {
+      throw new RangeError(`options.idleTimeout must be a number of ms ≥ 0 or Infinity, received ${describe(value)}`);
+    }
+    idleTimeout = value;
+  }
+  const concurrentTasksPerWorker =
+    o.concurrentTasksPerWorker === undefined
+      ? 1
+      : integer('options.concurrentTasksPerWorker', o.concurrentTasksPerWorker, 1, 1024);
+  if (o.resourceLimits !== undefined) plainObject('options.resourceLimits', o.resourceLimits);
+  if (o.env !== undefined && typeof o.env !== 'symbol') plainObject('options.env', o.env);
+  let execArgv: string[] | undefined;
+  if (o.execArgv !== undefined) {
+    if (!Array.isArray(o.execArgv) || o.execArgv.some((flag) => typeof flag !== 'string')) {
+      throw new TypeError(`options.execArgv must be an array of strings, received ${describe(o.execArgv)}`);
+    }
+    execArgv = [...o.execArgv];
+  }
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) {
+    throw new TypeError(`options.name must be a non-empty string, received ${describe(o.name)}`);
+  }
+  return {
+    path,
+    threads,
+    minThreads,
+    idleTimeout,
+    concurrentTasksPerWorker,
+    resourceLimits: o.resourceLimits,
+    env: o.env,
+    execArgv,
+    name: o.name ?? 'piscina',
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * PiscinaBackend: runs tasks on a worker_threads pool (piscina 5.3.2) behind the core
+ * {@link Backend} contract.
+ *
+ *   run(input, { task, transfer, signal })
+ *     │  envelope { t: task, i: input, s: slot }          shared TaskTable (slot → thread)
+ *     ▼                                                        ▲
+ *   piscina ──▶ worker thread: shim (worker.ts) ──▶ user module's export
+ *     │           errors thrown as plain ErrorData ──▶ rebuilt here with name/message/stack/code
+ *     ▼           anything else (exit, uncaught, OOM) ──▶ WorkerCrashedError
+ *   Promise<output>
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  type Backend,
+  PoolClosedError,
+  type RunOptions,
+  type TaskTimeoutError,
+  WorkerCrashedError,
+  abortError,
+} from '@poolkit/core';
+import { Piscina } from 'piscina';
+import { fromErrorData, isErrorData } from './error-data.js';
+import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { DONE, QUEUED, TaskTable } from './task-table.js';
+import type { Envelope, ShimData } from './worker.js';
+
+/**
+ * Where the shim lives. From the built package this module is dist/piscina-backend.js and the
+ * shim dist/worker.js, loaded with no loader. When this module itself runs from TypeScript
+ * sources (vitest, tsx) its URL ends in .ts: the shim is then src/worker.ts, which a real Node
+ * thread cannot load on Node 20 (no type stripping), so the threads get `--import tsx` too.
+ * piscina loads its module with `require()` first, and tsx's CommonJS hook does work inside
+ * worker threads (its ESM hooks do not, on Node 20): that is how src/worker.ts gets loaded.
+ * Either way the shim is the code beside this file, never a stale copy from another build.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const SHIM_PATH = fileURLToPath(new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url));
+type PiscinaRunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
+
+const TS_MODULE = /\.[cm]?ts$/;
+
+/** Slots in the shared task table; more tasks than this in flight fall back to piscina's signal. */
+const TABLE_SLOTS = 16_384;
+
+/** The `--import` specifier for tsx: resolved from this package when possible, else left to the thread. */
+function tsxSpecifier(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return 'tsx';
+  }
+}
+
+function workerExecArgv(options: ResolvedOptions): string[] | undefined {
+  const needsTsx = FROM_SOURCE || TS_MODULE.test(options.path);
+  if (!needsTsx) return options.execArgv;
+  const base = options.execArgv ?? process.execArgv;
+  return base.some((flag) => flag.includes('tsx')) ? base : [...base, '--import', tsxSpecifier()];
+}
+
+function isTimeout(reason: unknown): reason is TaskTimeoutError {
+  return (
+    typeof reason === 'object' && reason !== null && (reason as { code?: unknown }).code === 'ERR_TASK_TIMEOUT'
+  );
+}
+
+/** The error a task rejects with once its signal aborted: the timeout itself, or an AbortError. */
+function abortReason(signal: AbortSignal): unknown {
+  return isTimeout(signal.reason) ? signal.reason : abortError(signal.reason);
+}
+
+/** Turns what piscina rejected with into what the caller should see. */
+function translate(error: unknown): unknown {
+  if (isErrorData(error)) return fromErrorData(error);
+  // The input (or transfer list) could not be cloned on this side: the caller's mistake, not a crash.
+  if ((error as { name?: unknown } | null)?.name === 'DataCloneError') return error;
+  const inner = (error as { message?: unknown } | null)?.message;
+  const message = typeof inner === 'string' ? inner : String(error);
+  return new WorkerCrashedError(`the worker running this task died: ${message}`, { cause: error });
+}
+
+/**
+ * A {@link Backend} that runs each task on a worker thread, through piscina.
+ *
+ * The worker module exports a default function and/or named functions; `RunOptions.task` picks
+ * one. `concurrency` is `threads × concurrentTasksPerWorker`, so a Pool in front of it keeps
+ * piscina's own queue short (priorities and rate limits stay in poolkit's queue).
+ *
+ * Errors: a task's own error comes back with its class/name, message, stack, `code` and other
+ * own properties. A thread that dies (process.exit, an uncaught error, out of memory) fails the
+ * tasks it was running with {@link WorkerCrashedError} (`ERR_WORKER_CRASHED`, original in
+ * `cause`) and is replaced. When `signal` aborts, a running task's thread is terminated (so an
+ * endless loop cannot hold the pool) and the task rejects with the signal's TaskTimeoutError, or
+ * an AbortError.
+ *
+ * @example
+ * const backend = new PiscinaBackend({ filename: new URL('./hash.worker.js', import.meta.url), threads: 2 });
+ * const pool = new Pool({ backend });
+ * const digest = await pool.submit('hello', { task: 'sha256' });
+ * await pool.close(); // closes the backend too
+ */
+export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly #piscina: Piscina;
+  readonly #table: TaskTable;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PiscinaBackendOptions) {
+    const resolved = resolveOptions(options);
+    this.name = resolved.name;
+    this.concurrency = resolved.threads * resolved.concurrentTasksPerWorker;
+    this.#table = new TaskTable(TABLE_SLOTS);
+    const workerData: ShimData = { moduleUrl: pathToFileURL(resolved.path).href, table: this.#table.buffer };
+    this.#piscina = new Piscina({
+      filename: SHIM_PATH,
+      name: 'run',
+      maxThreads: resolved.threads,
+      minThreads: resolved.minThreads,
+      idleTimeout: resolved.idleTimeout,
+      concurrentTasksPerWorker: resolved.concurrentTasksPerWorker,
+      resourceLimits: resolved.resourceLimits,
+      env: resolved.env,
+      execArgv: workerExecArgv(resolved),
+      workerData,
+      // Timing histograms cost a clock read per task and nothing here reads them.
+      recordTiming: false,
+    });
+    // A thread that dies with no task attached (an uncaught error after its task returned) is
+    // reported through 'error'; piscina replaces it. Without a listener it would crash the process.
+    this.#piscina.on('error', () => {});
+  }
+
+  /**
+   * Runs `input` through the worker module's export `options.task` (default export when absent).
+   * `options.transfer` is moved to the thread, not copied (the sender's buffers are detached).
+   * Rejects with PoolClosedError (`ERR_POOL_CLOSED`) once `close()` was called.
+   */
+  run(input: I, options: RunOptions): Promise<O> {
+    if (this.#closing !== undefined) return Promise.reject(new PoolClosedError('the piscina backend is closed'));
+    const { signal, task, transfer } = options;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const slot = signal === undefined ? -1 : this.#table.acquire();
+    const envelope: Envelope = { t: task, i: input, s: slot };
+    // piscina types its transfer list as MessagePort's; the same worker_threads items, readonly here.
+    const transferList = transfer as unknown as PiscinaRunOptions['transferList'];
+    // See the README ("signals and concurrency"): piscina gets the signal only when the shared
+    // table is full, because a task with a signal runs alone on its thread.
+    const piscinaSignal = slot < 0 ? signal : undefined;
+    const running = this.#piscina.run(envelope, { transferList, signal: piscinaSignal });
+    if (signal === undefined) return running.catch((error: unknown) => Promise.reject(translate(error)));
+
+    return new Promise<O>((resolve, reject) => {
+      let settled = false;
+      const onAbort = (): void => {
+        if (settled) return;
+        settled = true;
+        if (slot >= 0) {
+          const state = this.#table.cancel(slot);
+          if (state !== QUEUED && state !== DONE) this.#terminate(state);
+        }
+        reject(abortReason(signal));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      running.then(
+        (value: O) => {
+          if (slot >= 0) this.#table.release(slot);
+          signal.removeEventListener('abort', onAbort);
+          if (settled) return;
+          settled = true;
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (slot >= 0) this.#table.release(slot);
+          signal.removeEventListener('abort', onAbort);
+          if (settled) return;
+          settled = true;
+          reject(signal.aborted ? abortReason(signal) : translate(error));
+        },
+      );
+    });
+  }
+
+  /**
+   * Waits for queued and running tasks, then ends every thread. Idempotent; afterwards nothing
+   * of this backend keeps the process alive and `run` rejects with PoolClosedError.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#piscina.close();
+    return this.#closing;
+  }
+
+  /** Terminates the thread whose id is `threadId`; piscina fails its tasks and starts a replacement. */
+  #terminate(threadId: number): void {
+    for (const worker of this.#piscina.threads) {
+      if (worker.threadId === threadId) {
+        void worker.terminate();
+        return;
+      }
+    }
+  }
+}
