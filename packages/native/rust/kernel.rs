@@ -1,0 +1,156 @@
+//! The kernel extension point: a trait every kernel implements, and the registry that names them.
+//!
+//! A kernel is plain Rust: it maps a chunk of input items to a chunk of output items and never
+//! touches Node-API, so `cargo test` covers it. Items are either fixed-width runs of `f64`
+//! ("numbers", `arity` values per item) or byte strings ("bytes").
+//!
+//! To add a kernel: write `kernels/<name>.rs` implementing [`Kernel`], add it to
+//! [`crate::kernels::builtin`], rebuild. The README has the step-by-step guide.
+
+/// What one item looks like on one side of a kernel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `arity` consecutive `f64` values per item (a `Float64Array` in JS).
+    Numbers { arity: usize },
+    /// One byte string per item; `len` is `Some(n)` when every item has exactly `n` bytes.
+    Bytes { len: Option<usize> },
+}
+
+/// A chunk of input items, borrowed from the batch's own copy of the input.
+pub enum Items<'a> {
+    /// `values.len() == count * arity`.
+    Numbers { values: &'a [f64], arity: usize },
+    /// Item `i` is `data[offsets[i]..offsets[i + 1]]`; `offsets.len() == count + 1`.
+    Bytes { data: &'a [u8], offsets: &'a [usize] },
+}
+
+impl<'a> Items<'a> {
+    /// How many items the chunk holds.
+    pub fn len(&self) -> usize {
+        match self {
+            Items::Numbers { values, arity } => values.len() / (*arity).max(1),
+            Items::Bytes { offsets, .. } => offsets.len().saturating_sub(1),
+        }
+    }
+
+    /// True when the chunk holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Byte item `i`. Panics (caught at the job boundary) on a numbers chunk or out of range.
+    pub fn bytes(&self, i: usize) -> &'a [u8] {
+        match self {
+            Items::Bytes { data, offsets } => &data[offsets[i]..offsets[i + 1]],
+            Items::Numbers { .. } => panic!("kernel asked for bytes from a numbers chunk"),
+        }
+    }
+
+    /// The flat values of a numbers chunk. Panics (caught at the job boundary) on a bytes chunk.
+    pub fn numbers(&self) -> &'a [f64] {
+        match self {
+            Items::Numbers { values, .. } => values,
+            Items::Bytes { .. } => panic!("kernel asked for numbers from a bytes chunk"),
+        }
+    }
+}
+
+/// Where a kernel writes a chunk's results.
+pub enum Sink<'a> {
+    /// Pre-sized: `out.len() == count * arity` of the output shape; every slot must be written.
+    Numbers(&'a mut [f64]),
+    /// Append exactly one item per input item, in order, with [`ByteSink::push`].
+    Bytes(&'a mut ByteSink),
+}
+
+impl<'a> Sink<'a> {
+    /// The numbers output slice. Panics (caught at the job boundary) on a bytes sink.
+    pub fn numbers(&mut self) -> &mut [f64] {
+        match self {
+            Sink::Numbers(out) => out,
+            Sink::Bytes(_) => panic!("kernel wrote numbers to a bytes sink"),
+        }
+    }
+
+    /// The bytes output. Panics (caught at the job boundary) on a numbers sink.
+    pub fn bytes(&mut self) -> &mut ByteSink {
+        match self {
+            Sink::Bytes(out) => out,
+            Sink::Numbers(_) => panic!("kernel wrote bytes to a numbers sink"),
+        }
+    }
+}
+
+/// Byte items of one chunk, packed: item `i` is `data[ends[i-1]..ends[i]]` (first starts at 0).
+#[derive(Default, Debug)]
+pub struct ByteSink {
+    pub data: Vec<u8>,
+    pub ends: Vec<usize>,
+}
+
+impl ByteSink {
+    /// Appends one output item.
+    pub fn push(&mut self, item: &[u8]) {
+        self.data.extend_from_slice(item);
+        self.ends.push(self.data.len());
+    }
+}
+
+/// A CPU kernel: a pure function from items to items, run on pool threads.
+///
+/// Invariants the batch relies on:
+/// - `run` writes exactly one output item per input item, in order;
+/// - `run` has no side effects beyond `out` (chunks of one batch run concurrently, in any order);
+/// - a panic is allowed: it is caught, the batch fails with `ERR_KERNEL_PANIC`, the pool goes on.
+pub trait Kernel: Send + Sync + 'static {
+    /// The name JS uses (`runBatch('md5', ...)`), lower-case, unique in the registry.
+    fn name(&self) -> &'static str;
+    /// The shape of each input item.
+    fn input(&self) -> Shape;
+    /// Validates the batch parameters and says what each output item looks like for them.
+    /// `Err(message)` becomes a RangeError with code `ERR_INVALID_ARG_VALUE`.
+    fn output(&self, params: &[f64]) -> Result<Shape, String>;
+    /// Computes one chunk. `items` and `out` have the shapes promised by `input` and `output`.
+    fn run(&self, params: &[f64], items: &Items<'_>, out: &mut Sink<'_>);
+}
+
+/// The kernels one process knows, looked up by name.
+pub struct Registry {
+    kernels: Vec<&'static dyn Kernel>,
+}
+
+impl Registry {
+    /// A registry of the given kernels. Panics on a duplicate name (a programming error).
+    pub fn new(kernels: Vec<&'static dyn Kernel>) -> Registry {
+        for (i, a) in kernels.iter().enumerate() {
+            assert!(
+                kernels[..i].iter().all(|b| b.name() != a.name()),
+                "duplicate kernel name {}",
+                a.name()
+            );
+        }
+        Registry { kernels }
+    }
+
+    /// The kernel called `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&'static dyn Kernel> {
+        self.kernels.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// Every kernel, in registration order.
+    pub fn all(&self) -> &[&'static dyn Kernel] {
+        &self.kernels
+    }
+}
+
+/// Runs `f` on every input item of a one-number-in, one-number-out chunk. `#[inline(always)]` so
+/// the kernel's body is compiled into a tight loop with no call per item.
+#[inline(always)]
+pub fn map_numbers(items: &Items<'_>, out: &mut Sink<'_>, f: impl Fn(f64) -> f64) {
+    let input = items.numbers();
+    let output = out.numbers();
+    // Zipping two slices lets the compiler drop every bounds check in the loop.
+    for (o, &x) in output.iter_mut().zip(input) {
+        *o = f(x);
+    }
+}

@@ -1,0 +1,131 @@
+//! `isprime`: 1 when the input is a prime integer, else 0, by trial division.
+//!
+//! Inputs are `f64` (what JS numbers are). Anything that is not an integer in `[2, 2^53]` gives
+//! 0. Divisors are 2, 3, then 6k ± 1 up to √n. Below 2^32 the loop runs in `u32`: a 32-bit
+//! division is several times cheaper than a 64-bit one on x86-64, and most inputs are small.
+//! The JS twin (`reference/isprime.ts`) follows the same steps with doubles, exact below 2^53.
+use crate::kernel::{map_numbers, Items, Kernel, Shape, Sink};
+
+/// The largest input tested; beyond it `f64` cannot hold every integer.
+pub const MAX_EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+
+pub struct IsPrime;
+
+/// Trial division over `u32`.
+#[inline(always)]
+fn is_prime_u32(n: u32) -> bool {
+    if n < 4 {
+        return n >= 2;
+    }
+    if n % 2 == 0 || n % 3 == 0 {
+        return false;
+    }
+    let mut d: u32 = 5;
+    // d ≤ 65537 here, so d * d cannot overflow u64; compare in u64 to stay exact.
+    while (d as u64) * (d as u64) <= n as u64 {
+        if n % d == 0 || n % (d + 2) == 0 {
+            return false;
+        }
+        d += 6;
+    }
+    true
+}
+
+/// Trial division over `u64`, for `n` ≥ 2^32.
+#[inline(always)]
+fn is_prime_u64(n: u64) -> bool {
+    if n % 2 == 0 || n % 3 == 0 {
+        return false;
+    }
+    let mut d: u64 = 5;
+    while d * d <= n {
+        if n % d == 0 || n % (d + 2) == 0 {
+            return false;
+        }
+        d += 6;
+    }
+    true
+}
+
+/// Whether `x` is a prime integer (0 < x ≤ 2^53).
+#[inline(always)]
+pub fn is_prime(x: f64) -> bool {
+    if !(x >= 2.0 && x <= MAX_EXACT) || x.fract() != 0.0 {
+        return false;
+    }
+    let n = x as u64;
+    if n <= u32::MAX as u64 {
+        is_prime_u32(n as u32)
+    } else {
+        is_prime_u64(n)
+    }
+}
+
+impl Kernel for IsPrime {
+    fn name(&self) -> &'static str {
+        "isprime"
+    }
+    fn input(&self) -> Shape {
+        Shape::Numbers { arity: 1 }
+    }
+    fn output(&self, _params: &[f64]) -> Result<Shape, String> {
+        Ok(Shape::Numbers { arity: 1 })
+    }
+    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
+        map_numbers(items, out, |x| if is_prime(x) { 1.0 } else { 0.0 });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sieve(limit: usize) -> Vec<bool> {
+        let mut prime = vec![true; limit + 1];
+        prime[0] = false;
+        prime[1] = false;
+        let mut i = 2;
+        while i * i <= limit {
+            if prime[i] {
+                let mut j = i * i;
+                while j <= limit {
+                    prime[j] = false;
+                    j += i;
+                }
+            }
+            i += 1;
+        }
+        prime
+    }
+
+    #[test]
+    fn agrees_with_a_sieve_below_100_000() {
+        let sieve = sieve(100_000);
+        for (n, &p) in sieve.iter().enumerate() {
+            assert_eq!(is_prime(n as f64), p, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn handles_large_known_values_on_both_paths() {
+        assert!(is_prime(4_294_967_291.0)); // largest prime below 2^32 (u32 path)
+        assert!(is_prime(4_294_967_311.0)); // smallest prime above 2^32 (u64 path)
+        assert!(!is_prime(4_294_967_297.0)); // 641 × 6700417
+        assert!(is_prime(1_000_000_007.0));
+        assert!(!is_prime(1_000_000_007.0 * 3.0));
+    }
+
+    #[test]
+    fn rejects_non_integers_negatives_and_out_of_range() {
+        for x in [-7.0, 0.0, 1.0, 2.5, f64::NAN, f64::INFINITY, MAX_EXACT * 2.0] {
+            assert!(!is_prime(x), "x = {x}");
+        }
+    }
+
+    #[test]
+    fn kernel_writes_ones_and_zeros() {
+        let mut out = [9.0; 4];
+        IsPrime.run(&[], &Items::Numbers { values: &[2.0, 4.0, 97.0, 1.5], arity: 1 }, &mut Sink::Numbers(&mut out));
+        assert_eq!(out, [1.0, 0.0, 1.0, 0.0]);
+    }
+}

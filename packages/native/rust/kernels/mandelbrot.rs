@@ -1,0 +1,126 @@
+//! `mandelbrot`: one row of escape-time iteration counts.
+//!
+//! Parameters (per batch): `[width, height, maxIter]`, default `[256, 256, 256]`. The image
+//! covers re ∈ [-2, 1), im ∈ [-1.5, 1.5). Input item: a row index `y`; output: `width` counts.
+//! The arithmetic is written in the same order as the JS twin, with no fused multiply-add, so
+//! both give bit-identical counts.
+use crate::kernel::{Items, Kernel, Shape, Sink};
+
+pub struct Mandelbrot;
+
+/// Parameters used when a batch gives none.
+pub const DEFAULT_PARAMS: [f64; 3] = [256.0, 256.0, 256.0];
+
+/// Checked image parameters.
+#[derive(Clone, Copy, Debug)]
+pub struct Image {
+    pub width: usize,
+    pub height: f64,
+    pub max_iter: u32,
+}
+
+/// Validates `[width, height, maxIter]` (empty = defaults).
+pub fn image(params: &[f64]) -> Result<Image, String> {
+    let p = if params.is_empty() { &DEFAULT_PARAMS[..] } else { params };
+    if p.len() != 3 {
+        return Err(format!("mandelbrot params must be [width, height, maxIter], received {} values", p.len()));
+    }
+    let int_in = |v: f64, max: f64| v.fract() == 0.0 && v >= 1.0 && v <= max;
+    if !int_in(p[0], 1_048_576.0) || !int_in(p[1], 1_048_576.0) || !int_in(p[2], 1e9) {
+        return Err(format!(
+            "mandelbrot params must be integers: width and height from 1 to 1048576, maxIter from 1 to 1e9, received [{}, {}, {}]",
+            p[0], p[1], p[2]
+        ));
+    }
+    Ok(Image { width: p[0] as usize, height: p[1], max_iter: p[2] as u32 })
+}
+
+/// Writes the iteration counts of row `y` into `out` (`out.len()` is the width).
+#[inline(always)]
+pub fn row(img: &Image, y: f64, out: &mut [f64]) {
+    let width = img.width as f64;
+    let ci = -1.5 + (3.0 * y) / img.height;
+    for (x, o) in out.iter_mut().enumerate() {
+        let cr = -2.0 + (3.0 * x as f64) / width;
+        let (mut zr, mut zi) = (0.0f64, 0.0f64);
+        let mut i: u32 = 0;
+        while i < img.max_iter {
+            let zr2 = zr * zr;
+            let zi2 = zi * zi;
+            if zr2 + zi2 > 4.0 {
+                break;
+            }
+            zi = 2.0 * zr * zi + ci;
+            zr = zr2 - zi2 + cr;
+            i += 1;
+        }
+        *o = i as f64;
+    }
+}
+
+impl Kernel for Mandelbrot {
+    fn name(&self) -> &'static str {
+        "mandelbrot"
+    }
+    fn input(&self) -> Shape {
+        Shape::Numbers { arity: 1 }
+    }
+    fn output(&self, params: &[f64]) -> Result<Shape, String> {
+        Ok(Shape::Numbers { arity: image(params)?.width })
+    }
+    fn run(&self, params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
+        let img = image(params).expect("params were validated when the batch was made");
+        let rows = items.numbers();
+        for (o, &y) in out.numbers().chunks_exact_mut(img.width).zip(rows) {
+            row(&img, y, o);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_centre_row_is_symmetric_and_hits_max_iter_inside_the_set() {
+        let img = image(&[64.0, 64.0, 100.0]).unwrap();
+        let mut out = vec![0.0; 64];
+        row(&img, 32.0, &mut out); // im = 0: the real axis
+        // re = -2 + 3x/64; x = 32 ⇒ re = -0.5, inside the main cardioid.
+        assert_eq!(out[32], 100.0);
+        // re = -2 (x = 0) is in the set too (the tip), re = 1 would not be.
+        assert_eq!(out[0], 100.0);
+        assert!(out[63] < 10.0);
+    }
+
+    #[test]
+    fn far_rows_escape_quickly() {
+        let img = image(&[16.0, 16.0, 50.0]).unwrap();
+        let mut out = vec![0.0; 16];
+        row(&img, 0.0, &mut out); // im = -1.5
+        assert!(out.iter().all(|&c| c < 5.0), "{out:?}");
+    }
+
+    #[test]
+    fn validates_params() {
+        assert!(image(&[]).is_ok());
+        assert!(image(&[0.0, 10.0, 10.0]).is_err());
+        assert!(image(&[10.5, 10.0, 10.0]).is_err());
+        assert!(image(&[10.0, 10.0]).is_err());
+        assert!(image(&[10.0, 10.0, f64::NAN]).is_err());
+        assert_eq!(Mandelbrot.output(&[7.0, 3.0, 9.0]), Ok(Shape::Numbers { arity: 7 }));
+    }
+
+    #[test]
+    fn kernel_writes_one_row_per_item() {
+        let params = [8.0, 8.0, 20.0];
+        let mut out = vec![0.0; 16];
+        Mandelbrot.run(&params, &Items::Numbers { values: &[4.0, 0.0], arity: 1 }, &mut Sink::Numbers(&mut out));
+        let img = image(&params).unwrap();
+        let mut expected = vec![0.0; 8];
+        row(&img, 4.0, &mut expected);
+        assert_eq!(out[..8], expected[..]);
+        row(&img, 0.0, &mut expected);
+        assert_eq!(out[8..], expected[..]);
+    }
+}

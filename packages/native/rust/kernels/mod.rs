@@ -1,0 +1,43 @@
+//! The built-in kernels, one per file. Add yours to [`builtin`].
+pub mod fnv1a;
+pub mod isprime;
+pub mod mandelbrot;
+pub mod md5;
+pub mod panic;
+pub mod spin;
+pub mod square;
+
+use crate::kernel::{Kernel, Registry};
+use std::sync::OnceLock;
+
+/// Every kernel this build knows, in the order JS lists them.
+pub fn builtin() -> Vec<&'static dyn Kernel> {
+    vec![
+        &md5::Md5,
+        &isprime::IsPrime,
+        &mandelbrot::Mandelbrot,
+        &spin::Spin,
+        &square::Square,
+        &fnv1a::Fnv1a,
+        &panic::Panic,
+    ]
+}
+
+/// The process-wide registry, built once.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| Registry::new(builtin()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn registry_finds_every_builtin_by_name_and_nothing_else() {
+        let r = super::registry();
+        for name in ["md5", "isprime", "mandelbrot", "spin", "square", "fnv1a", "__panic"] {
+            assert_eq!(r.get(name).map(|k| k.name()), Some(name));
+        }
+        assert!(r.get("nope").is_none());
+        assert_eq!(r.all().len(), 7);
+    }
+}

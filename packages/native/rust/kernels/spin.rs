@@ -1,0 +1,67 @@
+//! `spin`: a synthetic CPU-bound job. Input items are pairs `(f, d)`; the kernel divides `f` by
+//! `d` while `f > 1` and returns the number of divisions (≈ ln f / ln d, so the caller picks the
+//! cost). Pairs that would never stop (`d ≤ 1`, `d` NaN, `f` infinite) return -1 at once.
+use crate::kernel::{Items, Kernel, Shape, Sink};
+
+pub struct Spin;
+
+/// The step count for one pair; -1 when the loop would not terminate.
+#[inline(always)]
+pub fn spin(mut f: f64, d: f64) -> f64 {
+    if !(d > 1.0) || f == f64::INFINITY {
+        return -1.0;
+    }
+    let mut steps: u64 = 0;
+    while f > 1.0 {
+        f /= d;
+        steps += 1;
+    }
+    steps as f64
+}
+
+impl Kernel for Spin {
+    fn name(&self) -> &'static str {
+        "spin"
+    }
+    fn input(&self) -> Shape {
+        Shape::Numbers { arity: 2 }
+    }
+    fn output(&self, _params: &[f64]) -> Result<Shape, String> {
+        Ok(Shape::Numbers { arity: 1 })
+    }
+    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
+        let input = items.numbers();
+        for (o, pair) in out.numbers().iter_mut().zip(input.chunks_exact(2)) {
+            *o = spin(pair[0], pair[1]);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_divisions_until_at_most_one() {
+        assert_eq!(spin(1024.0, 2.0), 10.0);
+        assert_eq!(spin(1025.0, 2.0), 11.0);
+        assert_eq!(spin(1.0, 2.0), 0.0);
+        assert_eq!(spin(-5.0, 2.0), 0.0);
+        assert_eq!(spin(1e6, 10.0), 6.0);
+    }
+
+    #[test]
+    fn refuses_loops_that_never_end() {
+        assert_eq!(spin(10.0, 1.0), -1.0);
+        assert_eq!(spin(10.0, 0.5), -1.0);
+        assert_eq!(spin(10.0, f64::NAN), -1.0);
+        assert_eq!(spin(f64::INFINITY, 2.0), -1.0);
+    }
+
+    #[test]
+    fn kernel_reads_pairs() {
+        let mut out = [0.0; 2];
+        Spin.run(&[], &Items::Numbers { values: &[8.0, 2.0, 100.0, 10.0], arity: 2 }, &mut Sink::Numbers(&mut out));
+        assert_eq!(out, [3.0, 2.0]);
+    }
+}

@@ -1,0 +1,329 @@
+//! The thin safe layer over [`crate::sys`]: status checks, errors with codes, argument parsing
+//! that copies input out of JS memory, and the panic boundary every exported function goes through.
+use crate::batch::panic_message;
+use crate::sys::*;
+use std::ffi::{c_void, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+/// The JS error class an error becomes.
+#[derive(Clone, Copy, Debug)]
+pub enum ErrorKind {
+    Error,
+    TypeError,
+    RangeError,
+}
+
+/// An error on its way to JS: class, stable `code`, message.
+#[derive(Debug)]
+pub struct JsError {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Shorthand for the result of everything in this layer.
+pub type JsResult<T> = Result<T, JsError>;
+
+impl JsError {
+    pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> JsError {
+        JsError { kind, code, message: message.into() }
+    }
+    pub fn type_error(message: impl Into<String>) -> JsError {
+        JsError::new(ErrorKind::TypeError, "ERR_INVALID_ARG_TYPE", message)
+    }
+    pub fn range_error(message: impl Into<String>) -> JsError {
+        JsError::new(ErrorKind::RangeError, "ERR_INVALID_ARG_VALUE", message)
+    }
+}
+
+/// A Node-API environment, valid for the duration of one call from JS (or one call_js).
+#[derive(Clone, Copy)]
+pub struct Env(pub napi_env);
+
+fn check(status: napi_status, what: &str) -> JsResult<()> {
+    if status == napi_ok {
+        Ok(())
+    } else {
+        Err(JsError::new(ErrorKind::Error, "ERR_NAPI", format!("{what} failed with napi_status {status}")))
+    }
+}
+
+impl Env {
+    pub fn undefined(self) -> JsResult<napi_value> {
+        let mut v = ptr::null_mut();
+        // SAFETY: self.0 is the live env of the current call; v is a valid out-pointer.
+        check(unsafe { napi_get_undefined(self.0, &mut v) }, "napi_get_undefined")?;
+        Ok(v)
+    }
+
+    pub fn null(self) -> JsResult<napi_value> {
+        let mut v = ptr::null_mut();
+        // SAFETY: as above.
+        check(unsafe { napi_get_null(self.0, &mut v) }, "napi_get_null")?;
+        Ok(v)
+    }
+
+    pub fn boolean(self, b: bool) -> JsResult<napi_value> {
+        let mut v = ptr::null_mut();
+        // SAFETY: as above.
+        check(unsafe { napi_get_boolean(self.0, b, &mut v) }, "napi_get_boolean")?;
+        Ok(v)
+    }
+
+    pub fn number(self, x: f64) -> JsResult<napi_value> {
+        let mut v = ptr::null_mut();
+        // SAFETY: as above.
+        check(unsafe { napi_create_double(self.0, x, &mut v) }, "napi_create_double")?;
+        Ok(v)
+    }
+
+    pub fn string(self, s: &str) -> JsResult<napi_value> {
+        let mut v = ptr::null_mut();
+        // SAFETY: s points to s.len() valid UTF-8 bytes for the duration of the call.
+        check(unsafe { napi_create_string_utf8(self.0, s.as_ptr().cast(), s.len(), &mut v) }, "napi_create_string_utf8")?;
+        Ok(v)
+    }
+
+    pub fn object(self) -> JsResult<napi_value> {
+        let mut v = ptr::null_mut();
+        // SAFETY: as above.
+        check(unsafe { napi_create_object(self.0, &mut v) }, "napi_create_object")?;
+        Ok(v)
+    }
+
+    pub fn array(self, len: usize) -> JsResult<napi_value> {
+        let mut v = ptr::null_mut();
+        // SAFETY: as above.
+        check(unsafe { napi_create_array_with_length(self.0, len, &mut v) }, "napi_create_array_with_length")?;
+        Ok(v)
+    }
+
+    pub fn set(self, object: napi_value, name: &str, value: napi_value) -> JsResult<()> {
+        let name = CString::new(name).map_err(|_| JsError::type_error("property name holds a NUL byte"))?;
+        // SAFETY: object and value are live handles of this call; name is NUL-terminated.
+        check(unsafe { napi_set_named_property(self.0, object, name.as_ptr(), value) }, "napi_set_named_property")
+    }
+
+    pub fn set_index(self, array: napi_value, index: u32, value: napi_value) -> JsResult<()> {
+        // SAFETY: array and value are live handles of this call.
+        check(unsafe { napi_set_element(self.0, array, index, value) }, "napi_set_element")
+    }
+
+    pub fn function(self, name: &str, cb: napi_callback) -> JsResult<napi_value> {
+        let mut v = ptr::null_mut();
+        // SAFETY: name is valid for name.len() bytes; cb is a function with the napi_callback ABI.
+        check(
+            unsafe { napi_create_function(self.0, name.as_ptr().cast(), name.len(), cb, ptr::null_mut(), &mut v) },
+            "napi_create_function",
+        )?;
+        Ok(v)
+    }
+
+    pub fn type_of(self, value: napi_value) -> JsResult<napi_valuetype> {
+        let mut t = napi_undefined;
+        // SAFETY: value is a live handle of this call.
+        check(unsafe { napi_typeof(self.0, value, &mut t) }, "napi_typeof")?;
+        Ok(t)
+    }
+
+    /// A JS error object of the given class, with `code` set.
+    pub fn error(self, e: &JsError) -> JsResult<napi_value> {
+        let code = self.string(e.code)?;
+        let message = self.string(&e.message)?;
+        let mut v = ptr::null_mut();
+        // SAFETY: code and message are live string handles; v is a valid out-pointer.
+        let status = unsafe {
+            match e.kind {
+                ErrorKind::Error => napi_create_error(self.0, code, message, &mut v),
+                ErrorKind::TypeError => napi_create_type_error(self.0, code, message, &mut v),
+                ErrorKind::RangeError => napi_create_range_error(self.0, code, message, &mut v),
+            }
+        };
+        check(status, "napi_create_error")?;
+        Ok(v)
+    }
+
+    /// Throws `e` unless a JS exception is already pending (that one wins).
+    pub fn throw(self, e: &JsError) {
+        let mut pending = false;
+        // SAFETY: self.0 is the live env of the current call.
+        unsafe { napi_is_exception_pending(self.0, &mut pending) };
+        if pending {
+            return;
+        }
+        if let Ok(error) = self.error(e) {
+            // SAFETY: error is a live handle of this call.
+            unsafe { napi_throw(self.0, error) };
+        }
+    }
+
+    /// The arguments of the current call, padded with `undefined` up to `N`.
+    pub fn args<const N: usize>(self, info: napi_callback_info) -> JsResult<[napi_value; N]> {
+        let mut argv = [ptr::null_mut(); N];
+        let mut argc = N;
+        // SAFETY: argv has room for argc handles; info belongs to the current call.
+        check(
+            unsafe { napi_get_cb_info(self.0, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut()) },
+            "napi_get_cb_info",
+        )?;
+        Ok(argv)
+    }
+
+    /// A JS number, or a TypeError naming `what`.
+    pub fn get_number(self, value: napi_value, what: &str) -> JsResult<f64> {
+        if self.type_of(value)? != napi_number {
+            return Err(JsError::type_error(format!("{what} must be a number")));
+        }
+        let mut x = 0.0;
+        // SAFETY: value is a live number handle.
+        check(unsafe { napi_get_value_double(self.0, value, &mut x) }, "napi_get_value_double")?;
+        Ok(x)
+    }
+
+    /// A JS number that is an integer from `min` to `max`.
+    pub fn get_integer(self, value: napi_value, what: &str, min: usize, max: usize) -> JsResult<usize> {
+        let x = self.get_number(value, what)?;
+        if x.fract() != 0.0 || !(x >= min as f64 && x <= max as f64) {
+            return Err(JsError::range_error(format!("{what} must be an integer from {min} to {max}, received {x}")));
+        }
+        Ok(x as usize)
+    }
+
+    /// A JS string, copied out (at most 256 bytes: names only).
+    pub fn get_string(self, value: napi_value, what: &str) -> JsResult<String> {
+        if self.type_of(value)? != napi_string {
+            return Err(JsError::type_error(format!("{what} must be a string")));
+        }
+        let mut buf = [0u8; 257];
+        let mut len = 0usize;
+        // SAFETY: buf has buf.len() writable bytes; Node writes at most bufsize-1 bytes plus a NUL.
+        check(
+            unsafe { napi_get_value_string_utf8(self.0, value, buf.as_mut_ptr().cast(), buf.len(), &mut len) },
+            "napi_get_value_string_utf8",
+        )?;
+        if len > 256 {
+            return Err(JsError::range_error(format!("{what} is longer than 256 bytes")));
+        }
+        Ok(String::from_utf8_lossy(&buf[..len]).into_owned())
+    }
+
+    /// The contents of a typed array of the given type, copied into Rust memory.
+    /// `napi_is_typedarray` is asked first (napi_is_buffer is true for every TypedArray).
+    /// A detached buffer is an error with code `ERR_DETACHED_BUFFER`.
+    pub fn copy_typed_array<T: Copy + Default>(
+        self,
+        value: napi_value,
+        want: napi_typedarray_type,
+        what: &str,
+        type_name: &str,
+    ) -> JsResult<Vec<T>> {
+        let mut is_typed = false;
+        // SAFETY: value is a live handle of this call.
+        check(unsafe { napi_is_typedarray(self.0, value, &mut is_typed) }, "napi_is_typedarray")?;
+        if !is_typed {
+            return Err(JsError::type_error(format!("{what} must be a {type_name}")));
+        }
+        let mut ty = -1;
+        let mut len = 0usize;
+        let mut data: *mut c_void = ptr::null_mut();
+        let mut buffer = ptr::null_mut();
+        let mut offset = 0usize;
+        // SAFETY: value is a typed array (checked above); all out-pointers are valid.
+        check(
+            unsafe { napi_get_typedarray_info(self.0, value, &mut ty, &mut len, &mut data, &mut buffer, &mut offset) },
+            "napi_get_typedarray_info",
+        )?;
+        if ty != want {
+            return Err(JsError::type_error(format!("{what} must be a {type_name}")));
+        }
+        let mut detached = false;
+        // SAFETY: buffer is the typed array's live ArrayBuffer handle.
+        check(unsafe { napi_is_detached_arraybuffer(self.0, buffer, &mut detached) }, "napi_is_detached_arraybuffer")?;
+        if detached {
+            return Err(JsError::new(
+                ErrorKind::TypeError,
+                "ERR_DETACHED_BUFFER",
+                format!("{what} is backed by a detached ArrayBuffer"),
+            ));
+        }
+        let mut out = vec![T::default(); len];
+        if len > 0 {
+            if data.is_null() {
+                return Err(JsError::new(ErrorKind::Error, "ERR_NAPI", format!("{what} has no data pointer")));
+            }
+            // SAFETY: Node reports `len` elements of T at `data` (type checked above), readable
+            // during this synchronous call; `out` is a distinct allocation of `len` elements.
+            // Copying by bytes makes no alignment assumption about `data`.
+            unsafe {
+                ptr::copy_nonoverlapping(data.cast::<u8>(), out.as_mut_ptr().cast::<u8>(), len * std::mem::size_of::<T>())
+            };
+        }
+        Ok(out)
+    }
+
+    /// A new Float64Array holding a copy of the concatenation of `parts`.
+    pub fn float64_array(self, parts: &[&[f64]]) -> JsResult<napi_value> {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        let mut data: *mut c_void = ptr::null_mut();
+        let mut buffer = ptr::null_mut();
+        // SAFETY: valid out-pointers; Node allocates len * 8 bytes.
+        check(unsafe { napi_create_arraybuffer(self.0, len * 8, &mut data, &mut buffer) }, "napi_create_arraybuffer")?;
+        let mut at = 0usize;
+        for part in parts {
+            if !part.is_empty() {
+                // SAFETY: `data` has len * 8 writable bytes and at + part.len() ≤ len; the
+                // regions do not overlap (Rust memory vs a fresh ArrayBuffer).
+                unsafe {
+                    ptr::copy_nonoverlapping(part.as_ptr().cast::<u8>(), data.cast::<u8>().add(at * 8), part.len() * 8)
+                };
+            }
+            at += part.len();
+        }
+        let mut array = ptr::null_mut();
+        // SAFETY: buffer is the live ArrayBuffer just created, exactly len * 8 bytes long.
+        check(
+            unsafe { napi_create_typedarray(self.0, napi_float64_array, len, buffer, 0, &mut array) },
+            "napi_create_typedarray",
+        )?;
+        Ok(array)
+    }
+
+    /// A new Buffer holding a copy of the concatenation of `parts`.
+    pub fn buffer(self, parts: &[&[u8]]) -> JsResult<napi_value> {
+        let joined: Vec<u8> = parts.concat();
+        let mut v = ptr::null_mut();
+        let mut data: *mut c_void = ptr::null_mut();
+        // SAFETY: joined is valid for joined.len() bytes; Node copies them.
+        check(
+            unsafe { napi_create_buffer_copy(self.0, joined.len(), joined.as_ptr().cast(), &mut data, &mut v) },
+            "napi_create_buffer_copy",
+        )?;
+        Ok(v)
+    }
+}
+
+/// The panic boundary of every exported function: runs `f`, turns `Err` and panics into a JS
+/// exception with a `code`, and returns `undefined`'s null handle in that case.
+pub fn boundary(
+    env: napi_env,
+    info: napi_callback_info,
+    f: impl FnOnce(Env, napi_callback_info) -> JsResult<napi_value>,
+) -> napi_value {
+    let env = Env(env);
+    match catch_unwind(AssertUnwindSafe(|| f(env, info))) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            env.throw(&e);
+            ptr::null_mut()
+        }
+        Err(payload) => {
+            env.throw(&JsError::new(
+                ErrorKind::Error,
+                "ERR_NATIVE_PANIC",
+                format!("native code panicked: {}", panic_message(&payload)),
+            ));
+            ptr::null_mut()
+        }
+    }
+}
