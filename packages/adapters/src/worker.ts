@@ -31,7 +31,20 @@ export interface ShimData {
 }
 
 type Namespace = Record<string, unknown>;
-type TaskFunction = (input: unknown) => unknown;
+type TaskFunction = (input: unknown, context: WorkerTaskContext) => unknown;
+
+/**
+ * The second argument of every worker function, shaped like core's TaskContext so an
+ * `Executor` can run unchanged in a thread. Its signal never aborts: cancelling a running task
+ * terminates its thread instead (see the README). `attempt` is not known in the thread: always 1.
+ */
+export interface WorkerTaskContext {
+  readonly signal: AbortSignal;
+  readonly attempt: number;
+}
+
+// One shared, frozen context: nothing per task to allocate.
+const context: WorkerTaskContext = Object.freeze({ signal: new AbortController().signal, attempt: 1 });
 
 const { moduleUrl, table } = workerData as ShimData;
 const states = new Int32Array(table);
@@ -94,7 +107,7 @@ export function run(envelope: Envelope): unknown {
   }
   let result: unknown;
   try {
-    result = pick(envelope.t)(envelope.i);
+    result = pick(envelope.t)(envelope.i, context);
   } catch (error) {
     finish(slot);
     throw toErrorData(error);
