@@ -6,3 +6,5 @@ export { Pool, type PoolEvents, type PoolOptions, type PoolState, type PoolStats
 export type { RetryPolicy } from './retry.js';
 export { type RunConfig, type RunSummary, run } from './run.js';
 export { ChannelQueue } from './channel-queue.js';
+export { PriorityQueue } from './priority-queue.js';
+export { RateLimitedQueue } from './rate-limited-queue.js';

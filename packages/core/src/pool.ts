@@ -174,7 +174,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #repump = false;
   #backoff = new Set<Task<I, O>>();
   #busy = false; // for 'idle' transitions
-  #queued = false; // for 'drain' transitions
+  #queued = false; // a backlog was seen: 'drain' fires when it is gone
 
   #results: Outcome<I, O>[] = [];
   #resultsHead = 0;
@@ -426,7 +426,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     task.status = WAITING;
     this.#submitted++;
     this.#waiting++;
-    this.#queued = true;
     const signal = task.options?.signal;
     if (signal !== undefined) {
       task.onAbort = () => this.#onTaskAbort(task);
@@ -674,7 +673,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
 
   /** Emits transitions and wakes whoever waits for them. Called after every change of counts. */
   #check(): void {
-    if (this.#queued && this.#waiting === 0) {
+    if (this.#waiting > 0) {
+      this.#queued = true;
+    } else if (this.#queued) {
       this.#queued = false;
       this.emit('drain');
     }

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import type { Backend } from '../contracts.js';
+import { isAbortError, TaskTimeoutError } from '../errors.js';
+import { Pool } from '../pool.js';
+import type { ProbeInput } from './probe.js';
+
+/** What the suite may assume about a backend's task. */
+export interface BackendConformance<I, O> {
+  /** Inputs with the output each must produce (at least 2). Checked with `expect().toEqual`. */
+  samples: ReadonlyArray<{ input: I; output: O }>;
+  /** An input whose task throws; the rejection must keep these fields. */
+  failing?: { input: I; name?: string; message?: string; code?: string };
+  /** An input whose task runs ≥ 300 ms unless aborted: used to abort a task mid-run. */
+  slow?: I;
+  /** ms a rejection after abort may take (thread termination is slower than a promise). Default 2000. */
+  abortWithinMs?: number;
+}
+
+/** The conformance of a backend that runs `probeExecutor` (see {@link ProbeInput}). */
+export const probeConformance: BackendConformance<ProbeInput, unknown> = {
+  samples: [
+    { input: { op: 'echo', value: { a: [1, 'two', null] } }, output: { a: [1, 'two', null] } },
+    { input: { op: 'square', n: 12 }, output: 144 },
+    { input: { op: 'sleep', ms: 20, value: 'slept' }, output: 'slept' },
+  ],
+  failing: { input: { op: 'throw', name: 'RangeError', message: 'probe failure', code: 'ERR_PROBE' }, name: 'RangeError', message: 'probe failure', code: 'ERR_PROBE' },
+  slow: { op: 'wait-abort' },
+};
+
+/**
+ * The conformance suite of the {@link Backend} contract, for vitest. Every in-tree backend runs
+ * it; run it against yours:
+ *
+ * @example
+ * import { describeBackend, probeConformance } from '@poolkit/core/testing';
+ * describeBackend('MyBackend', () => new MyBackend({ module: './probe-worker.js' }), probeConformance);
+ *
+ * `factory` makes a fresh backend for each test (the suite closes it). Checks: identity
+ * fields; results of each sample, one by one and `2 × concurrency` at once; a throwing task
+ * rejects with its own name, message and `code`; an aborted signal (before or during the run)
+ * rejects promptly, never hangs; the backend still works after failures and aborts; `close()`
+ * is idempotent; a Pool over the backend gets every result and consistent counts.
+ */
+export function describeBackend<I, O>(
+  name: string,
+  factory: () => Backend<I, O> | Promise<Backend<I, O>>,
+  conformance: BackendConformance<I, O>,
+): void {
+  const { samples, failing, slow } = conformance;
+  const abortWithin = conformance.abortWithinMs ?? 2000;
+  if (samples.length < 2) throw new TypeError('describeBackend needs at least 2 samples');
+
+  async function withBackend(body: (backend: Backend<I, O>) => Promise<void>): Promise<void> {
+    const backend = await factory();
+    try {
+      await body(backend);
+    } finally {
+      await backend.close();
+    }
+  }
+  const signal = () => new AbortController().signal;
+
+  describe(`Backend conformance: ${name}`, () => {
+    it('has a non-empty name and a concurrency of at least 1', async () => {
+      await withBackend(async (backend) => {
+        expect(typeof backend.name).toBe('string');
+        expect(backend.name.length).toBeGreaterThan(0);
+        expect(backend.concurrency).toBeGreaterThanOrEqual(1);
+      });
+    });
+
+    it('resolves each task with its output', async () => {
+      await withBackend(async (backend) => {
+        for (const { input, output } of samples) {
+          expect(await backend.run(input, { signal: signal() })).toEqual(output);
+        }
+      });
+    });
+
+    it('runs twice its concurrency of tasks at once and returns every result to its caller', async () => {
+      await withBackend(async (backend) => {
+        const count = Math.min(64, Math.max(4, 2 * Math.min(backend.concurrency, 16)));
+        const picks = Array.from({ length: count }, (_, i) => samples[i % samples.length]);
+        const results = await Promise.all(picks.map((s) => backend.run(s.input, { signal: signal() })));
+        expect(results).toEqual(picks.map((s) => s.output));
+      });
+    });
+
+    if (failing !== undefined) {
+      it("rejects with the task's own error, keeping name, message and code", async () => {
+        await withBackend(async (backend) => {
+          const error = await backend.run(failing.input, { signal: signal() }).then(
+            () => undefined,
+            (e: unknown) => e as Error & { code?: string },
+          );
+          expect(error).toBeDefined();
+          if (failing.name !== undefined) expect(error!.name).toBe(failing.name);
+          if (failing.message !== undefined) expect(error!.message).toContain(failing.message);
+          if (failing.code !== undefined) expect(error!.code).toBe(failing.code);
+          // The backend goes on working after a failure.
+          expect(await backend.run(samples[0].input, { signal: signal() })).toEqual(samples[0].output);
+        });
+      });
+    }
+
+    it('rejects with an AbortError when the signal is already aborted', async () => {
+      await withBackend(async (backend) => {
+        const controller = new AbortController();
+        controller.abort(new Error('cancelled by the test'));
+        const error = await settleWithin(backend.run(samples[0].input, { signal: controller.signal }), abortWithin);
+        expect(error.settled).toBe(true);
+        expect(error.ok).toBe(false);
+        expect(isAbortError(error.value)).toBe(true);
+      });
+    });
+
+    if (slow !== undefined) {
+      it('rejects promptly when the signal aborts while the task runs, then keeps working', async () => {
+        await withBackend(async (backend) => {
+          const controller = new AbortController();
+          const running = backend.run(slow, { signal: controller.signal });
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          controller.abort(new Error('cancelled by the test'));
+          const result = await settleWithin(running, abortWithin);
+          expect(result.settled).toBe(true);
+          expect(result.ok).toBe(false);
+          expect(isAbortError(result.value)).toBe(true);
+          expect(await backend.run(samples[1].input, { signal: signal() })).toEqual(samples[1].output);
+        });
+      });
+
+      it('rejects (never hangs) when the signal aborts with a TaskTimeoutError reason', async () => {
+        await withBackend(async (backend) => {
+          const controller = new AbortController();
+          const running = backend.run(slow, { signal: controller.signal });
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          controller.abort(new TaskTimeoutError(20));
+          const result = await settleWithin(running, abortWithin);
+          expect(result.settled).toBe(true);
+          expect(result.ok).toBe(false);
+          const error = result.value as { code?: string };
+          expect(isAbortError(error) || error.code === 'ERR_TASK_TIMEOUT').toBe(true);
+        });
+      });
+    }
+
+    it('closes idempotently', async () => {
+      const backend = await factory();
+      await backend.close();
+      await backend.close();
+    });
+
+    it('runs every task of a Pool and the counts add up', async () => {
+      const backend = await factory();
+      const pool = new Pool<I, O>({ backend });
+      const picks = Array.from({ length: 24 }, (_, i) => samples[i % samples.length]);
+      const results = await Promise.all(picks.map((s) => pool.submit(s.input)));
+      expect(results).toEqual(picks.map((s) => s.output));
+      await pool.close();
+      expect(pool.state).toBe('closed');
+      expect(pool.stats).toEqual({ submitted: 24, waiting: 0, running: 0, succeeded: 24, failed: 0, cancelled: 0 });
+    });
+  });
+}
+
+/** Waits for `promise` at most `ms`; reports whether it settled, and how. */
+async function settleWithin(
+  promise: Promise<unknown>,
+  ms: number,
+): Promise<{ settled: boolean; ok: boolean; value: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<{ settled: boolean; ok: boolean; value: unknown }>((resolve) => {
+    timer = setTimeout(() => resolve({ settled: false, ok: false, value: undefined }), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        (value) => ({ settled: true, ok: true, value }),
+        (value: unknown) => ({ settled: true, ok: false, value }),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

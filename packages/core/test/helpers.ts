@@ -1,0 +1,39 @@
+/** Test helpers shared by the pool tests. */
+import type { PoolStats } from '../src/index.js';
+
+/** A promise with its resolvers exposed (Node 20 has no Promise.withResolvers). */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Lets pending continuations run. */
+export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Tracks a promise so a test can read its state synchronously. */
+export function track<T>(promise: Promise<T>): { state: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: any } {
+  const box: { state: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: any } = { state: 'pending' };
+  promise.then(
+    (value) => {
+      box.state = 'fulfilled';
+      box.value = value;
+    },
+    (error) => {
+      box.state = 'rejected';
+      box.error = error;
+    },
+  );
+  return box;
+}
+
+/** The pool invariant: every accepted task is in exactly one state. */
+export function addsUp(stats: PoolStats): boolean {
+  return stats.submitted === stats.waiting + stats.running + stats.succeeded + stats.failed + stats.cancelled;
+}
