@@ -1,0 +1,86 @@
+/**
+ * The hand-written loader of the Rust addon and the declaration of what it exports.
+ * `napi build` (without napi-derive) generates no bindings, so this file is the contract: a test
+ * checks that the loaded addon exports exactly {@link ADDON_EXPORTS}, each a function.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PoolkitError } from '@poolkit/core';
+
+/** One kernel as the addon describes it (output for the kernel's default params). */
+export interface KernelInfo {
+  readonly name: string;
+  /** `'numbers'`: Float64Array input, `inputArity` numbers per item; `'bytes'`: one byte string per item. */
+  readonly input: 'numbers' | 'bytes';
+  readonly inputArity: number;
+  /** `'numbers'`: `outputArity` numbers per item (may depend on params); `'bytes'`: one Buffer per item. */
+  readonly output: 'numbers' | 'bytes';
+  readonly outputArity: number;
+  /** Fixed byte length of each output item, or -1 when it varies or the output is numbers. */
+  readonly outputBytes: number;
+}
+
+/** Called once per batch on the JS thread: `(error)` or `(null, data, offsets)`. */
+export type BatchCallback = (
+  error: (Error & { code?: string }) | null,
+  data?: Float64Array | Buffer,
+  offsets?: Float64Array,
+) => void;
+
+/** What the addon exports (see rust/lib.rs). */
+export interface NativeAddon {
+  kernels(): KernelInfo[];
+  threads(): number;
+  ensureThreads(threads: number): number;
+  pending(): number;
+  cancel(id: number): boolean;
+  submit(
+    kernel: string,
+    input: Float64Array | Uint8Array,
+    offsets: Float64Array | undefined,
+    params: Float64Array | undefined,
+    parallelism: number,
+    chunkSize: number,
+    callback: BatchCallback,
+  ): number;
+}
+
+/** The names in {@link NativeAddon}, as a runtime list (checked against the type below). */
+export const ADDON_EXPORTS = ['cancel', 'ensureThreads', 'kernels', 'pending', 'submit', 'threads'] as const;
+
+// Compile-time proof that ADDON_EXPORTS and NativeAddon name the same members.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const exportsMatch: Same<(typeof ADDON_EXPORTS)[number], keyof NativeAddon> = true;
+void exportsMatch;
+
+/** The file name `napi build --platform` gives this platform's binary. */
+export function binaryName(platform = process.platform, arch = process.arch): string {
+  let abi = '';
+  if (platform === 'linux') {
+    const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+    abi = report?.header?.glibcVersionRuntime ? '-gnu' : '-musl';
+  }
+  return `poolkit-native.${platform}-${arch}${abi}.node`;
+}
+
+let addon: NativeAddon | undefined;
+
+/**
+ * The addon, loaded on first use (importing the package, or only its `reference` twins, never
+ * needs the binary). Throws a PoolkitError `ERR_NATIVE_LOAD` when the binary is missing.
+ */
+export function loadAddon(): NativeAddon {
+  if (addon !== undefined) return addon;
+  const file = join(dirname(fileURLToPath(import.meta.url)), '..', binaryName());
+  try {
+    addon = createRequire(import.meta.url)(file) as NativeAddon;
+  } catch (cause) {
+    throw new PoolkitError(
+      'ERR_NATIVE_LOAD',
+      `could not load the poolkit native addon ${file}: build it with \`npm run build\` in packages/native (needs a Rust toolchain)`,
+      { cause },
+    );
+  }
+  return addon;
+}

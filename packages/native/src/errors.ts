@@ -1,0 +1,26 @@
+/**
+ * The `code`s of errors `@poolkit/native` raises. Errors are plain `Error`/`TypeError`/
+ * `RangeError` objects (the addon creates them) with a stable `code`; compare codes, not messages.
+ */
+export const NativeErrorCode = {
+  /** TypeError: an argument or option has the wrong type. */
+  InvalidArgType: 'ERR_INVALID_ARG_TYPE',
+  /** RangeError: an argument or option is out of range (threads ≤ 0, bad params, wrong arity…). */
+  InvalidArgValue: 'ERR_INVALID_ARG_VALUE',
+  /** RangeError: no kernel has that name. */
+  UnknownKernel: 'ERR_UNKNOWN_KERNEL',
+  /** TypeError: an input's ArrayBuffer was detached (transferred). */
+  DetachedBuffer: 'ERR_DETACHED_BUFFER',
+  /** Error: the kernel panicked on this batch; the pool keeps working. */
+  KernelPanic: 'ERR_KERNEL_PANIC',
+  /** Error: a kernel broke its output contract (wrong number or size of items). */
+  KernelOutput: 'ERR_KERNEL_OUTPUT',
+  /** Error: native code outside a kernel panicked (a bug); the call failed, the process lives. */
+  NativePanic: 'ERR_NATIVE_PANIC',
+  /** Error: a Node-API call failed unexpectedly. */
+  Napi: 'ERR_NAPI',
+  /** Error: the OS refused to start a pool thread. */
+  ThreadStart: 'ERR_THREAD_START',
+  /** PoolkitError: the .node binary could not be loaded (not built for this platform). */
+  NativeLoad: 'ERR_NATIVE_LOAD',
+} as const;

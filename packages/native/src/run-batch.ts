@@ -1,0 +1,202 @@
+/**
+ * `runBatch`: one kernel over a whole batch of items, split in chunks across the Rust pool.
+ * The input is copied into Rust memory before `runBatch` returns, so the caller may reuse or
+ * transfer it at once; the JS event loop never waits for the kernels.
+ */
+import { abortError } from '@poolkit/core';
+import { type KernelInfo, loadAddon } from './addon.js';
+import type { ByteKernelName, NumericKernelName } from './kernels.js';
+import { kernelInfo } from './kernels.js';
+import { checkInteger, checkOptions, checkSignal, describe, MAX_THREADS, rangeError, typeError } from './options.js';
+
+/** Options of {@link runBatch}. Every field is optional. */
+export interface BatchOptions {
+  /** Cancels the batch: the promise rejects at once with an AbortError; threads stop at the next chunk boundary. */
+  signal?: AbortSignal;
+  /** Most pool threads this batch may use at once, 1–256. Default: the pool size. A larger value grows the pool. */
+  threads?: number;
+  /** Items per chunk (the unit of scheduling and of cancellation), ≥ 1. Default: ⌈items / (threads × 8)⌉. */
+  chunkSize?: number;
+  /** Kernel parameters for the whole batch. `mandelbrot`: `[width, height, maxIter]`, default `[256, 256, 256]`. */
+  params?: ArrayLike<number>;
+  /** Byte-output kernels (`md5`): `'buffers'` (default) gives one Buffer per item, `'packed'` one Buffer of all items end to end. */
+  output?: 'buffers' | 'packed';
+}
+
+/** A byte item: bytes, or a string (encoded as UTF-8). */
+export type ByteItem = Uint8Array | string;
+
+/** What a batch produces: numbers, one Buffer per item, or one packed Buffer. */
+export type BatchResult = Float64Array | Buffer[] | Buffer;
+
+/** The encoded input the addon takes. */
+interface Encoded {
+  data: Float64Array | Uint8Array;
+  offsets: Float64Array | undefined;
+  items: number;
+}
+
+/** Flattens numbers input: a Float64Array goes through untouched (the addon copies it). */
+function encodeNumbers(info: KernelInfo, inputs: unknown): Encoded {
+  let data: Float64Array;
+  if (inputs instanceof Float64Array) {
+    data = inputs;
+  } else if (Array.isArray(inputs) || (ArrayBuffer.isView(inputs) && !(inputs instanceof DataView))) {
+    const list = inputs as ArrayLike<unknown>;
+    data = new Float64Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i];
+      if (typeof x !== 'number') {
+        throw typeError(`inputs[${i}] must be a number for kernel ${info.name}, received ${describe(x)}`);
+      }
+      data[i] = x;
+    }
+  } else {
+    throw typeError(`inputs of kernel ${info.name} must be a Float64Array or an array of numbers, received ${describe(inputs)}`);
+  }
+  if (data.length % info.inputArity !== 0) {
+    throw rangeError(
+      `kernel ${info.name} takes ${info.inputArity} numbers per item, but inputs holds ${data.length} numbers`,
+    );
+  }
+  return { data, offsets: undefined, items: data.length / info.inputArity };
+}
+
+/** True when a view's ArrayBuffer was detached (transferred away). */
+function isDetached(view: Uint8Array): boolean {
+  if (view.byteLength !== 0) return false;
+  try {
+    new Uint8Array(view.buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Packs byte items end to end into one buffer plus `items + 1` offsets. */
+function encodeBytes(info: KernelInfo, inputs: unknown): Encoded {
+  if (!Array.isArray(inputs)) {
+    throw typeError(`inputs of kernel ${info.name} must be an array of Uint8Array or string, received ${describe(inputs)}`);
+  }
+  const offsets = new Float64Array(inputs.length + 1);
+  let total = 0;
+  for (let i = 0; i < inputs.length; i++) {
+    const item: unknown = inputs[i];
+    if (typeof item === 'string') total += Buffer.byteLength(item);
+    else if (item instanceof Uint8Array) {
+      if (isDetached(item)) {
+        throw Object.assign(new TypeError(`inputs[${i}] is backed by a detached ArrayBuffer`), { code: 'ERR_DETACHED_BUFFER' });
+      }
+      total += item.byteLength;
+    } else throw typeError(`inputs[${i}] must be a Uint8Array or a string for kernel ${info.name}, received ${describe(item)}`);
+    offsets[i + 1] = total;
+  }
+  const data = Buffer.allocUnsafe(total);
+  for (let i = 0; i < inputs.length; i++) {
+    const item = inputs[i] as ByteItem;
+    if (typeof item === 'string') data.write(item, offsets[i], 'utf8');
+    else data.set(item, offsets[i]);
+  }
+  return { data, offsets, items: inputs.length };
+}
+
+/** Turns the addon's packed bytes into one Buffer per item (views of one allocation, no copy). */
+function splitBytes(data: Buffer, offsets: Float64Array): Buffer[] {
+  const out = new Array<Buffer>(offsets.length - 1);
+  for (let i = 0; i < out.length; i++) out[i] = data.subarray(offsets[i], offsets[i + 1]);
+  return out;
+}
+
+/** Internal: submits an encoded batch and settles with the addon's raw result. */
+export function submitRaw(
+  kernel: string,
+  encoded: Encoded,
+  params: Float64Array | undefined,
+  threads: number,
+  chunkSize: number,
+  signal: AbortSignal | undefined,
+): Promise<{ data: Float64Array | Buffer; offsets: Float64Array | undefined }> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError(signal.reason));
+      return;
+    }
+    const addon = loadAddon();
+    let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      addon.cancel(id);
+      reject(abortError(signal?.reason));
+    };
+    const id = addon.submit(kernel, encoded.data, encoded.offsets, params, threads, chunkSize, (error, data, offsets) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolve({ data: data as Float64Array | Buffer, offsets });
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Internal: checks a kernel's inputs and encodes them for the addon. */
+export function encodeInputs(info: KernelInfo, inputs: unknown): Encoded {
+  return info.input === 'numbers' ? encodeNumbers(info, inputs) : encodeBytes(info, inputs);
+}
+
+/** Internal: checks `params` and makes the Float64Array the addon takes. */
+export function encodeParams(params: unknown): Float64Array | undefined {
+  if (params === undefined) return undefined;
+  if (!Array.isArray(params) && !ArrayBuffer.isView(params)) {
+    throw typeError(`params must be an array of numbers, received ${describe(params)}`);
+  }
+  const list = params as ArrayLike<unknown>;
+  const out = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== 'number') throw typeError(`params[${i}] must be a number, received ${describe(list[i])}`);
+    out[i] = list[i] as number;
+  }
+  return out;
+}
+
+/**
+ * Runs `kernel` on every item of `inputs` on the native pool and resolves with all results.
+ *
+ * - Numbers kernels (`square`, `isprime`, `spin`, `mandelbrot`) take a Float64Array or an array
+ *   of numbers, flat (`spin` takes pairs `[f0, d0, f1, d1, …]`), and resolve with a Float64Array
+ *   (`mandelbrot`: `width` counts per row, rows end to end).
+ * - Byte kernels take an array of Uint8Array/Buffer/string: `fnv1a` resolves with a Float64Array
+ *   of hashes, `md5` with one 16-byte Buffer per item, or one packed Buffer (`output: 'packed'`).
+ * - An empty batch resolves with an empty result.
+ *
+ * Rejects with a TypeError/RangeError carrying `code` for bad input (`ERR_INVALID_ARG_TYPE`,
+ * `ERR_INVALID_ARG_VALUE`, `ERR_UNKNOWN_KERNEL`, `ERR_DETACHED_BUFFER`), an Error
+ * `ERR_KERNEL_PANIC` when a kernel panics, an AbortError when `signal` aborts.
+ *
+ * @example
+ * const squares = await runBatch('square', [1, 2, 3]);          // Float64Array [1, 4, 9]
+ * const digests = await runBatch('md5', ['a', 'b'], { output: 'packed' }); // Buffer(32)
+ */
+export function runBatch(kernel: NumericKernelName, inputs: Float64Array | ArrayLike<number>, options?: BatchOptions): Promise<Float64Array>;
+export function runBatch(kernel: 'fnv1a', inputs: readonly ByteItem[], options?: BatchOptions): Promise<Float64Array>;
+export function runBatch(kernel: 'md5', inputs: readonly ByteItem[], options: BatchOptions & { output: 'packed' }): Promise<Buffer>;
+export function runBatch(kernel: 'md5', inputs: readonly ByteItem[], options?: BatchOptions & { output?: 'buffers' }): Promise<Buffer[]>;
+export function runBatch(kernel: string, inputs: unknown, options?: BatchOptions): Promise<BatchResult>;
+export async function runBatch(kernel: string, inputs: unknown, options?: BatchOptions): Promise<BatchResult> {
+  const opts = checkOptions<BatchOptions>('options', options);
+  const signal = checkSignal('options.signal', opts.signal);
+  const addon = loadAddon();
+  const threads = opts.threads === undefined ? addon.threads() : checkInteger('options.threads', opts.threads, 1, MAX_THREADS);
+  const chunkSize = opts.chunkSize === undefined ? 0 : checkInteger('options.chunkSize', opts.chunkSize, 1, 2 ** 32);
+  const output = opts.output ?? 'buffers';
+  if (output !== 'buffers' && output !== 'packed') {
+    throw typeError(`options.output must be 'buffers' or 'packed', received ${describe(output)}`);
+  }
+  const info = kernelInfo(kernel);
+  const encoded = encodeInputs(info, inputs);
+  const params = encodeParams(opts.params);
+  const { data, offsets } = await submitRaw(info.name, encoded, params, threads, chunkSize, signal);
+  if (data instanceof Float64Array) return data;
+  return output === 'packed' ? data : splitBytes(data, offsets as Float64Array);
+}
