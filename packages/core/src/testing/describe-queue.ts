@@ -275,7 +275,7 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
 
         it('a random sequence of operations never loses or duplicates an item', async () => {
           await fc.assert(
-            fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 40 }), async (ops) => {
+            fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 60 }), async (ops) => {
               await runModel(make(), capacity, ops);
             }),
             { numRuns },
@@ -291,19 +291,18 @@ type Operation =
   | { kind: 'abort'; pick: number };
 
 const operation: fc.Arbitrary<Operation> = fc.oneof(
-  fc
-    .constantFrom<Operation['kind']>(
-      'tryPush',
-      'push',
-      'pushAbortable',
-      'tryPop',
-      'pop',
-      'popAbortable',
-      'drain',
-    )
-    .map((kind) => ({ kind }) as Operation),
-  fc.constant({ kind: 'close' } as Operation),
-  fc.nat(20).map((pick) => ({ kind: 'abort', pick }) as Operation),
+  // Pushes weigh more than pops so that bounded queues fill up and pushers block.
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom('tryPush', 'push', 'pushAbortable').map((kind) => ({ kind }) as Operation),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom('tryPop', 'pop', 'popAbortable').map((kind) => ({ kind }) as Operation),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'drain' } as Operation) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'close' } as Operation) },
+  { weight: 2, arbitrary: fc.nat(20).map((pick) => ({ kind: 'abort', pick }) as Operation) },
 );
 
 /**
