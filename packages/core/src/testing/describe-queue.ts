@@ -67,6 +67,9 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
     for (const capacity of capacities) {
       describe(`with capacity ${capacity}`, () => {
         const bounded = Number.isFinite(capacity);
+        // Tests that need a full queue exist only for bounded capacities: an unbounded queue has
+        // no such case, so they are not registered at all rather than reported as skipped.
+        const itBounded = bounded ? it : ((() => undefined) as unknown as typeof it);
         const make = (): WorkQueue<number> => factory({ capacity });
         /** Fills a bounded queue to capacity with 0, 1, 2, … */
         const fill = (queue: WorkQueue<number>): void => {
@@ -92,7 +95,7 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
           expect(queue.size).toBe(0);
         });
 
-        it.runIf(bounded)('a full queue makes push wait until a pop makes room', async () => {
+        itBounded('a full queue makes push wait until a pop makes room', async () => {
           const queue = make();
           fill(queue);
           expect(queue.tryPush(-1)).toBe(false);
@@ -139,7 +142,7 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
           expect(queue.size).toBe(0);
         });
 
-        it.runIf(bounded)(
+        itBounded(
           'close rejects blocked pushers with QueueClosedError and keeps queued items',
           async () => {
             const queue = make();
@@ -206,7 +209,7 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
           expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => i));
         });
 
-        it.runIf(bounded)('aborting a blocked push rejects with AbortError and queues nothing', async () => {
+        itBounded('aborting a blocked push rejects with AbortError and queues nothing', async () => {
           const queue = make();
           fill(queue);
           const controller = new AbortController();
