@@ -22,7 +22,8 @@ import {
 import { Piscina } from 'piscina';
 import { fromErrorData, isErrorData } from './error-data.js';
 import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { DONE, QUEUED, TaskTable } from './task-table.js';
+import { AbortWatch, type Watched } from './abort-watch.js';
+import { TaskTable } from './task-table.js';
 import type { Envelope, ShimData } from './worker.js';
 
 /**
@@ -105,6 +106,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   readonly concurrency: number;
   readonly #piscina: Piscina;
   readonly #table: TaskTable;
+  readonly #watch = new AbortWatch();
   #closing: Promise<void> | undefined;
 
   constructor(options: PiscinaBackendOptions) {
@@ -150,34 +152,11 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const piscinaSignal = slot < 0 ? signal : undefined;
     const running = this.#piscina.run(envelope, { transferList, signal: piscinaSignal });
     if (signal === undefined) return running.catch((error: unknown) => Promise.reject(translate(error)));
-
     return new Promise<O>((resolve, reject) => {
-      let settled = false;
-      const onAbort = (): void => {
-        if (settled) return;
-        settled = true;
-        if (slot >= 0) {
-          const state = this.#table.cancel(slot);
-          if (state !== QUEUED && state !== DONE) this.#terminate(state);
-        }
-        reject(abortReason(signal));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+      const flight = new Flight(signal, slot, this.#table, this.#watch, this.#terminateThread, resolve, reject);
       running.then(
-        (value: O) => {
-          if (slot >= 0) this.#table.release(slot);
-          signal.removeEventListener('abort', onAbort);
-          if (settled) return;
-          settled = true;
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (slot >= 0) this.#table.release(slot);
-          signal.removeEventListener('abort', onAbort);
-          if (settled) return;
-          settled = true;
-          reject(signal.aborted ? abortReason(signal) : translate(error));
-        },
+        (value: O) => flight.fulfil(value),
+        (error: unknown) => flight.fail(error),
       );
     });
   }
@@ -192,12 +171,64 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   }
 
   /** Terminates the thread whose id is `threadId`; piscina fails its tasks and starts a replacement. */
-  #terminate(threadId: number): void {
+  readonly #terminateThread = (threadId: number): void => {
     for (const worker of this.#piscina.threads) {
       if (worker.threadId === threadId) {
         void worker.terminate();
         return;
       }
     }
+  };
+}
+
+/**
+ * One task in flight that has a signal: settles its caller's promise exactly once, from
+ * piscina's answer or from an abort (found by the {@link AbortWatch}, or by piscina itself when
+ * the task had no table slot), and gives its slot back only once piscina has settled.
+ */
+class Flight<O> implements Watched {
+  #settled = false;
+
+  constructor(
+    readonly signal: AbortSignal,
+    private readonly slot: number,
+    private readonly table: TaskTable,
+    private readonly watch: AbortWatch,
+    private readonly terminate: (threadId: number) => void,
+    private readonly resolve: (value: O) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    if (slot >= 0) watch.add(this);
+  }
+
+  /** The signal aborted while the task was queued or running. */
+  onAbort(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    const state = this.table.cancel(this.slot);
+    // > 0: running on that thread, which is the only way to stop it. QUEUED: it will be skipped.
+    if (state > 0) this.terminate(state);
+    this.reject(abortReason(this.signal));
+  }
+
+  fulfil(value: O): void {
+    this.#release();
+    if (this.#settled) return;
+    this.#settled = true;
+    // An abort not yet seen by the watch loses to a value that is already here.
+    this.resolve(value);
+  }
+
+  fail(error: unknown): void {
+    this.#release();
+    if (this.#settled) return;
+    this.#settled = true;
+    this.reject(this.signal.aborted ? abortReason(this.signal) : translate(error));
+  }
+
+  #release(): void {
+    if (this.slot < 0) return;
+    this.watch.delete(this);
+    this.table.release(this.slot);
   }
 }
