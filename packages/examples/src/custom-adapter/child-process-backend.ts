@@ -1,0 +1,311 @@
+/**
+ * ChildProcessBackend: a poolkit {@link Backend} that runs tasks in a small pool of Node child
+ * processes (node:child_process `fork`) — the template for writing an adapter.
+ *
+ *   run(input, { signal, task })
+ *     │  FIFO of jobs waiting for an idle child
+ *     ▼
+ *   idle child ── { type: 'run', id, task, input } ──▶ child-process-worker.js ──▶ module export
+ *     ◀── { type: 'done', id, ok, value | error as plain data } ◀──┘
+ *
+ * What the Backend contract asks, and how this file meets it:
+ * - the task's own error, name/message/code kept → errors travel as plain data (error-data.ts);
+ * - reject promptly with an AbortError on abort → a waiting job leaves the FIFO; a running one
+ *   rejects at once and its child is killed (the only way to stop arbitrary code) and replaced;
+ * - a crash fails only its own task → a child that exits while running a task rejects that
+ *   task with WorkerCrashedError, and a fresh child takes its place;
+ * - `close()` releases everything → waiting jobs reject with PoolClosedError, running ones
+ *   finish, children are terminated. Idle children are unref'd, so a forgotten backend never
+ *   keeps the process alive either.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { abortError, type Backend, PoolClosedError, type RunOptions, WorkerCrashedError } from '@poolkit/core';
+import { type ErrorData, fromErrorData } from './error-data.js';
+import type { ChildMessage, RunMessage } from './protocol.js';
+
+/** The program every child runs (compiled beside this file). */
+const CHILD_MAIN = fileURLToPath(new URL('./child-process-worker.js', import.meta.url));
+
+/** Children that die before they are ready, in a row, before the backend gives up. */
+const MAX_FAILED_STARTS = 3;
+
+/** Options of {@link ChildProcessBackend}. */
+export interface ChildProcessBackendOptions {
+  /**
+   * The task module: a path (absolute, or relative to the working directory) or a `file:` URL
+   * of a JavaScript module whose default export and/or named exports are `(input, ctx) => output`.
+   */
+  readonly module: string | URL;
+  /** Child processes, each running one task at a time: the backend's concurrency. Default: available cores. Integer 1–64. */
+  readonly processes?: number;
+  /** Node flags of the children. Default none (children start clean, whatever the parent's flags). */
+  readonly execArgv?: readonly string[];
+  /** The backend's name. Default `'child-process'`. */
+  readonly name?: string;
+}
+
+interface Job {
+  readonly id: number;
+  readonly message: RunMessage;
+  readonly signal: AbortSignal;
+  settled: boolean;
+  /** Resolves (never rejects) once the job has settled. */
+  readonly done: Promise<void>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  onAbort(): void;
+}
+
+interface Child {
+  readonly process: ChildProcess;
+  ready: boolean;
+  job: Job | undefined;
+  loadError: ErrorData | undefined;
+  /** Killed on purpose (abort or close): its exit is expected. */
+  killed: boolean;
+  exited: Promise<void>;
+}
+
+/**
+ * A {@link Backend} over `processes` forked Node processes running a task module.
+ *
+ * @example
+ * const backend = new ChildProcessBackend({ module: new URL('./tasks.js', import.meta.url), processes: 2 });
+ * const pool = new Pool({ backend });
+ * await pool.submit('some input');
+ * await pool.close(); // closes the backend: the children exit
+ */
+export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I, O> {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly #moduleUrl: string;
+  readonly #execArgv: string[];
+  readonly #children = new Set<Child>();
+  readonly #idle: Child[] = [];
+  readonly #waiting: Job[] = [];
+  #nextId = 1;
+  #failedStarts = 0;
+  #broken: Error | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: ChildProcessBackendOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`options must be an object, received ${options === null ? 'null' : typeof options}`);
+    }
+    this.#moduleUrl = moduleUrl(options.module);
+    const processes = options.processes ?? availableParallelism();
+    if (typeof processes !== 'number' || !Number.isInteger(processes) || processes < 1 || processes > 64) {
+      throw new RangeError(`processes must be an integer from 1 to 64, received ${String(processes)}`);
+    }
+    if (options.execArgv !== undefined && !Array.isArray(options.execArgv)) {
+      throw new TypeError('execArgv must be an array of strings');
+    }
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
+      throw new TypeError(`name must be a non-empty string, received ${String(options.name)}`);
+    }
+    this.name = options.name ?? 'child-process';
+    this.concurrency = processes;
+    this.#execArgv = [...(options.execArgv ?? [])];
+    for (let i = 0; i < processes; i++) this.#spawn();
+  }
+
+  /** Runs `input` through the module's default export (or `options.task`) in a child. */
+  run(input: I, options: RunOptions): Promise<O> {
+    if (this.#closing !== undefined) return Promise.reject(new PoolClosedError(`backend ${this.name} is closed`));
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    return new Promise<O>((resolvePromise, rejectPromise) => {
+      const id = this.#nextId++;
+      let markDone!: () => void;
+      const settle = (): boolean => {
+        if (job.settled) return false;
+        job.settled = true;
+        signal?.removeEventListener('abort', job.onAbort);
+        markDone();
+        return true;
+      };
+      const job: Job = {
+        id,
+        message: { type: 'run', id, task: options?.task, input },
+        signal,
+        settled: false,
+        done: new Promise((done) => {
+          markDone = done;
+        }),
+        resolve: (value) => {
+          if (settle()) resolvePromise(value as O);
+        },
+        reject: (error) => {
+          if (settle()) rejectPromise(error);
+        },
+        onAbort: () => this.#abort(job),
+      };
+      signal?.addEventListener('abort', job.onAbort, { once: true });
+      this.#waiting.push(job);
+      this.#dispatch();
+    });
+  }
+
+  /** Rejects waiting tasks with PoolClosedError, lets running ones finish, then ends every child. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    for (const job of this.#waiting.splice(0)) job.reject(new PoolClosedError(`backend ${this.name} is closed`));
+    const running = [...this.#children].flatMap((child) => (child.job ? [child.job.done] : []));
+    await Promise.all(running);
+    await Promise.all(
+      [...this.#children].map((child) => {
+        // Referenced while we wait for its exit, or the parent could end before close() resolves.
+        child.process.ref();
+        child.killed = true;
+        child.process.kill('SIGTERM');
+        return child.exited;
+      }),
+    );
+  }
+
+  #spawn(): void {
+    const proc = fork(CHILD_MAIN, [this.#moduleUrl], {
+      execArgv: this.#execArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const child: Child = {
+      process: proc,
+      ready: false,
+      job: undefined,
+      loadError: undefined,
+      killed: false,
+      exited: new Promise((done) => proc.once('exit', () => done())),
+    };
+    this.#children.add(child);
+    proc.on('message', (message: ChildMessage) => this.#onMessage(child, message));
+    proc.on('error', () => {}); // a failed spawn or send ends in 'exit', handled there
+    proc.once('exit', (code, signal) => this.#onExit(child, code, signal));
+    this.#updateRefs();
+  }
+
+  #onMessage(child: Child, message: ChildMessage): void {
+    switch (message.type) {
+      case 'ready':
+        child.ready = true;
+        this.#failedStarts = 0;
+        this.#idle.push(child);
+        this.#dispatch();
+        return;
+      case 'load-failed':
+        child.loadError = message.error;
+        return;
+      case 'done': {
+        const job = child.job;
+        if (job === undefined || job.id !== message.id) return; // an answer for a task already aborted
+        child.job = undefined;
+        if (message.ok) job.resolve(message.value);
+        else job.reject(fromErrorData(message.error));
+        this.#idle.push(child);
+        this.#dispatch();
+      }
+    }
+  }
+
+  #onExit(child: Child, code: number | null, signal: NodeJS.Signals | null): void {
+    this.#children.delete(child);
+    const idleAt = this.#idle.indexOf(child);
+    if (idleAt !== -1) this.#idle.splice(idleAt, 1);
+    const job = child.job;
+    child.job = undefined;
+    if (job !== undefined) {
+      job.reject(
+        new WorkerCrashedError(
+          `the child process running this task exited (${signal === null ? `code ${code}` : `signal ${signal}`})`,
+        ),
+      );
+    }
+    if (this.#closing !== undefined) return;
+    if (!child.ready && !child.killed) {
+      this.#failedStarts++;
+      if (this.#failedStarts >= MAX_FAILED_STARTS) {
+        const cause = child.loadError ? fromErrorData(child.loadError) : undefined;
+        this.#broken = new WorkerCrashedError(
+          `backend ${this.name}: ${MAX_FAILED_STARTS} children in a row exited before loading ${this.#moduleUrl}` +
+            (cause ? `: ${cause.message}` : ''),
+          { cause },
+        );
+        for (const waiting of this.#waiting.splice(0)) waiting.reject(this.#broken);
+        this.#updateRefs();
+        return;
+      }
+    }
+    this.#spawn(); // a replacement keeps the backend at full strength
+  }
+
+  /** Hands waiting jobs to idle children, oldest job first. */
+  #dispatch(): void {
+    while (this.#waiting.length > 0 && this.#idle.length > 0) {
+      const job = this.#waiting.shift()!;
+      const child = this.#idle.shift()!; // the longest idle: tasks rotate over the children
+      child.job = job;
+      try {
+        // Errors of an accepted send (the child died meanwhile) surface as its 'exit'.
+        child.process.send(job.message, () => {});
+      } catch (error) {
+        // The input could not be serialized: the caller's mistake, not the child's.
+        child.job = undefined;
+        this.#idle.push(child);
+        job.reject(error);
+      }
+    }
+    this.#updateRefs();
+  }
+
+  #abort(job: Job): void {
+    job.reject(abortError(job.signal.reason));
+    const at = this.#waiting.indexOf(job);
+    if (at !== -1) {
+      this.#waiting.splice(at, 1);
+      return;
+    }
+    for (const child of this.#children) {
+      if (child.job === job) {
+        // Arbitrary code cannot be interrupted from outside: end its process. #onExit replaces it.
+        child.job = undefined;
+        child.killed = true;
+        child.process.kill('SIGKILL');
+      }
+    }
+    this.#updateRefs();
+  }
+
+  /** Children keep the parent alive only while there is work: waiting or running. */
+  #updateRefs(): void {
+    const busy = this.#waiting.length > 0 || [...this.#children].some((c) => c.job !== undefined);
+    for (const { process: proc } of this.#children) {
+      if (busy) {
+        proc.ref();
+        proc.channel?.ref();
+      } else {
+        proc.unref();
+        proc.channel?.unref();
+      }
+    }
+  }
+}
+
+function moduleUrl(module: unknown): string {
+  if (module instanceof URL) {
+    if (module.protocol !== 'file:') throw new TypeError(`module must be a file: URL, received ${module.href}`);
+    return module.href;
+  }
+  if (typeof module !== 'string' || module.length === 0) {
+    throw new TypeError(`module must be a path or a file: URL, received ${String(module)}`);
+  }
+  if (module.startsWith('file:')) return module;
+  return pathToFileURL(isAbsolute(module) ? module : resolve(module)).href;
+}
