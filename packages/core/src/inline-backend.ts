@@ -52,14 +52,20 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
       throw new TypeError(`options.signal must be an AbortSignal, received ${describe(signal)}`);
     }
     if (signal.aborted) throw abortError(signal.reason);
-    if (this.#active >= this.concurrency) await this.#slot(signal);
-    this.#active++;
+    // A freed slot is handed straight to the next waiter (#active unchanged). Were the waiter to
+    // take it when it resumes, a run() arriving in between would see a free slot too, and
+    // concurrency + 1 tasks would run.
+    if (this.#active < this.concurrency) this.#active++;
+    else await this.#slot(signal);
     try {
+      // The signal may abort after the hand-over, before this line; its listener is gone by then.
+      if (signal.aborted) throw abortError(signal.reason);
       const ctx: TaskContext = { signal, attempt: (options as Partial<TaskContext>).attempt ?? 1 };
       return await raceAbort(this.executor(input, ctx), signal);
     } finally {
-      this.#active--;
-      this.#waiting.shift()?.();
+      const next = this.#waiting.shift();
+      if (next !== undefined) next();
+      else this.#active--;
     }
   }
 
@@ -73,6 +79,7 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
     this.#closed = true;
   }
 
+  /** Waits for a finishing task to hand its slot over; rejects (and leaves the line) on abort. */
   #slot(signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       const onAbort = () => {
@@ -106,6 +113,8 @@ function raceAbort<T>(value: T | Promise<T>, signal: AbortSignal): Promise<T> {
         reject(e);
       },
     );
+    // A signal that aborted while the executor ran synchronously never fires 'abort' again.
+    if (signal.aborted) onAbort();
   });
 }
 

@@ -1,7 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Backend, Executor, TaskContext } from './contracts.js';
 import { abortError } from './errors.js';
-import { InlineBackend, isThenable, kInvoke } from './inline-backend.js';
+import { isThenable } from './inline-backend.js';
 import { checkInteger, checkOptions, checkSignal, describe } from './validate.js';
 
 /** Options of {@link map}. */
@@ -32,7 +33,11 @@ export function map<I, O>(
   target: Executor<I, O> | Backend<I, O>,
   options: MapOptions = {},
 ): AsyncIterable<O> {
-  if (inputs === null || typeof inputs !== 'object' || !(Symbol.iterator in inputs || Symbol.asyncIterator in inputs)) {
+  if (
+    inputs === null ||
+    typeof inputs !== 'object' ||
+    !(Symbol.iterator in inputs || Symbol.asyncIterator in inputs)
+  ) {
     throw new TypeError(`inputs must be an iterable or an async iterable, received ${describe(inputs)}`);
   }
   const isExecutor = typeof target === 'function';
@@ -66,14 +71,16 @@ async function* iterate<I, O>(
 ): AsyncGenerator<O> {
   if (outer?.aborted) throw abortError(outer.reason);
   const controller = new AbortController();
+  // Each task in flight may listen to it (a backend's abort race, the executor itself).
+  setMaxListeners(0, controller.signal);
   const onOuterAbort = () => {
     controller.abort(abortError(outer!.reason));
     wake();
   };
   outer?.addEventListener('abort', onOuterAbort, { once: true });
 
-  const invoke = toInvoke(target, concurrency, controller.signal);
-  const source =
+  const invoke = toInvoke(target, controller.signal);
+  const source: Iterator<I> | AsyncIterator<I> =
     Symbol.asyncIterator in inputs
       ? (inputs as AsyncIterable<I>)[Symbol.asyncIterator]()
       : (inputs as Iterable<I>)[Symbol.iterator]();
@@ -84,6 +91,11 @@ async function* iterate<I, O>(
   let yielded = 0;
   let inFlight = 0;
   let exhausted = false;
+  let sourceFailure: { error: unknown } | undefined;
+  let failed = false; // a task failed: the iteration will end with it, so read no more
+  let reading = false; // an async next() is pending (iterators are not re-entrant)
+  let pulling = false;
+  let ended = false;
   let waiter: (() => void) | undefined;
   function wake(): void {
     const w = waiter;
@@ -91,40 +103,93 @@ async function* iterate<I, O>(
     w?.();
   }
   const finish = (index: number, slot: Slot<O>) => {
+    if (ended) return;
     inFlight--;
+    if (!slot.ok) failed = true;
     if (ordered) ready.set(index, slot);
     else arrived.push(slot);
+    pull();
     wake();
   };
-
-  try {
-    for (;;) {
-      if (controller.signal.aborted) throw controller.signal.reason;
-      while (!exhausted && inFlight < concurrency && readCount - yielded < window) {
-        const next = await source.next();
-        if (controller.signal.aborted) throw controller.signal.reason;
-        if (next.done) {
-          exhausted = true;
+  const start = (input: I) => {
+    const index = readCount++;
+    inFlight++;
+    let result: O | Promise<O>;
+    try {
+      result = invoke(input);
+    } catch (error) {
+      finish(index, { ok: false, error });
+      return;
+    }
+    if (isThenable(result)) {
+      (result as PromiseLike<O>).then(
+        (value) => finish(index, { ok: true, value }),
+        (error: unknown) => finish(index, { ok: false, error }),
+      );
+    } else {
+      finish(index, { ok: true, value: result });
+    }
+  };
+  const onRead = (step: IteratorResult<I>) => {
+    if (step.done) exhausted = true;
+    else start(step.value);
+  };
+  const onReadError = (error: unknown) => {
+    sourceFailure = { error };
+    exhausted = true;
+  };
+  // Reads inputs and starts their tasks while the window and the slots allow. Reading runs
+  // beside the consumer rather than inside its next(): a slow input never holds back results
+  // that are already there, and an abort never waits for the input.
+  function pull(): void {
+    if (pulling || ended) return; // a task that settled synchronously: the loop below goes on
+    pulling = true;
+    try {
+      while (
+        !reading &&
+        !exhausted &&
+        !failed &&
+        !controller.signal.aborted &&
+        inFlight < concurrency &&
+        readCount - yielded < window
+      ) {
+        let step: IteratorResult<I> | Promise<IteratorResult<I>>;
+        try {
+          step = source.next();
+        } catch (error) {
+          onReadError(error);
           break;
         }
-        const index = readCount++;
-        inFlight++;
-        let result: O | Promise<O>;
-        try {
-          result = invoke(next.value);
-        } catch (error) {
-          finish(index, { ok: false, error });
+        if (!isThenable(step)) {
+          onRead(step);
           continue;
         }
-        if (isThenable(result)) {
-          (result as PromiseLike<O>).then(
-            (value) => finish(index, { ok: true, value }),
-            (error: unknown) => finish(index, { ok: false, error }),
-          );
-        } else {
-          finish(index, { ok: true, value: result });
-        }
+        reading = true;
+        Promise.resolve(step).then(
+          (result) => {
+            reading = false;
+            if (ended) return;
+            onRead(result);
+            pull();
+            wake();
+          },
+          (error: unknown) => {
+            reading = false;
+            if (ended) return;
+            onReadError(error);
+            wake();
+          },
+        );
       }
+    } finally {
+      pulling = false;
+    }
+  }
+
+  try {
+    pull();
+    for (;;) {
+      if (controller.signal.aborted) throw controller.signal.reason;
       let slot: Slot<O> | undefined;
       if (ordered) {
         slot = ready.get(yielded);
@@ -135,35 +200,44 @@ async function* iterate<I, O>(
       if (slot !== undefined) {
         yielded++;
         if (!slot.ok) throw slot.error;
+        pull(); // room in the window: keep the tasks busy while the consumer works
         yield slot.value;
         continue;
       }
-      if (exhausted && inFlight === 0) return;
+      if (inFlight === 0) {
+        // Everything read before the input failed has been yielded: now its error.
+        if (sourceFailure !== undefined) throw sourceFailure.error;
+        if (exhausted) return;
+      }
       await new Promise<void>((resolve) => {
         waiter = resolve;
       });
     }
   } finally {
+    ended = true;
     outer?.removeEventListener('abort', onOuterAbort);
     // Leaving early (break, a failure, an abort) cancels what still runs and closes the input.
     if (inFlight > 0) controller.abort(abortError('map() iteration ended'));
-    await source.return?.();
+    if (!reading) {
+      await source.return?.();
+    } else {
+      // An async generator runs return() only once its pending next() settles, which may be
+      // never: ask without waiting, so that an abort ends the iteration now.
+      Promise.resolve(source.return?.()).catch(() => {});
+    }
   }
 }
 
 function toInvoke<I, O>(
   target: Executor<I, O> | Backend<I, O>,
-  concurrency: number,
   signal: AbortSignal,
 ): (input: I) => O | Promise<O> {
   if (typeof target === 'function') {
     const ctx: TaskContext = { signal, attempt: 1 };
     return (input) => target(input, ctx);
   }
-  if (target instanceof InlineBackend && concurrency <= target.concurrency) {
-    const ctx: TaskContext = { signal, attempt: 1 };
-    return (input) => target[kInvoke](input, ctx);
-  }
+  // Always through run(), even for an InlineBackend: the caller may share the backend (other
+  // map()s, a Pool) and its own slots are what keep the total within its concurrency.
   const options = { signal };
   return (input) => target.run(input, options);
 }

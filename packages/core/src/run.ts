@@ -1,5 +1,7 @@
+import { setMaxListeners } from 'node:events';
 import type { Backend, Collector, Executor, Outcome, Producer, WorkQueue } from './contracts.js';
 import { abortError } from './errors.js';
+import { isThenable } from './inline-backend.js';
 import { Pool } from './pool.js';
 import { drive, isProducer } from './producer.js';
 import { checkOptions, checkSignal, describe } from './validate.js';
@@ -9,8 +11,12 @@ export interface RunConfig<I, O> {
   /** Where the inputs come from (iterable, async iterable, generator function, or Producer object). */
   producer: Producer<I>;
   executor?: Executor<I, O>;
+  /** Where tasks run. run() does not close it: the caller owns it and may use it again. */
   backend?: Backend<I, O>;
-  /** Receives every outcome, one call at a time, in completion order. */
+  /**
+   * Receives every outcome, one call at a time, in completion order. While it lags behind by
+   * more than 2 × concurrency outcomes, the producer waits.
+   */
   collector?: Collector<I, O>;
   /** Tasks in flight. Default: the backend's concurrency, or available cores with an executor. */
   concurrency?: number;
@@ -57,16 +63,23 @@ export async function run<I, O>(config: RunConfig<I, O>): Promise<RunSummary> {
   if (config.failFast !== undefined && typeof config.failFast !== 'boolean') {
     throw new TypeError(`failFast must be a boolean, received ${describe(config.failFast)}`);
   }
+  const controller = new AbortController();
+  const { signal } = controller;
+  // The pool settles a cancelled task at once, but errgroup's Wait returns only once every
+  // function has returned: so run() counts the calls still executing and waits for them too.
+  const calls = new LiveCalls();
   const pool = new Pool<I, O>({
-    executor: config.executor,
-    backend: config.backend,
+    executor:
+      typeof config.executor === 'function' ? calls.wrapExecutor(config.executor, signal) : config.executor,
+    backend: lend(config.backend, calls, signal),
     concurrency: config.concurrency,
     queue: config.queue,
   } as ConstructorParameters<typeof Pool<I, O>>[0]);
 
   const started = performance.now();
-  const controller = new AbortController();
-  const { signal } = controller;
+  // Every accepted task listens to this signal (up to queue capacity + concurrency at once):
+  // not a leak, so no MaxListenersExceededWarning.
+  setMaxListeners(0, signal);
   const onOuterAbort = () => controller.abort(abortError(outer!.reason));
   if (outer?.aborted) onOuterAbort();
   else outer?.addEventListener('abort', onOuterAbort, { once: true });
@@ -76,19 +89,42 @@ export async function run<I, O>(config: RunConfig<I, O>): Promise<RunSummary> {
     failure ??= { error };
     controller.abort(error);
   };
+
+  // Outcomes handed over but not yet collected. Past the limit the producer waits, so a slow
+  // collector holds the run back instead of piling outcomes up in memory: at most
+  // queue capacity + concurrency + limit outcomes exist at once.
+  const collectLimit = 2 * pool.concurrency;
+  let uncollected = 0;
+  let blockedEmits: Array<() => void> = [];
+  const wakeProducer = () => {
+    const waiters = blockedEmits;
+    blockedEmits = [];
+    for (const wake of waiters) wake();
+  };
+  signal.addEventListener('abort', wakeProducer, { once: true });
+  const collected = () => {
+    uncollected--;
+    if (uncollected < collectLimit && blockedEmits.length > 0) wakeProducer();
+  };
   let collecting: Promise<void> = Promise.resolve();
   const onOutcome = (ok: boolean, value: unknown, input: I) => {
-    if (collect === undefined) {
-      if (!ok && config.failFast && !signal.aborted) fail(value);
-      return;
-    }
-    const outcome: Outcome<I, O> = ok ? { ok: true, input, value: value as O } : { ok: false, input, error: value };
     if (!ok && config.failFast && !signal.aborted) fail(value);
-    collecting = collecting.then(() => collect(outcome)).catch(fail);
+    if (collect === undefined) return;
+    const outcome: Outcome<I, O> = ok
+      ? { ok: true, input, value: value as O }
+      : { ok: false, input, error: value };
+    uncollected++;
+    collecting = collecting
+      .then(() => collect(outcome))
+      .catch(fail)
+      .then(collected);
   };
   const taskOptions = { signal };
   const emit = (item: I): Promise<void> => {
     if (signal.aborted) return Promise.reject(signal.reason);
+    if (uncollected >= collectLimit) {
+      return new Promise<void>((resolve) => blockedEmits.push(resolve)).then(() => emit(item));
+    }
     return pool.dispatch(item, taskOptions, onOutcome);
   };
 
@@ -99,12 +135,75 @@ export async function run<I, O>(config: RunConfig<I, O>): Promise<RunSummary> {
     if (!signal.aborted) fail(error);
   }
   await pool.close();
+  await calls.settled();
   await collecting;
   outer?.removeEventListener('abort', onOuterAbort);
   if (failure !== undefined) throw failure.error;
   if (outer?.aborted) throw abortError(outer.reason);
   const { succeeded, failed, cancelled } = pool.stats;
   return { succeeded, failed, cancelled, durationMs: performance.now() - started };
+}
+
+/**
+ * Counts the executor (or backend) calls that have not returned yet, and refuses to start one
+ * once the run is cancelled: while the run's signal dispatches 'abort', the pool may start a
+ * waiting task whose own abort listener has not run yet (each settling sibling frees a slot).
+ */
+class LiveCalls {
+  #count = 0;
+  #idle: Array<() => void> = [];
+  readonly #done = () => {
+    if (--this.#count > 0) return;
+    const waiters = this.#idle;
+    this.#idle = [];
+    for (const wake of waiters) wake();
+  };
+
+  track<T>(result: PromiseLike<T>): void {
+    this.#count++;
+    result.then(this.#done, this.#done);
+  }
+
+  wrapExecutor<I, O>(executor: Executor<I, O>, cancelled: AbortSignal): Executor<I, O> {
+    return (input, ctx) => {
+      if (cancelled.aborted) return Promise.reject(abortError(cancelled.reason));
+      const result = executor(input, ctx);
+      if (isThenable(result)) this.track(result);
+      return result;
+    };
+  }
+
+  /** Resolves once every tracked call has settled. */
+  settled(): Promise<void> {
+    if (this.#count === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+}
+
+/**
+ * The caller's backend as run()'s pool sees it: closing the pool leaves it open (the caller owns
+ * it and may run again on it), and its calls are tracked. Anything that is not a backend is passed
+ * through for the Pool to reject with its usual message.
+ */
+function lend<I, O>(
+  backend: Backend<I, O> | undefined,
+  calls: LiveCalls,
+  cancelled: AbortSignal,
+): Backend<I, O> | undefined {
+  if (typeof backend !== 'object' || backend === null) return backend;
+  const { run, close } = backend as Partial<Backend<I, O>>;
+  if (typeof run !== 'function' || typeof close !== 'function') return backend;
+  return {
+    name: backend.name,
+    concurrency: backend.concurrency,
+    run(input, options) {
+      if (cancelled.aborted) return Promise.reject(abortError(cancelled.reason));
+      const result = backend.run(input, options);
+      calls.track(result);
+      return result;
+    },
+    close: async () => {},
+  };
 }
 
 function toCollectFunction<I, O>(
@@ -115,5 +214,7 @@ function toCollectFunction<I, O>(
   if (typeof collector === 'object' && collector !== null && typeof collector.collect === 'function') {
     return (outcome) => collector.collect(outcome);
   }
-  throw new TypeError(`collector must be a function or an object with collect(), received ${describe(collector)}`);
+  throw new TypeError(
+    `collector must be a function or an object with collect(), received ${describe(collector)}`,
+  );
 }
