@@ -56,7 +56,10 @@ function cloneable(value: unknown): unknown {
 
 /** Flattens a thrown value (worker side). Never throws. */
 export function toErrorData(thrown: unknown, depth = 0): ErrorData {
-  if (!(thrown instanceof Error) && !(typeof DOMException !== 'undefined' && thrown instanceof DOMException)) {
+  if (
+    !(thrown instanceof Error) &&
+    !(typeof DOMException !== 'undefined' && thrown instanceof DOMException)
+  ) {
     return {
       [ERROR_MARK]: 1,
       kind: 'value',

@@ -1,2 +1,2 @@
-export { PiscinaBackend } from './piscina-backend.js';
 export type { PiscinaBackendOptions } from './options.js';
+export { PiscinaBackend } from './piscina-backend.js';

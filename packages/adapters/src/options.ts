@@ -83,7 +83,9 @@ function modulePath(value: unknown): string {
     return fileURLToPath(value);
   }
   if (typeof value !== 'string' || value === '') {
-    throw new TypeError(`options.filename must be a non-empty path or file: URL, received ${describe(value)}`);
+    throw new TypeError(
+      `options.filename must be a non-empty path or file: URL, received ${describe(value)}`,
+    );
   }
   if (value.startsWith('file:')) return fileURLToPath(value);
   return isAbsolute(value) ? value : resolve(value);
@@ -94,7 +96,8 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   plainObject('options', options);
   const o = options as PiscinaBackendOptions;
   const path = modulePath(o.filename);
-  const threads = o.threads === undefined ? availableParallelism() : integer('options.threads', o.threads, 1, 1024);
+  const threads =
+    o.threads === undefined ? availableParallelism() : integer('options.threads', o.threads, 1, 1024);
   const minThreads =
     o.minThreads === undefined ? threads : integer('options.minThreads', o.minThreads, 0, threads);
   let idleTimeout = 0;
@@ -104,7 +107,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       throw new TypeError(`options.idleTimeout must be a number, received ${describe(value)}`);
     }
     if (value < 0) {
-      throw new RangeError(`options.idleTimeout must be a number of ms ≥ 0 or Infinity, received ${describe(value)}`);
+      throw new RangeError(
+        `options.idleTimeout must be a number of ms ≥ 0 or Infinity, received ${describe(value)}`,
+      );
     }
     idleTimeout = value;
   }

@@ -12,17 +12,17 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  abortError,
   type Backend,
   PoolClosedError,
   type RunOptions,
   type TaskTimeoutError,
   WorkerCrashedError,
-  abortError,
 } from '@poolkit/core';
 import { Piscina } from 'piscina';
+import { AbortWatch, type Watched } from './abort-watch.js';
 import { fromErrorData, isErrorData } from './error-data.js';
 import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { AbortWatch, type Watched } from './abort-watch.js';
 import { TaskTable } from './task-table.js';
 import type { Envelope, ShimData } from './worker.js';
 
@@ -62,7 +62,9 @@ function workerExecArgv(options: ResolvedOptions): string[] | undefined {
 
 function isTimeout(reason: unknown): reason is TaskTimeoutError {
   return (
-    typeof reason === 'object' && reason !== null && (reason as { code?: unknown }).code === 'ERR_TASK_TIMEOUT'
+    typeof reason === 'object' &&
+    reason !== null &&
+    (reason as { code?: unknown }).code === 'ERR_TASK_TIMEOUT'
   );
 }
 
@@ -140,7 +142,8 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
    * Rejects with PoolClosedError (`ERR_POOL_CLOSED`) once `close()` was called.
    */
   run(input: I, options: RunOptions): Promise<O> {
-    if (this.#closing !== undefined) return Promise.reject(new PoolClosedError('the piscina backend is closed'));
+    if (this.#closing !== undefined)
+      return Promise.reject(new PoolClosedError('the piscina backend is closed'));
     const { signal, task, transfer } = options;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const slot = signal === undefined ? -1 : this.#table.acquire();
@@ -153,7 +156,15 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const running = this.#piscina.run(envelope, { transferList, signal: piscinaSignal });
     if (signal === undefined) return running.catch((error: unknown) => Promise.reject(translate(error)));
     return new Promise<O>((resolve, reject) => {
-      const flight = new Flight(signal, slot, this.#table, this.#watch, this.#terminateThread, resolve, reject);
+      const flight = new Flight(
+        signal,
+        slot,
+        this.#table,
+        this.#watch,
+        this.#terminateThread,
+        resolve,
+        reject,
+      );
       running.then(
         (value: O) => flight.fulfil(value),
         (error: unknown) => flight.fail(error),

@@ -1,4 +1,4 @@
-import { TaskTimeoutError, isAbortError } from '@poolkit/core';
+import { isAbortError, TaskTimeoutError } from '@poolkit/core';
 import { describe, expect, it } from 'vitest';
 import { backend, never, rejection } from './helpers.js';
 

@@ -53,6 +53,11 @@ describe('close() waits for running tasks and ends the threads', () => {
       });
     });
     expect(code, stderr).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ ok: 20, crash: 'ERR_WORKER_CRASHED', aborted: 'AbortError', late: 'late' });
+    expect(JSON.parse(stdout)).toEqual({
+      ok: 20,
+      crash: 'ERR_WORKER_CRASHED',
+      aborted: 'AbortError',
+      late: 'late',
+    });
   });
 });

@@ -4,7 +4,11 @@ import { PiscinaBackend } from '../src/index.js';
 
 const PROBE = fileURLToPath(new URL('./fixtures/probe-worker.mjs', import.meta.url));
 
-describeBackend('PiscinaBackend (2 threads)', () => new PiscinaBackend({ filename: PROBE, threads: 2 }), probeConformance);
+describeBackend(
+  'PiscinaBackend (2 threads)',
+  () => new PiscinaBackend({ filename: PROBE, threads: 2 }),
+  probeConformance,
+);
 
 describeBackend(
   'PiscinaBackend (1 thread × 4 tasks per worker)',

@@ -28,7 +28,9 @@ describe('a task that throws rejects with its own error', () => {
   it('rethrows a thrown non-error value as that value', async () => {
     const b = backend();
     expect(await rejection(b.run(42, { signal: never(), task: 'throwValue' }))).toBe(42);
-    expect(await rejection(b.run({ why: 'x' }, { signal: never(), task: 'throwValue' }))).toEqual({ why: 'x' });
+    expect(await rejection(b.run({ why: 'x' }, { signal: never(), task: 'throwValue' }))).toEqual({
+      why: 'x',
+    });
   });
 
   it('is not a WorkerCrashedError and leaves the thread running', async () => {

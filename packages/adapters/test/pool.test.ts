@@ -16,7 +16,10 @@ describe('Pool over PiscinaBackend', () => {
   it('passes task names and transfers through submit', async () => {
     const pool = new Pool<unknown, unknown>({ backend: backend() });
     const buffer = new Uint8Array([5, 5]).buffer;
-    expect(await pool.submit(buffer, { task: 'sumBytes', transfer: [buffer] })).toEqual({ total: 10, byteLength: 2 });
+    expect(await pool.submit(buffer, { task: 'sumBytes', transfer: [buffer] })).toEqual({
+      total: 10,
+      byteLength: 2,
+    });
     expect(buffer.byteLength).toBe(0);
     await pool.close();
   });
@@ -30,6 +33,13 @@ describe('Pool over PiscinaBackend', () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBe(99);
     const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(failed.map((o) => o.reason.code)).toEqual(['ERR_WORKER_CRASHED']);
-    expect(pool.stats).toEqual({ submitted: 100, waiting: 0, running: 0, succeeded: 99, failed: 1, cancelled: 0 });
+    expect(pool.stats).toEqual({
+      submitted: 100,
+      waiting: 0,
+      running: 0,
+      succeeded: 99,
+      failed: 1,
+      cancelled: 0,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PiscinaBackend } from '../src/index.js';
-import { TASKS, TYPED, backend, never, rejection } from './helpers.js';
+import { backend, never, rejection, TASKS, TYPED } from './helpers.js';
 
 describe('PiscinaBackend runs tasks on worker threads', () => {
   it('runs the default export when no task is named', async () => {
