@@ -168,7 +168,20 @@ mod surface {
     export!(js_cancel => cancel);
     export!(js_submit => submit);
 
+    /// Panics are caught and their message travels in the JS error (`ERR_KERNEL_PANIC`), so the
+    /// default hook's stderr report is noise; `POOLKIT_NATIVE_TRACE=1` restores it for debugging.
+    /// The hook belongs to this library's own copy of std: other Rust addons are unaffected.
+    fn quiet_panics() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            if std::env::var_os("POOLKIT_NATIVE_TRACE").is_none() {
+                std::panic::set_hook(Box::new(|_| {}));
+            }
+        });
+    }
+
     fn init(env: Env, exports: napi_value) -> JsResult<napi_value> {
+        quiet_panics();
         EnvState::install(env)?;
         let table: [(&str, napi_callback); 6] = [
             ("kernels", Some(js_kernels)),

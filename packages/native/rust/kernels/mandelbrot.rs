@@ -35,27 +35,81 @@ pub fn image(params: &[f64]) -> Result<Image, String> {
     Ok(Image { width: p[0] as usize, height: p[1], max_iter: p[2] as u32 })
 }
 
+/// Pixels iterated in lockstep. Each pixel's `z ← z² + c` chain is latency-bound (a multiply
+/// and an add per step, each waiting for the last); interleaving independent pixels lets the
+/// CPU overlap their chains (and the compiler vectorise them). Measured: see README.
+const LANES: usize = 4;
+
 /// Writes the iteration counts of row `y` into `out` (`out.len()` is the width).
 #[inline(always)]
 pub fn row(img: &Image, y: f64, out: &mut [f64]) {
     let width = img.width as f64;
     let ci = -1.5 + (3.0 * y) / img.height;
-    for (x, o) in out.iter_mut().enumerate() {
-        let cr = -2.0 + (3.0 * x as f64) / width;
-        let (mut zr, mut zi) = (0.0f64, 0.0f64);
-        let mut i: u32 = 0;
-        while i < img.max_iter {
-            let zr2 = zr * zr;
-            let zi2 = zi * zi;
-            if zr2 + zi2 > 4.0 {
-                break;
-            }
-            zi = 2.0 * zr * zi + ci;
-            zr = zr2 - zi2 + cr;
-            i += 1;
+    let mut groups = out.chunks_exact_mut(LANES);
+    let mut x0 = 0usize;
+    for group in &mut groups {
+        let mut cr = [0.0f64; LANES];
+        for (l, c) in cr.iter_mut().enumerate() {
+            *c = -2.0 + (3.0 * (x0 + l) as f64) / width;
         }
-        *o = i as f64;
+        let counts = lanes(&cr, ci, img.max_iter);
+        for (o, c) in group.iter_mut().zip(counts) {
+            *o = c as f64;
+        }
+        x0 += LANES;
     }
+    for (x, o) in groups.into_remainder().iter_mut().enumerate() {
+        let cr = -2.0 + (3.0 * (x0 + x) as f64) / width;
+        *o = pixel(cr, ci, img.max_iter) as f64;
+    }
+}
+
+/// The escape count of one point: the reference definition (and the JS twin's loop).
+#[inline(always)]
+pub fn pixel(cr: f64, ci: f64, max_iter: u32) -> u32 {
+    let (mut zr, mut zi) = (0.0f64, 0.0f64);
+    let mut i: u32 = 0;
+    while i < max_iter {
+        let zr2 = zr * zr;
+        let zi2 = zi * zi;
+        if zr2 + zi2 > 4.0 {
+            break;
+        }
+        zi = 2.0 * zr * zi + ci;
+        zr = zr2 - zi2 + cr;
+        i += 1;
+    }
+    i
+}
+
+/// [`pixel`] for `LANES` points at once, with exactly the same per-point arithmetic: a lane
+/// that has escaped keeps its values and count (the select below), so each lane's result equals
+/// `pixel` for that point.
+#[inline(always)]
+fn lanes(cr: &[f64; LANES], ci: f64, max_iter: u32) -> [u32; LANES] {
+    let mut zr = [0.0f64; LANES];
+    let mut zi = [0.0f64; LANES];
+    let mut count = [0u32; LANES];
+    let mut alive = [true; LANES];
+    for _ in 0..max_iter {
+        let mut any = false;
+        for l in 0..LANES {
+            let zr2 = zr[l] * zr[l];
+            let zi2 = zi[l] * zi[l];
+            let go = alive[l] && !(zr2 + zi2 > 4.0);
+            let nzi = 2.0 * zr[l] * zi[l] + ci;
+            let nzr = zr2 - zi2 + cr[l];
+            zi[l] = if go { nzi } else { zi[l] };
+            zr[l] = if go { nzr } else { zr[l] };
+            count[l] += go as u32;
+            alive[l] = go;
+            any |= go;
+        }
+        if !any {
+            break;
+        }
+    }
+    count
 }
 
 impl Kernel for Mandelbrot {
@@ -99,6 +153,22 @@ mod tests {
         let mut out = vec![0.0; 16];
         row(&img, 0.0, &mut out); // im = -1.5
         assert!(out.iter().all(|&c| c < 5.0), "{out:?}");
+    }
+
+    #[test]
+    fn lockstep_rows_equal_the_one_pixel_definition() {
+        for (w, h, m) in [(37.0, 29.0, 300.0), (4.0, 4.0, 1.0), (1.0, 3.0, 50.0), (128.0, 96.0, 1000.0)] {
+            let img = image(&[w, h, m]).unwrap();
+            for y in 0..h as usize {
+                let mut out = vec![0.0; img.width];
+                row(&img, y as f64, &mut out);
+                let ci = -1.5 + (3.0 * y as f64) / img.height;
+                for (x, &got) in out.iter().enumerate() {
+                    let cr = -2.0 + (3.0 * x as f64) / w;
+                    assert_eq!(got, pixel(cr, ci, img.max_iter) as f64, "w {w} y {y} x {x}");
+                }
+            }
+        }
     }
 
     #[test]
