@@ -11,7 +11,10 @@ import { isAbortError, Pool } from '@poolkit/core';
 import { isMain, type Print, runAsProgram, stdout } from './cli.js';
 import { ChildProcessBackend } from './custom-adapter/child-process-backend.js';
 
-export { ChildProcessBackend, type ChildProcessBackendOptions } from './custom-adapter/child-process-backend.js';
+export {
+  ChildProcessBackend,
+  type ChildProcessBackendOptions,
+} from './custom-adapter/child-process-backend.js';
 
 /** The task module the children load (compiled beside this file). */
 export const TEXT_TASKS = new URL('./workers/text-tasks.js', import.meta.url);
@@ -48,6 +51,7 @@ export async function main(options: CustomAdapterOptions = {}): Promise<CustomAd
   const { processes = 2, print = stdout } = options;
   const backend = new ChildProcessBackend<Input, unknown>({ module: TEXT_TASKS, processes });
   const pool = new Pool<Input, unknown>({ backend });
+  await backend.ready(); // every child has loaded the task module (run() would wait by itself)
   print(`custom-adapter: a Pool over ChildProcessBackend with ${processes} child processes`);
 
   // 1. The default export, with results that need structured clone (Maps).
@@ -60,12 +64,16 @@ export async function main(options: CustomAdapterOptions = {}): Promise<CustomAd
   print(`  word counts over ${TEXTS.length} texts: ${top.map(([w, n]) => `${w} ×${n}`).join(', ')}, ...`);
 
   // 2. Named exports (`task`), spread over the children.
-  const pidList = (await Promise.all(Array.from({ length: 6 }, () => pool.submit(null, { task: 'pid' })))) as number[];
+  const pidList = (await Promise.all(
+    Array.from({ length: 6 }, () => pool.submit(null, { task: 'pid' })),
+  )) as number[];
   const pids = [...new Set(pidList)].sort((a, b) => a - b);
   print(`  6 'pid' tasks ran in ${pids.length} processes: ${pids.join(', ')} (the parent is ${process.pid})`);
 
   // 3. A task's own error comes back with its name, message and code.
-  const error = (await pool.submit('nope', { task: 'reject' }).catch((e: unknown) => e)) as Error & { code?: string };
+  const error = (await pool.submit('nope', { task: 'reject' }).catch((e: unknown) => e)) as Error & {
+    code?: string;
+  };
   print(`  a failing task rejects with its own error: ${error.name} [${error.code}] ${error.message}`);
 
   // 4. Abort while running: the task rejects at once, its child is killed and replaced.
@@ -77,15 +85,21 @@ export async function main(options: CustomAdapterOptions = {}): Promise<CustomAd
   print(`  a 10 s task aborted after 100 ms rejects with ${abortedWith}`);
 
   // 5. A crash fails only its own task; the backend replaces the child and goes on.
-  const crashed = (await pool.submit(null, { task: 'crash' }).catch((e: unknown) => e)) as Error & { code?: string };
+  const crashed = (await pool.submit(null, { task: 'crash' }).catch((e: unknown) => e)) as Error & {
+    code?: string;
+  };
   print(`  a task whose process exits rejects with ${crashed.name} [${crashed.code}]`);
-  const afterCrash = (await Promise.all(Array.from({ length: 4 }, () => pool.submit(null, { task: 'pid' })))) as number[];
+  const afterCrash = (await Promise.all(
+    Array.from({ length: 4 }, () => pool.submit(null, { task: 'pid' })),
+  )) as number[];
   print(`  and the pool goes on: 4 more tasks ran in processes ${[...new Set(afterCrash)].join(', ')}`);
 
   // 6. close(): the pool finishes, then closes the backend, which ends its children.
   await pool.close();
   const { submitted, succeeded, failed, cancelled } = pool.stats;
-  print(`closed: ${submitted} submitted = ${succeeded} succeeded + ${failed} failed + ${cancelled} cancelled`);
+  print(
+    `closed: ${submitted} submitted = ${succeeded} succeeded + ${failed} failed + ${cancelled} cancelled`,
+  );
   return {
     words,
     pids,

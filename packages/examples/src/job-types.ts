@@ -73,13 +73,19 @@ export interface JobTypesResult {
 export async function main(options: JobTypesOptions = {}): Promise<JobTypesResult> {
   const { jobsPerType = 6, maxWorkers = 3, queueCapacity = 4, print = stdout } = options;
   const log: JobReport[] = [];
-  const pool = new Pool<Work, unknown>({ executor: runWork, concurrency: maxWorkers, capacity: queueCapacity });
+  const pool = new Pool<Work, unknown>({
+    executor: runWork,
+    concurrency: maxWorkers,
+    capacity: queueCapacity,
+  });
   let peakRunning = 0;
   const watch = setInterval(() => {
     peakRunning = Math.max(peakRunning, pool.stats.running);
   }, 1);
 
-  print(`job-types: ${2 * jobsPerType} jobs of 2 types, ${maxWorkers} workers, a job queue of ${queueCapacity}`);
+  print(
+    `job-types: ${2 * jobsPerType} jobs of 2 types, ${maxWorkers} workers, a job queue of ${queueCapacity}`,
+  );
   // Dispatch both kinds, interleaved, into the same pool. enqueue() waits while the queue is full.
   for (let i = 1; i <= jobsPerType; i++) {
     const items = Array.from({ length: i * 3 }, (_, k) => k + 1);
@@ -92,7 +98,9 @@ export async function main(options: JobTypesOptions = {}): Promise<JobTypesResul
 
   for (const report of log) print(`  ${report.job.padEnd(9)} ${report.kind.padEnd(6)} → ${report.result}`);
   const { submitted, succeeded, failed, cancelled } = pool.stats;
-  print(`all done: ${succeeded}/${submitted} succeeded, ${failed} failed, ${cancelled} cancelled; at most ${peakRunning} ran at once`);
+  print(
+    `all done: ${succeeded}/${submitted} succeeded, ${failed} failed, ${cancelled} cancelled; at most ${peakRunning} ran at once`,
+  );
   return { reports: log, stats: { submitted, succeeded, failed, cancelled }, peakRunning };
 }
 

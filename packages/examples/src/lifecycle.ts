@@ -93,7 +93,9 @@ export async function main(options: LifecycleOptions = {}): Promise<LifecycleRes
 
   // 2. Results: tryResult never waits; nextResult waits for the next one.
   const first = pool.tryResult();
-  print(`2. tryResult() while nothing has finished: outcome ${first.outcome ? 'present' : 'none'}, done ${first.done}`);
+  print(
+    `2. tryResult() while nothing has finished: outcome ${first.outcome ? 'present' : 'none'}, done ${first.done}`,
+  );
   held.open();
   await blocked; // room appeared, so the blocked enqueue was accepted
   take('unblocked', pool);
@@ -112,8 +114,12 @@ export async function main(options: LifecycleOptions = {}): Promise<LifecycleRes
   print('3. close() vs stop() with 10 tasks of 30 ms on 2 workers');
   const afterClose = await endWith('close', take);
   const afterStop = await endWith('stop', take);
-  print(`  close(): ${afterClose.succeeded} succeeded, ${afterClose.cancelled} cancelled — every accepted task ran`);
-  print(`  stop():  ${afterStop.succeeded} succeeded, ${afterStop.cancelled} cancelled — only the running ones finished`);
+  print(
+    `  close(): ${afterClose.succeeded} succeeded, ${afterClose.cancelled} cancelled — every accepted task ran`,
+  );
+  print(
+    `  stop():  ${afterStop.succeeded} succeeded, ${afterStop.cancelled} cancelled — only the running ones finished`,
+  );
   print(`the counters added up at all ${snapshots.length} snapshots: ${snapshots.every((s) => s.addsUp)}`);
   return {
     acceptedBeforeBlocking: accepted,

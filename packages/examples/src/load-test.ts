@@ -99,7 +99,9 @@ export async function main(options: LoadTestOptions = {}): Promise<LoadTestResul
   const failures: string[] = [];
   let timedOut = false;
 
-  print(`load-test: ${requests} requests at ${rate}/s to ${url} (at most ${concurrency} in flight, ${maxDurationMs} ms at most)`);
+  print(
+    `load-test: ${requests} requests at ${rate}/s to ${url} (at most ${concurrency} in flight, ${maxDurationMs} ms at most)`,
+  );
   const started = performance.now();
   try {
     await run<number, number>({
@@ -114,7 +116,8 @@ export async function main(options: LoadTestOptions = {}): Promise<LoadTestResul
         return status;
       },
       collector: (outcome) => {
-        if (!outcome.ok && !isAbortError(outcome.error)) failures.push(String((outcome.error as Error)?.message ?? outcome.error));
+        if (!outcome.ok && !isAbortError(outcome.error))
+          failures.push(String((outcome.error as Error)?.message ?? outcome.error));
       },
       signal: AbortSignal.timeout(maxDurationMs),
     });
@@ -139,9 +142,13 @@ export async function main(options: LoadTestOptions = {}): Promise<LoadTestResul
   };
   const completed = latencies.length;
   const throughput = completed / (durationMs / 1000);
-  print(`  completed ${completed}/${requests} requests in ${(durationMs / 1000).toFixed(2)} s${timedOut ? ' (stopped at the duration limit)' : ''}`);
+  print(
+    `  completed ${completed}/${requests} requests in ${(durationMs / 1000).toFixed(2)} s${timedOut ? ' (stopped at the duration limit)' : ''}`,
+  );
   print(`  throughput ${throughput.toFixed(1)} req/s (target ${rate}/s), errors ${failures.length}`);
-  print(`  latency p50 ${latency.p50.toFixed(2)} ms, p90 ${latency.p90.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, max ${latency.max.toFixed(2)} ms`);
+  print(
+    `  latency p50 ${latency.p50.toFixed(2)} ms, p90 ${latency.p90.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, max ${latency.max.toFixed(2)} ms`,
+  );
   if (local) print(`  the server answered ${local.served()} requests`);
   for (const failure of failures.slice(0, 5)) print(`  error: ${failure}`);
   return {

@@ -9,8 +9,8 @@
  * Run: `npm run example:md5-fork-join` or `node packages/examples/dist/md5-fork-join.js`.
  */
 import { createHash } from 'node:crypto';
-import { type Backend, type Outcome, run, runWork, type TaskContext, type Work } from '@poolkit/core';
 import { PiscinaBackend } from '@poolkit/adapters';
+import { type Backend, type Outcome, run, runWork, type TaskContext, type Work } from '@poolkit/core';
 import { isMain, type Print, runAsProgram, stdout } from './cli.js';
 
 /** The worker module, beside this file once compiled (dist/workers/md5-worker.js). */

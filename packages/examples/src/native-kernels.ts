@@ -86,7 +86,9 @@ export async function main(options: NativeKernelsOptions = {}): Promise<NativeKe
 
   // One item per task: a Pool over NativeBackend, like any other backend.
   const slice = inputs.subarray(0, perTaskCount);
-  const pool = new Pool<number, number>({ backend: new NativeBackend<number, number>({ kernel: 'isprime' }) });
+  const pool = new Pool<number, number>({
+    backend: new NativeBackend<number, number>({ kernel: 'isprime' }),
+  });
   t0 = performance.now();
   const perTask = await Promise.all(Array.from(slice, (n) => pool.submit(n)));
   const backendMs = performance.now() - t0;
@@ -98,7 +100,7 @@ export async function main(options: NativeKernelsOptions = {}): Promise<NativeKe
   );
 
   print('adding your own Rust kernel (details: packages/examples/README.md, "Adding a Rust kernel"):');
-  CUSTOM_KERNEL_STEPS.forEach((step) => print(step.startsWith(' ') ? `   ${step}` : `  • ${step}`));
+  for (const step of CUSTOM_KERNEL_STEPS) print(step.startsWith(' ') ? `   ${step}` : `  • ${step}`);
   return {
     count,
     threads,

@@ -53,7 +53,14 @@ export interface SleepyTasksResult {
   background: {
     added: number;
     finished: number;
-    stats: { submitted: number; waiting: number; running: number; succeeded: number; failed: number; cancelled: number };
+    stats: {
+      submitted: number;
+      waiting: number;
+      running: number;
+      succeeded: number;
+      failed: number;
+      cancelled: number;
+    };
   };
 }
 
@@ -62,7 +69,10 @@ export async function main(options: SleepyTasksOptions = {}): Promise<SleepyTask
   const batches: SleepyTasksResult['batches'] = [];
 
   for (const concurrency of concurrencies) {
-    const list: Task<number, number>[] = Array.from({ length: tasks }, (_, i) => ({ data: i, f: nap(taskMs) }));
+    const list: Task<number, number>[] = Array.from({ length: tasks }, (_, i) => ({
+      data: i,
+      f: nap(taskMs),
+    }));
     const durationMs = await runTasks(list, concurrency);
     const done = list.filter((t) => t.result !== undefined).length;
     const errors = list.filter((t) => t.err !== undefined).length;

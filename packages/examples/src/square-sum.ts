@@ -8,7 +8,14 @@
  *
  * Run: `npm run example:square-sum` or `node packages/examples/dist/square-sum.js`.
  */
-import { ChannelQueue, type Executor, isAbortError, type Outcome, type ProducerObject, run } from '@poolkit/core';
+import {
+  ChannelQueue,
+  type Executor,
+  isAbortError,
+  type Outcome,
+  type ProducerObject,
+  run,
+} from '@poolkit/core';
 import { isMain, type Print, runAsProgram, sleep, stdout } from './cli.js';
 
 /** Pushes from..to, waiting on `emit` while the queue is full; stops early if the run aborts. */
@@ -79,7 +86,9 @@ export async function main(options: SquareSumOptions = {}): Promise<SquareSumRes
     collector: sum,
   });
   print(`sum of squares 1..100 = ${sum.sum}`);
-  print(`  (${summary.succeeded} squared by 4 executors through a queue of 5, in ${summary.durationMs.toFixed(0)} ms)`);
+  print(
+    `  (${summary.succeeded} squared by 4 executors through a queue of 5, in ${summary.durationMs.toFixed(0)} ms)`,
+  );
 
   // 2. The same pipeline, cancelled once `abortAfter` squares have been collected.
   const controller = new AbortController();

@@ -1,10 +1,15 @@
+import { execFile } from 'node:child_process';
 import { describeBackend, probeConformance } from '@poolkit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ChildProcessBackend, main, PROBE_TASK, TEXT_TASKS } from '../dist/custom-adapter.js';
 import { quiet, runProgram } from './run-program.js';
 
 // The adapter passes the same conformance suite as every in-tree backend.
-describeBackend('ChildProcessBackend', () => new ChildProcessBackend({ module: PROBE_TASK, processes: 2 }), probeConformance);
+describeBackend(
+  'ChildProcessBackend',
+  () => new ChildProcessBackend({ module: PROBE_TASK, processes: 2 }),
+  probeConformance,
+);
 
 const signal = () => new AbortController().signal;
 
@@ -17,10 +22,15 @@ describe('ChildProcessBackend beyond conformance', () => {
         backend.run(200, { signal: signal(), task: 'slow' }),
       ]);
       expect(crashed.status).toBe('rejected');
-      expect((crashed as PromiseRejectedResult).reason).toMatchObject({ name: 'WorkerCrashedError', code: 'ERR_WORKER_CRASHED' });
+      expect((crashed as PromiseRejectedResult).reason).toMatchObject({
+        name: 'WorkerCrashedError',
+        code: 'ERR_WORKER_CRASHED',
+      });
       expect(slept).toEqual({ status: 'fulfilled', value: 'slept 200 ms' });
       // A replacement child took the crashed one's place.
-      const pids = await Promise.all([1, 2, 3, 4].map(() => backend.run(null, { signal: signal(), task: 'pid' })));
+      const pids = await Promise.all(
+        [1, 2, 3, 4].map(() => backend.run(null, { signal: signal(), task: 'pid' })),
+      );
       expect(pids.every((pid) => typeof pid === 'number' && pid !== process.pid)).toBe(true);
     } finally {
       await backend.close();
@@ -28,7 +38,10 @@ describe('ChildProcessBackend beyond conformance', () => {
   });
 
   it('rejects every task with WorkerCrashedError when its module cannot be loaded', async () => {
-    const backend = new ChildProcessBackend({ module: new URL('./no-such-module.js', TEXT_TASKS), processes: 1 });
+    const backend = new ChildProcessBackend({
+      module: new URL('./no-such-module.js', TEXT_TASKS),
+      processes: 1,
+    });
     try {
       const error = await backend.run('x', { signal: signal() }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ERR_WORKER_CRASHED' });
@@ -38,6 +51,34 @@ describe('ChildProcessBackend beyond conformance', () => {
     }
   });
 
+  it('ready() resolves once every child has loaded the module', async () => {
+    const backend = new ChildProcessBackend({ module: TEXT_TASKS, processes: 2 });
+    try {
+      await backend.ready();
+      const pids = await Promise.all([1, 2].map(() => backend.run(50, { signal: signal(), task: 'slow' })));
+      expect(pids).toEqual(['slept 50 ms', 'slept 50 ms']);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('keeps nothing alive when idle: a program that never calls close() still exits', async () => {
+    const entry = new URL('../dist/custom-adapter.js', import.meta.url).href;
+    const script = [
+      `import { ChildProcessBackend, TEXT_TASKS } from ${JSON.stringify(entry)};`,
+      'const backend = new ChildProcessBackend({ module: TEXT_TASKS, processes: 2 });',
+      "const counts = await backend.run('a b a', { signal: new AbortController().signal });",
+      "console.log(counts.get('a'));",
+    ].join('\n');
+    const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 }, (error, out) =>
+        resolve({ stdout: out, code: error ? 1 : 0 }),
+      );
+    });
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe('2');
+  });
+
   it('refuses tasks once closed, with PoolClosedError', async () => {
     const backend = new ChildProcessBackend({ module: TEXT_TASKS, processes: 1 });
     await backend.close();
@@ -45,7 +86,9 @@ describe('ChildProcessBackend beyond conformance', () => {
   });
 
   it('validates its options, naming the option and the value received', () => {
-    expect(() => new ChildProcessBackend({ module: TEXT_TASKS, processes: 0 })).toThrow(/processes must be an integer from 1 to 64, received 0/);
+    expect(() => new ChildProcessBackend({ module: TEXT_TASKS, processes: 0 })).toThrow(
+      /processes must be an integer from 1 to 64, received 0/,
+    );
     expect(() => new ChildProcessBackend({ module: '' })).toThrow(TypeError);
   });
 });
@@ -56,7 +99,9 @@ describe('custom-adapter', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/6 'pid' tasks ran in 2 processes/);
-    expect(run.stdout).toContain('a failing task rejects with its own error: RangeError [ERR_REFUSED] refused: nope');
+    expect(run.stdout).toContain(
+      'a failing task rejects with its own error: RangeError [ERR_REFUSED] refused: nope',
+    );
     expect(run.stdout).toContain('rejects with AbortError');
     expect(run.stdout).toContain('rejects with WorkerCrashedError [ERR_WORKER_CRASHED]');
     expect(run.stdout).toContain('closed: 17 submitted = 14 succeeded + 2 failed + 1 cancelled');

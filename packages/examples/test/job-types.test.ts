@@ -16,7 +16,9 @@ describe('job-types', () => {
     const result = await main({ jobsPerType: 5, maxWorkers: 2, queueCapacity: 2, print: quiet });
     expect(result.stats).toEqual({ submitted: 10, succeeded: 10, failed: 0, cancelled: 0 });
     const batch = result.reports.filter((r) => r.kind === 'batch').sort((a, b) => a.job.localeCompare(b.job));
-    const single = result.reports.filter((r) => r.kind === 'single').sort((a, b) => a.job.localeCompare(b.job));
+    const single = result.reports
+      .filter((r) => r.kind === 'single')
+      .sort((a, b) => a.job.localeCompare(b.job));
     expect(batch.map((r) => r.result)).toEqual([1, 2, 3, 4, 5].map((i) => (3 * i * (3 * i + 1)) / 2));
     expect(single.map((r) => r.result)).toEqual([1, 2, 3, 4, 5].map((i) => `hello, user ${i}`));
     expect(result.peakRunning).toBeLessThanOrEqual(2);

@@ -20,8 +20,20 @@ describe('lifecycle', () => {
     expect(result.firstTry).toEqual({ hadOutcome: false, done: false });
     expect([...result.values].sort((a, b) => a - b)).toEqual([10, 20, 30, 40, 50, 60, 70]);
     expect(result.finalTry).toEqual({ hadOutcome: false, done: true });
-    expect(result.afterClose).toMatchObject({ submitted: 10, succeeded: 10, cancelled: 0, waiting: 0, running: 0 });
-    expect(result.afterStop).toMatchObject({ submitted: 10, succeeded: 2, cancelled: 8, waiting: 0, running: 0 });
+    expect(result.afterClose).toMatchObject({
+      submitted: 10,
+      succeeded: 10,
+      cancelled: 0,
+      waiting: 0,
+      running: 0,
+    });
+    expect(result.afterStop).toMatchObject({
+      submitted: 10,
+      succeeded: 2,
+      cancelled: 8,
+      waiting: 0,
+      running: 0,
+    });
     for (const snapshot of result.snapshots) expect(snapshot.addsUp, snapshot.at).toBe(true);
   });
 });

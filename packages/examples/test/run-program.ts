@@ -23,8 +23,13 @@ export function runProgram(name: string, timeoutMs = 50_000): Promise<ProgramRun
       [`dist/${name}.js`],
       { cwd: PACKAGE_DIR, timeout: timeoutMs, env: { ...process.env, NODE_OPTIONS: '' } },
       (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: unknown }).code as number | null) ?? 1 : 0;
-        resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr, ms: performance.now() - started });
+        const code = error ? (((error as { code?: unknown }).code as number | null) ?? 1) : 0;
+        resolve({
+          code: typeof code === 'number' ? code : 1,
+          stdout,
+          stderr,
+          ms: performance.now() - started,
+        });
       },
     );
   });

@@ -22,7 +22,13 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { abortError, type Backend, PoolClosedError, type RunOptions, WorkerCrashedError } from '@poolkit/core';
+import {
+  abortError,
+  type Backend,
+  PoolClosedError,
+  type RunOptions,
+  WorkerCrashedError,
+} from '@poolkit/core';
 import { type ErrorData, fromErrorData } from './error-data.js';
 import type { ChildMessage, RunMessage } from './protocol.js';
 
@@ -90,10 +96,13 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
   #failedStarts = 0;
   #broken: Error | undefined;
   #closing: Promise<void> | undefined;
+  #readyWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
   constructor(options: ChildProcessBackendOptions) {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`options must be an object, received ${options === null ? 'null' : typeof options}`);
+      throw new TypeError(
+        `options must be an object, received ${options === null ? 'null' : typeof options}`,
+      );
     }
     this.#moduleUrl = moduleUrl(options.module);
     const processes = options.processes ?? availableParallelism();
@@ -114,7 +123,8 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
 
   /** Runs `input` through the module's default export (or `options.task`) in a child. */
   run(input: I, options: RunOptions): Promise<O> {
-    if (this.#closing !== undefined) return Promise.reject(new PoolClosedError(`backend ${this.name} is closed`));
+    if (this.#closing !== undefined)
+      return Promise.reject(new PoolClosedError(`backend ${this.name} is closed`));
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
@@ -150,6 +160,35 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
     });
   }
 
+  /**
+   * Resolves once every child has loaded the task module: useful before measuring, or to fail
+   * early on a module that does not load (rejects with WorkerCrashedError), or PoolClosedError
+   * if the backend closes first. Not needed before `run`, which waits for a child by itself.
+   */
+  ready(): Promise<void> {
+    if (this.#closing !== undefined)
+      return Promise.reject(new PoolClosedError(`backend ${this.name} is closed`));
+    if (this.#broken !== undefined) return Promise.reject(this.#broken);
+    if (this.#allReady()) return Promise.resolve();
+    const waiting = new Promise<void>((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
+    this.#updateRefs(); // someone waits: the children must keep the process alive until they are ready
+    return waiting;
+  }
+
+  #allReady(): boolean {
+    return this.#children.size === this.concurrency && [...this.#children].every((child) => child.ready);
+  }
+
+  #settleReady(error?: unknown): void {
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const waiter of waiters) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+    this.#updateRefs();
+  }
+
   /** Rejects waiting tasks with PoolClosedError, lets running ones finish, then ends every child. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -157,7 +196,9 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
   }
 
   async #close(): Promise<void> {
-    for (const job of this.#waiting.splice(0)) job.reject(new PoolClosedError(`backend ${this.name} is closed`));
+    this.#settleReady(new PoolClosedError(`backend ${this.name} is closed`));
+    for (const job of this.#waiting.splice(0))
+      job.reject(new PoolClosedError(`backend ${this.name} is closed`));
     const running = [...this.#children].flatMap((child) => (child.job ? [child.job.done] : []));
     await Promise.all(running);
     await Promise.all(
@@ -198,6 +239,7 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
         child.ready = true;
         this.#failedStarts = 0;
         this.#idle.push(child);
+        if (this.#allReady()) this.#settleReady();
         this.#dispatch();
         return;
       case 'load-failed':
@@ -239,6 +281,7 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
           { cause },
         );
         for (const waiting of this.#waiting.splice(0)) waiting.reject(this.#broken);
+        this.#settleReady(this.#broken);
         this.#updateRefs();
         return;
       }
@@ -283,9 +326,12 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
     this.#updateRefs();
   }
 
-  /** Children keep the parent alive only while there is work: waiting or running. */
+  /** Children keep the parent alive only while there is work (waiting or running) or a ready() caller. */
   #updateRefs(): void {
-    const busy = this.#waiting.length > 0 || [...this.#children].some((c) => c.job !== undefined);
+    const busy =
+      this.#waiting.length > 0 ||
+      this.#readyWaiters.length > 0 ||
+      [...this.#children].some((c) => c.job !== undefined);
     for (const { process: proc } of this.#children) {
       if (busy) {
         proc.ref();
@@ -300,7 +346,8 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
 
 function moduleUrl(module: unknown): string {
   if (module instanceof URL) {
-    if (module.protocol !== 'file:') throw new TypeError(`module must be a file: URL, received ${module.href}`);
+    if (module.protocol !== 'file:')
+      throw new TypeError(`module must be a file: URL, received ${module.href}`);
     return module.href;
   }
   if (typeof module !== 'string' || module.length === 0) {

@@ -13,7 +13,8 @@ import type { ChildMessage, RunMessage } from './protocol.js';
 
 type TaskFunction = (input: unknown, ctx: TaskContext) => unknown;
 
-const send = (message: ChildMessage) => process.send?.(message);
+// With a callback, a send on a closed channel (the parent is gone) is reported there, not thrown.
+const send = (message: ChildMessage) => process.send?.(message, undefined, undefined, () => {});
 const context: TaskContext = Object.freeze({ signal: new AbortController().signal, attempt: 1 });
 
 if (process.send === undefined) {
@@ -36,9 +37,14 @@ process.on('message', async (message: RunMessage) => {
   try {
     const fn = namespace[task ?? 'default'];
     if (typeof fn !== 'function') {
-      throw Object.assign(new TypeError(`the task module has no ${task === undefined ? 'default export' : `export ${JSON.stringify(task)}`} function`), {
-        code: 'ERR_UNKNOWN_TASK',
-      });
+      throw Object.assign(
+        new TypeError(
+          `the task module has no ${task === undefined ? 'default export' : `export ${JSON.stringify(task)}`} function`,
+        ),
+        {
+          code: 'ERR_UNKNOWN_TASK',
+        },
+      );
     }
     const value = await (fn as TaskFunction)(input, context);
     send({ type: 'done', id, ok: true, value });

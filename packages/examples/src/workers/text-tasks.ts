@@ -6,7 +6,8 @@
 /** Counts words per distinct word, lower-cased (the default task). */
 export default function wordCount(text: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const word of text.toLowerCase().match(/[a-z']+/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+  for (const word of text.toLowerCase().match(/[a-z']+/g) ?? [])
+    counts.set(word, (counts.get(word) ?? 0) + 1);
   return counts;
 }
 
