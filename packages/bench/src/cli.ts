@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * `poolkit-bench`: runs the suite, prints the environment and a table per scenario, and writes
+ * the JSON report, the SVG charts and (with --md) Markdown. Exit status: 0 when every contender
+ * that ran agreed with the kernel (a slow number never fails it), 1 when one failed, 2 for a
+ * bad command line.
+ */
+import { CONTENDER_IDS } from './contender.js';
+import { environmentLine } from './environment.js';
+import { runSuite, scenariosOf } from './harness.js';
+import { parseOptions, USAGE, UsageError } from './options.js';
+import { progressHooks } from './progress.js';
+import { renderText } from './report/table.js';
+import { writeReport } from './report/write.js';
+
+async function main(argv: string[]): Promise<number> {
+  let config: ReturnType<typeof parseOptions>;
+  try {
+    config = parseOptions(argv, { isTTY: Boolean(process.stderr.isTTY), ci: Boolean(process.env.CI) });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`poolkit-bench: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (config === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const total = scenariosOf(config).length * config.contenders.length;
+  const progress = progressHooks(config.progress, total);
+  const report = await runSuite(config, progress);
+  progress.end();
+  console.log(environmentLine(report.environment));
+  for (const scenario of report.scenarios) console.log(`\n${renderText(scenario, config.threads)}`);
+  const written = await writeReport(report, config);
+  console.log(`\nJSON: ${written.json}${written.md ? ` · Markdown: ${written.md}` : ''} · charts: ${config.svgDir}/`);
+  const failed = report.scenarios.flatMap((s) => s.contenders.filter((c) => c.status === 'failed').map((c) => `${s.id} · ${c.id}: ${c.reason}`));
+  if (failed.length > 0) {
+    console.error(`\n${failed.length} contender run(s) failed:\n  ${failed.join('\n  ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+let finished = false;
+// A library promise that never settles while holding no handle would let Node end the process,
+// silently and with status 0, in the middle of the run. Make that loud instead.
+process.on('beforeExit', () => {
+  if (finished) return;
+  finished = true;
+  console.error('poolkit-bench: the event loop ran empty before the run finished (a contender left a promise pending)');
+  process.exitCode = 1;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    finished = true;
+    process.exitCode = code;
+    // Every pool was closed and awaited, so the process ends by itself. Should a library leave
+    // a handle behind, say so and end anyway rather than hang CI (unref: this timer alone
+    // keeps nothing alive).
+    setTimeout(() => {
+      console.error(`poolkit-bench: a handle was still open 10 s after the run (${CONTENDER_IDS.length} contenders); exiting`);
+      process.exit(code);
+    }, 10_000).unref();
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

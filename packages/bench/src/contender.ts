@@ -1,0 +1,83 @@
+/**
+ * The seam between the harness and the things it measures. A {@link Contender} opens a
+ * {@link Runner} for one scenario; the harness cross-checks the runner's outputs, times whole
+ * batches with tinybench, samples one-task round trips, and closes it.
+ */
+import type { Workload } from './workloads.js';
+
+/** Every contender id, in table order: the floor, poolkit's four, then the peers. */
+export const CONTENDER_IDS = [
+  'floor',
+  'pool-inline',
+  'pool-piscina',
+  'pool-native',
+  'native-batch',
+  'piscina',
+  'tinypool',
+  'workerpool',
+  'poolifier',
+  'fastq',
+  'p-queue',
+] as const;
+export type ContenderId = (typeof CONTENDER_IDS)[number];
+
+/** `floor`: the plain loop; `poolkit`: this project; `worker-pool`/`in-process`: the peers. */
+export type ContenderKind = 'floor' | 'poolkit' | 'worker-pool' | 'in-process';
+
+/** One measured situation: a workload, a batch size and (for I/O workloads) a concurrency. */
+export interface Scenario {
+  /** `md5`, or `sleep-c5` for the sleep workload at concurrency 5. */
+  readonly id: string;
+  readonly workload: Workload;
+  /** Tasks per batch (one timed iteration runs them all). */
+  readonly tasks: number;
+  /** Tasks in flight for I/O workloads; undefined for CPU workloads (contenders use `threads`). */
+  readonly concurrency: number | undefined;
+  /** Milliseconds per task of the sleep workload. */
+  readonly sleepMs: number;
+}
+
+/** What a contender is given to open a runner. */
+export interface OpenContext {
+  readonly scenario: Scenario;
+  /** Worker threads for pools, and in-flight tasks for in-process queues on CPU workloads. */
+  readonly threads: number;
+  /** Absolute path of the directory holding the worker entry files (dist/workers). */
+  readonly workerDir: string;
+}
+
+/** A contender set up for one scenario. */
+export interface Runner {
+  /** Runs every item; settles once all are done, with the outputs (see {@link split}). */
+  batch(items: readonly unknown[]): Promise<unknown>;
+  /** Runs one item, alone, and resolves with its output. */
+  one(item: unknown): Promise<unknown>;
+  /** The per-item outputs of a `batch` result, in input order. Default: the result is that array. */
+  split?(result: unknown, count: number): unknown[];
+  /** Releases every thread and handle; the harness always awaits it. */
+  close(): Promise<void>;
+  /** Anything the report should say about this run (a workaround that was needed, say). */
+  readonly notes?: readonly string[];
+}
+
+/** Something the suite measures. */
+export interface Contender {
+  readonly id: ContenderId;
+  /** Shown in tables and charts. */
+  readonly label: string;
+  readonly kind: ContenderKind;
+  /** Why this contender does not take part in `workload` by design, or undefined when it does. */
+  unsupported(workload: Workload): string | undefined;
+  /** Sets up a runner. Throws {@link SkipError} when something it needs is unavailable. */
+  open(context: OpenContext): Promise<Runner>;
+}
+
+/** Thrown by `open` when the contender cannot run here (a missing addon or package): reported as skipped. */
+export class SkipError extends Error {
+  override readonly name = 'SkipError';
+}
+
+/** The effective concurrency of a scenario for a contender: the I/O concurrency, else the thread count. */
+export function concurrencyOf(context: OpenContext): number {
+  return context.scenario.concurrency ?? context.threads;
+}

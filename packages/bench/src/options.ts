@@ -1,0 +1,175 @@
+/**
+ * The command line: flags, their defaults per mode, and their checks. A bad flag throws a
+ * {@link UsageError} naming the flag, what it takes and what it received.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { CONTENDER_IDS, type ContenderId } from './contender.js';
+import type { RunSettings } from './report/types.js';
+import { WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
+
+/** A wrong command line: the CLI prints it with the usage and exits with status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Everything a run needs. */
+export interface BenchConfig extends RunSettings {
+  readonly workloads: WorkloadName[];
+  /** Always holds `floor` (every speed-up needs it). */
+  readonly contenders: ContenderId[];
+  /** Tasks per batch of every workload. */
+  readonly tasks: Record<WorkloadName, number>;
+  readonly json: string;
+  readonly md: string | undefined;
+  readonly svgDir: string;
+  /** `tty`: one rewritten line; `lines`: a plain line per result; `off`: nothing. */
+  readonly progress: 'tty' | 'lines' | 'off';
+}
+
+/** Defaults of the two modes. Quick: about two minutes on two cores. */
+export const MODES = {
+  quick: {
+    timeMs: 300,
+    iterations: 5,
+    warmupIterations: 2,
+    latencySamples: 30,
+    sleepIterations: 1,
+    tasks: { noop: 2000, square: 2000, md5: 1000, isprime: 32, mandelbrot: 256, spin: 128, sleep: 100 },
+  },
+  full: {
+    timeMs: 2000,
+    iterations: 20,
+    warmupIterations: 5,
+    latencySamples: 200,
+    sleepIterations: 3,
+    tasks: { noop: 20_000, square: 20_000, md5: 10_000, isprime: 256, mandelbrot: 1024, spin: 1024, sleep: 100 },
+  },
+} as const satisfies Record<'quick' | 'full', object>;
+
+export const USAGE = `Usage: poolkit-bench [options]
+
+Runs every workload on every contender and prints a table per scenario; writes JSON (every
+sample), SVG bar charts and optionally Markdown.
+
+  --quick                 short run, about 2 minutes on 2 cores (the default)
+  --full                  long run: bigger batches, more samples
+  --workload <list>       comma-separated: ${WORKLOAD_NAMES.join(', ')} (default: all)
+  --backend <list>        comma-separated contenders (default: all); the floor always runs:
+                          ${CONTENDER_IDS.join(', ')}
+  --json <file>           JSON report (default: bench-results/bench.json)
+  --md <file>             Markdown tables with the environment line
+  --svg <dir>             SVG charts, one per scenario (default: <json dir>/charts)
+  --threads <n>           worker threads per pool, in-flight tasks for in-process queues (default: cores)
+  --tasks <n>             tasks per batch for every workload (default: per workload and mode)
+  --time <ms>             tinybench time budget per contender (quick 300, full 2000)
+  --iterations <n>        minimum timed batches per contender (quick 5, full 20)
+  --warmup <n>            warm-up batches per contender (quick 2, full 5)
+  --latency <n>           one-task round trips sampled per contender (quick 30, full 200)
+  --cross-check <n>       items compared with the main-thread kernel before timing (default 8)
+  --sleep-ms <ms>         duration of one sleep task (default 100)
+  --concurrency <list>    in-flight tasks for the sleep workload (default 5,10)
+  --no-progress           no progress output
+  -h, --help              this text
+`;
+
+function list<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw new UsageError(`--${flag} needs at least one of ${allowed.join(', ')}, received ""`);
+  for (const item of items) {
+    if (!allowed.includes(item as T)) {
+      throw new UsageError(`--${flag} takes ${allowed.join(', ')}; received ${JSON.stringify(item)}`);
+    }
+  }
+  return [...new Set(items as T[])];
+}
+
+function integer(flag: string, value: string | undefined, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`--${flag} takes an integer ≥ ${min}; received ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** The config for `argv` (without node and script). Throws UsageError; returns 'help' for -h. */
+export function parseOptions(
+  argv: readonly string[],
+  io: { isTTY: boolean; ci: boolean } = { isTTY: false, ci: true },
+): BenchConfig | 'help' {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values: v } = parsed;
+  if (v.help) return 'help';
+  if (v.quick && v.full) throw new UsageError('--quick and --full exclude each other');
+  const mode = v.full ? 'full' : 'quick';
+  const base = MODES[mode];
+  const workloads = v.workload === undefined ? [...WORKLOAD_NAMES] : list('workload', v.workload, WORKLOAD_NAMES);
+  const picked = v.backend === undefined ? [...CONTENDER_IDS] : list('backend', v.backend, CONTENDER_IDS);
+  const contenders = CONTENDER_IDS.filter((id) => id === 'floor' || picked.includes(id));
+  const taskOverride = v.tasks === undefined ? undefined : integer('tasks', v.tasks, 1, 1);
+  const tasks = Object.fromEntries(
+    WORKLOAD_NAMES.map((name) => [name, taskOverride ?? base.tasks[name]]),
+  ) as Record<WorkloadName, number>;
+  const sleepConcurrency =
+    v.concurrency === undefined
+      ? [5, 10]
+      : v.concurrency.split(',').map((s) => integer('concurrency', s.trim(), 1, 1));
+  const json = v.json ?? 'bench-results/bench.json';
+  const jsonDir = json.includes('/') ? json.slice(0, json.lastIndexOf('/')) : '.';
+  return {
+    mode,
+    workloads,
+    contenders,
+    threads: integer('threads', v.threads, 1, availableParallelism()),
+    tasks,
+    timeMs: integer('time', v.time, 0, base.timeMs),
+    iterations: integer('iterations', v.iterations, 1, base.iterations),
+    warmupIterations: integer('warmup', v.warmup, 0, base.warmupIterations),
+    latencySamples: integer('latency', v.latency, 0, base.latencySamples),
+    crossCheckItems: integer('cross-check', v['cross-check'], 1, 8),
+    sleepMs: integer('sleep-ms', v['sleep-ms'], 0, 100),
+    sleepConcurrency: [...new Set(sleepConcurrency)],
+    sleepIterations: v.iterations === undefined ? base.sleepIterations : integer('iterations', v.iterations, 1, 1),
+    json,
+    md: v.md,
+    svgDir: v.svg ?? `${jsonDir}/charts`,
+    progress: v['no-progress'] ? 'off' : io.isTTY && !io.ci ? 'tty' : 'lines',
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean' },
+      full: { type: 'boolean' },
+      workload: { type: 'string' },
+      backend: { type: 'string' },
+      json: { type: 'string' },
+      md: { type: 'string' },
+      svg: { type: 'string' },
+      threads: { type: 'string' },
+      tasks: { type: 'string' },
+      time: { type: 'string' },
+      iterations: { type: 'string' },
+      warmup: { type: 'string' },
+      latency: { type: 'string' },
+      'cross-check': { type: 'string' },
+      'sleep-ms': { type: 'string' },
+      concurrency: { type: 'string' },
+      'no-progress': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
