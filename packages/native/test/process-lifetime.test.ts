@@ -21,6 +21,17 @@ describe('the pool never keeps the process alive while idle', () => {
   });
 });
 
+describe('exiting while batches run', () => {
+  it('process.exit with batches in flight on pool threads (main and a worker) exits cleanly with 0', () => {
+    for (let i = 0; i < 3; i++) {
+      const r = run('exit-mid-batch.mjs');
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('exiting with batches in flight');
+    }
+  });
+});
+
 describe('main thread and worker threads share the pool', () => {
   it('workers created and terminated mid-batch in a loop, while the main thread runs batches: exit 0, no crash', () => {
     const r = run('stress.mjs', '30');
