@@ -1,7 +1,7 @@
 /** Where a run happened: printed above every table and saved in the JSON. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,6 +14,8 @@ export interface Environment {
   /** os.availableParallelism(): what a pool can use. */
   readonly cores: number;
   readonly memoryGiB: number;
+  /** 1-minute load average when the run started: above `cores`, other processes competed for the CPU. */
+  readonly loadAverage: number;
   /** Short commit hash of the checkout, or 'unknown' outside git. */
   readonly commit: string;
   /** True when the checkout had uncommitted changes. */
@@ -60,6 +62,7 @@ export function environment(): Environment {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
     cores: availableParallelism(),
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAverage: Math.round(loadavg()[0] * 100) / 100,
     commit: git(['rev-parse', '--short', 'HEAD']) ?? 'unknown',
     dirty: status !== undefined && status !== '',
     date: new Date().toISOString(),
@@ -70,5 +73,5 @@ export function environment(): Environment {
 /** One line: Node, CPU, cores, commit, date. */
 export function environmentLine(env: Environment): string {
   const commit = `${env.commit}${env.dirty ? ' (uncommitted changes)' : ''}`;
-  return `Node ${env.node} · ${env.cpu} · ${env.cores} cores · ${env.platform}-${env.arch} · commit ${commit} · ${env.date.slice(0, 10)}`;
+  return `Node ${env.node} · ${env.cpu} · ${env.cores} cores (load ${env.loadAverage.toFixed(1)} at start) · ${env.platform}-${env.arch} · commit ${commit} · ${env.date.slice(0, 10)}`;
 }

@@ -30,7 +30,7 @@ export interface BenchConfig extends RunSettings {
 /** Defaults of the two modes. Quick: about two minutes on two cores. */
 export const MODES = {
   quick: {
-    timeMs: 300,
+    timeMs: 500,
     iterations: 5,
     warmupIterations: 2,
     latencySamples: 30,
@@ -62,7 +62,7 @@ sample), SVG bar charts and optionally Markdown.
   --svg <dir>             SVG charts, one per scenario (default: <json dir>/charts)
   --threads <n>           worker threads per pool, in-flight tasks for in-process queues (default: cores)
   --tasks <n>             tasks per batch for every workload (default: per workload and mode)
-  --time <ms>             tinybench time budget per contender (quick 300, full 2000)
+  --time <ms>             tinybench time budget per contender (quick 500, full 2000)
   --iterations <n>        minimum timed batches per contender (quick 5, full 20)
   --warmup <n>            warm-up batches per contender (quick 2, full 5)
   --latency <n>           one-task round trips sampled per contender (quick 30, full 200)

@@ -1,0 +1,133 @@
+/**
+ * The CI smoke test: the built CLI on a tiny configuration. It checks the files it writes, not
+ * how fast anything was — a number never fails this test.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENDERS } from '../src/contenders/index.js';
+import { checkReport } from '../src/report/schema.js';
+import type { BenchReport } from '../src/report/types.js';
+import { WORKLOADS } from '../src/workloads.js';
+
+const CLI = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'cli.js');
+const WORKLOAD_LIST = ['noop', 'square', 'md5', 'sleep'];
+const TASKS = 24;
+const ITERATIONS = 2;
+
+let dir: string;
+let run: { code: number | null; stdout: string; stderr: string };
+let report: BenchReport;
+
+/** Whether the native addon loads here: if not, the native contenders must say skipped. */
+async function nativeLoads(): Promise<boolean> {
+  try {
+    (await import('@poolkit/native')).poolThreads();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'poolkit-bench-'));
+  const args = [
+    CLI,
+    ...['--workload', WORKLOAD_LIST.join(','), '--tasks', String(TASKS), '--time', '20'],
+    ...['--iterations', String(ITERATIONS), '--warmup', '1', '--latency', '4', '--sleep-ms', '5'],
+    ...['--json', join(dir, 'report.json'), '--md', join(dir, 'report.md'), '--svg', join(dir, 'svg'), '--no-progress'],
+  ];
+  run = await new Promise((resolve) => {
+    execFile(process.execPath, args, { timeout: 80_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+  if (existsSync(join(dir, 'report.json'))) report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+}, 90_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('poolkit-bench on a tiny configuration', () => {
+  it('exits with status 0 and prints the environment and a table per scenario', () => {
+    expect(run.stderr).not.toMatch(/failed/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Node v\d+\.\d+\.\d+ · .+ · \d+ cores \(load [\d.]+ at start\) · /);
+    for (const id of ['noop', 'square', 'md5', 'sleep-c5', 'sleep-c10']) {
+      expect(run.stdout).toContain(`\n${id}: `);
+    }
+  });
+
+  it('writes a JSON report that passes the schema check', () => {
+    expect(checkReport(report)).toEqual([]);
+    expect(report.environment.node).toBe(process.version);
+    expect(report.settings.mode).toBe('quick');
+    expect(report.scenarios.map((s) => s.id)).toEqual(['noop', 'square', 'md5', 'sleep-c5', 'sleep-c10']);
+  });
+
+  it('has every contender of every selected workload, each measured and cross-checked or skipped for a stated reason', async () => {
+    const native = await nativeLoads();
+    for (const scenario of report.scenarios) {
+      const workload = WORKLOADS[scenario.workload];
+      expect(scenario.contenders.map((c) => c.id)).toEqual(Object.keys(CONTENDERS));
+      for (const c of scenario.contenders) {
+        const where = `${scenario.id} · ${c.id}`;
+        const byDesign = CONTENDERS[c.id].unsupported(workload);
+        const noAddon = !native && (c.id === 'pool-native' || c.id === 'native-batch');
+        if (byDesign !== undefined || noAddon) {
+          expect(c.status, where).toBe('skipped');
+          if (byDesign !== undefined) expect(c.reason, where).toBe(byDesign);
+          else expect(c.reason, where).toMatch(/native/);
+          expect(c.batch, where).toBeNull();
+          continue;
+        }
+        expect(c.status, `${where}: ${c.reason}`).toBe('ok');
+        if (c.computed) {
+          // Only the floor of the sleep workload is computed: one task after another.
+          expect(c.id).toBe('floor');
+          expect(scenario.kind).toBe('io');
+          expect(c.batch?.samples).toEqual([TASKS * 5]);
+          continue;
+        }
+        expect(c.crossCheck, where).toEqual({ items: 8, equal: true });
+        expect(c.batch?.samples.length, where).toBeGreaterThanOrEqual(ITERATIONS);
+        expect(c.tasksPerSec, where).toBeGreaterThan(0);
+        if (scenario.kind === 'cpu') expect(c.latency?.samples.length, where).toBeGreaterThanOrEqual(3);
+        else expect(c.latency, where).toBeNull();
+      }
+    }
+  });
+
+  it('computes speed-up from the medians and efficiency per core (CPU) or per in-flight task (I/O)', () => {
+    for (const scenario of report.scenarios) {
+      const floor = scenario.contenders.find((c) => c.id === 'floor');
+      const floorMs = floor?.batch?.stats.medianMs as number;
+      expect(floor?.speedup).toBeCloseTo(1, 10);
+      expect(scenario.efficiencyDivisor).toBe(scenario.kind === 'io' ? scenario.concurrency : report.settings.threads);
+      for (const c of scenario.contenders.filter((x) => x.status === 'ok')) {
+        expect(c.speedup).toBeCloseTo(floorMs / (c.batch?.stats.medianMs as number), 10);
+        expect(c.efficiency).toBeCloseTo((c.speedup as number) / scenario.efficiencyDivisor, 10);
+      }
+    }
+  });
+
+  it('writes one SVG chart per scenario with a bar per measured contender', () => {
+    for (const scenario of report.scenarios) {
+      const svg = readFileSync(join(dir, 'svg', `${scenario.id}.svg`), 'utf8');
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+      const bars = [...svg.matchAll(/<g class="bar" data-contender="([^"]+)">/g)].map((m) => m[1]);
+      expect(bars).toEqual(scenario.contenders.filter((c) => c.status === 'ok').map((c) => c.id));
+    }
+  });
+
+  it('writes Markdown with the environment line and a table per scenario', () => {
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain(`Node ${process.version}`);
+    expect(md.match(/^\| contender \|/gm)?.length).toBe(report.scenarios.length);
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import type { Environment } from '../src/environment.js';
+import { checkReport } from '../src/report/schema.js';
+import { barLengths, escapeXml, renderSvg } from '../src/report/svg.js';
+import { renderMarkdown, renderText } from '../src/report/table.js';
+import { type BenchReport, type ContenderResult, SCHEMA, type ScenarioResult } from '../src/report/types.js';
+import { summarize } from '../src/stats.js';
+
+const env: Environment = {
+  node: 'v20.20.2',
+  v8: '11',
+  platform: 'linux',
+  arch: 'x64',
+  cpu: 'Test CPU <fast & cheap>',
+  cores: 2,
+  memoryGiB: 4,
+  loadAverage: 0.5,
+  commit: 'abc1234',
+  dirty: false,
+  date: '2026-01-02T03:04:05.000Z',
+  versions: { tinybench: '6.2.3' },
+};
+
+function ok(id: ContenderResult['id'], medianMs: number, extra: Partial<ContenderResult> = {}): ContenderResult {
+  return {
+    id,
+    label: `${id} <label>`,
+    kind: id === 'floor' ? 'floor' : 'worker-pool',
+    status: 'ok',
+    crossCheck: { items: 8, equal: true },
+    batch: { samples: [medianMs], stats: summarize([medianMs]) },
+    tasksPerSec: 1000 / medianMs,
+    latency: null,
+    speedup: null,
+    efficiency: null,
+    ...extra,
+  };
+}
+
+const scenario: ScenarioResult = {
+  id: 'md5',
+  workload: 'md5',
+  title: 'MD5 of a 1 KiB buffer',
+  kind: 'cpu',
+  tasks: 1,
+  concurrency: null,
+  sleepMs: null,
+  efficiencyBase: 'cores',
+  efficiencyDivisor: 2,
+  contenders: [
+    ok('floor', 10, { speedup: 1, efficiency: 0.5 }),
+    ok('piscina', 5, { speedup: 2, efficiency: 1, notes: ['a | pipe'] }),
+    { ...ok('pool-native', 1), status: 'skipped', reason: 'no addon', batch: null, tasksPerSec: null, crossCheck: null },
+  ],
+};
+
+const report: BenchReport = {
+  schema: SCHEMA,
+  environment: env,
+  settings: {
+    mode: 'quick',
+    threads: 2,
+    timeMs: 1,
+    iterations: 1,
+    warmupIterations: 0,
+    latencySamples: 0,
+    crossCheckItems: 8,
+    sleepMs: 100,
+    sleepConcurrency: [5],
+    sleepIterations: 1,
+    tasks: { md5: 1 },
+  },
+  scenarios: [scenario],
+  durationMs: 5,
+};
+
+describe('report', () => {
+  it('accepts a well-formed report and names each problem of a broken one', () => {
+    expect(checkReport(report)).toEqual([]);
+    const broken = structuredClone(report) as unknown as { scenarios: { contenders: Record<string, unknown>[] }[]; schema: string };
+    broken.schema = 'other/9';
+    broken.scenarios[0].contenders[1].batch = null;
+    broken.scenarios[0].contenders[2].reason = undefined;
+    expect(checkReport(broken)).toEqual([
+      'schema: expected poolkit-bench/1, received "other/9"',
+      'scenarios[0].contenders[1].batch: an ok contender needs batch samples',
+      'scenarios[0].contenders[2].reason: a skipped contender needs a reason',
+    ]);
+  });
+
+  it('draws a bar per measured contender, longest for the most tasks/s, and lists the skipped one with its reason', () => {
+    const svg = renderSvg(scenario, env, 2);
+    const widths = [...svg.matchAll(/<rect x="250" y="\d+" width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(widths).toEqual([210, 420]);
+    expect(svg).toContain('skipped: no addon');
+    expect(svg).toContain('Test CPU &lt;fast &amp; cheap&gt;');
+    expect(svg).not.toContain('<label>');
+  });
+
+  it('switches to a log scale only when values span more than 20×', () => {
+    expect(barLengths([1, 20], 100).log).toBe(false);
+    const { lengths, log } = barLengths([1, 1000], 100);
+    expect(log).toBe(true);
+    expect(lengths[1]).toBe(100);
+    expect(lengths[0]).toBeCloseTo(25, 10); // decades -1…3: 1 sits one decade up of four
+  });
+
+  it('escapes the five XML specials', () => {
+    expect(escapeXml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
+  });
+
+  it('prints aligned text and Markdown tables with the speed-up, efficiency and notes', () => {
+    const text = renderText(scenario, 2);
+    const lines = text.split('\n');
+    expect(lines[1]).toMatch(/^contender\s+tasks\/s\s+batch \(median\)\s+speed-up\s+efficiency/);
+    expect(lines.find((l) => l.startsWith('piscina'))).toMatch(/200\s+5\.00 ms\s+2\.00×\s+100 %/);
+    expect(text).toContain('note — piscina <label>: a | pipe');
+    const md = renderMarkdown(report);
+    expect(md).toContain('_Node v20.20.2 · Test CPU <fast & cheap> · 2 cores (load 0.5 at start) · linux-x64 · commit abc1234 · 2026-01-02_');
+    expect(md).toContain('| piscina <label> | 200 | 5.00 ms | 2.00× | 100 % | – | – | ok |');
+    expect(md).toContain('_note — piscina <label>: a \\| pipe_');
+  });
+});
