@@ -32,7 +32,10 @@ impl Input {
     /// Numbers input, checked: `values.len()` must be a multiple of `arity` (≥ 1).
     pub fn numbers(values: Vec<f64>, arity: usize) -> Result<Input, String> {
         if arity == 0 || values.len() % arity != 0 {
-            return Err(format!("the input holds {} numbers, not a multiple of the kernel's arity {arity}", values.len()));
+            return Err(format!(
+                "the input holds {} numbers, not a multiple of the kernel's arity {arity}",
+                values.len()
+            ));
         }
         Ok(Input::Numbers { values, arity })
     }
@@ -47,13 +50,18 @@ impl Input {
         let mut last = 0.0;
         for &o in offsets {
             if !(o >= last && o.fract() == 0.0 && o <= data.len() as f64) {
-                return Err(format!("offsets must be non-decreasing integers within the data, received {o} after {last}"));
+                return Err(format!(
+                    "offsets must be non-decreasing integers within the data, received {o} after {last}"
+                ));
             }
             last = o;
             out.push(o as usize);
         }
         if last != data.len() as f64 {
-            return Err(format!("the last offset must equal the data length {}, received {last}", data.len()));
+            return Err(format!(
+                "the last offset must equal the data length {}, received {last}",
+                data.len()
+            ));
         }
         Ok(Input::Bytes { data, offsets: out })
     }
@@ -81,10 +89,14 @@ impl Input {
 
     fn items(&self, range: std::ops::Range<usize>) -> Items<'_> {
         match self {
-            Input::Numbers { values, arity } => {
-                Items::Numbers { values: &values[range.start * arity..range.end * arity], arity: *arity }
-            }
-            Input::Bytes { data, offsets } => Items::Bytes { data, offsets: &offsets[range.start..range.end + 1] },
+            Input::Numbers { values, arity } => Items::Numbers {
+                values: &values[range.start * arity..range.end * arity],
+                arity: *arity,
+            },
+            Input::Bytes { data, offsets } => Items::Bytes {
+                data,
+                offsets: &offsets[range.start..range.end + 1],
+            },
         }
     }
 }
@@ -148,10 +160,23 @@ impl Batch {
     ) -> Result<Arc<Batch>, (&'static str, String)> {
         let invalid = |m: String| ("ERR_INVALID_ARG_VALUE", m);
         if !input.shape_matches(kernel.input()) {
-            return Err(invalid(format!("kernel {} takes {:?} items", kernel.name(), kernel.input())));
+            return Err(invalid(format!(
+                "kernel {} takes {:?} items",
+                kernel.name(),
+                kernel.input()
+            )));
         }
         let output = catch_unwind(AssertUnwindSafe(|| kernel.output(&params)))
-            .map_err(|p| ("ERR_KERNEL_PANIC", format!("kernel {} panicked checking params: {}", kernel.name(), panic_message(&p))))?
+            .map_err(|p| {
+                (
+                    "ERR_KERNEL_PANIC",
+                    format!(
+                        "kernel {} panicked checking params: {}",
+                        kernel.name(),
+                        panic_message(&p)
+                    ),
+                )
+            })?
             .map_err(invalid)?;
         let chunk_size = plan.chunk_size.max(1);
         let chunks = input.len().div_ceil(chunk_size);
@@ -209,7 +234,9 @@ impl Batch {
         match result {
             Ok(Ok(chunk)) => *self.slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(chunk),
             Ok(Err(message)) => {
-                let _ = self.failure.set(("ERR_KERNEL_OUTPUT", format!("kernel {}: {message}", self.kernel.name())));
+                let _ = self
+                    .failure
+                    .set(("ERR_KERNEL_OUTPUT", format!("kernel {}: {message}", self.kernel.name())));
             }
             Err(payload) => {
                 let message = format!("kernel {} panicked: {}", self.kernel.name(), panic_message(&payload));
@@ -220,16 +247,27 @@ impl Batch {
 
     fn complete(&self) {
         let outcome = if let Some((code, message)) = self.failure.get() {
-            Outcome::Failed { code, message: message.clone() }
+            Outcome::Failed {
+                code,
+                message: message.clone(),
+            }
         } else if self.stopped() || self.slots.iter().any(|s| s.lock().map(|s| s.is_none()).unwrap_or(true)) {
             Outcome::Cancelled
         } else {
             let chunks = self
                 .slots
                 .iter()
-                .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).take().expect("checked above"))
+                .map(|s| {
+                    s.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .take()
+                        .expect("checked above")
+                })
                 .collect();
-            Outcome::Done { shape: self.output, chunks }
+            Outcome::Done {
+                shape: self.output,
+                chunks,
+            }
         };
         let on_done = self.on_done.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some(on_done) = on_done {
@@ -301,7 +339,14 @@ mod tests {
     fn run(kernel: &str, params: Vec<f64>, input: Input, chunk_size: usize, cancel: Vec<Arc<AtomicBool>>) -> Outcome {
         let (tx, rx) = mpsc::channel();
         let on_done: OnDone = Box::new(move |o| tx.send(o).unwrap());
-        let batch = Batch::new(registry().get(kernel).unwrap(), params, input, Plan { chunk_size, cancel }, on_done).unwrap();
+        let batch = Batch::new(
+            registry().get(kernel).unwrap(),
+            params,
+            input,
+            Plan { chunk_size, cancel },
+            on_done,
+        )
+        .unwrap();
         if !batch.complete_if_empty() {
             pool().submit(batch.clone(), 3);
         }
@@ -337,7 +382,13 @@ mod tests {
     #[test]
     fn a_cancelled_batch_reports_cancelled() {
         let flag = Arc::new(AtomicBool::new(true));
-        let outcome = run("square", vec![], Input::numbers(vec![1.0; 100], 1).unwrap(), 10, vec![flag]);
+        let outcome = run(
+            "square",
+            vec![],
+            Input::numbers(vec![1.0; 100], 1).unwrap(),
+            10,
+            vec![flag],
+        );
         assert!(matches!(outcome, Outcome::Cancelled), "{outcome:?}");
     }
 
@@ -381,10 +432,28 @@ mod tests {
         assert!(Input::bytes(vec![0; 4], &[0.0, 2.0]).is_err());
         assert_eq!(Input::bytes(vec![0; 4], &[0.0, 0.0, 4.0]).unwrap().len(), 2);
         let spin = registry().get("spin").unwrap();
-        let wrong = Batch::new(spin, vec![], Input::numbers(vec![1.0], 1).unwrap(), Plan { chunk_size: 1, cancel: vec![] }, Box::new(|_| {}));
+        let wrong = Batch::new(
+            spin,
+            vec![],
+            Input::numbers(vec![1.0], 1).unwrap(),
+            Plan {
+                chunk_size: 1,
+                cancel: vec![],
+            },
+            Box::new(|_| {}),
+        );
         assert_eq!(wrong.err().map(|e| e.0), Some("ERR_INVALID_ARG_VALUE"));
         let mandel = registry().get("mandelbrot").unwrap();
-        let bad = Batch::new(mandel, vec![0.0, 1.0, 1.0], Input::numbers(vec![1.0], 1).unwrap(), Plan { chunk_size: 1, cancel: vec![] }, Box::new(|_| {}));
+        let bad = Batch::new(
+            mandel,
+            vec![0.0, 1.0, 1.0],
+            Input::numbers(vec![1.0], 1).unwrap(),
+            Plan {
+                chunk_size: 1,
+                cancel: vec![],
+            },
+            Box::new(|_| {}),
+        );
         assert_eq!(bad.err().map(|e| e.0), Some("ERR_INVALID_ARG_VALUE"));
     }
 

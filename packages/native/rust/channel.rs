@@ -42,7 +42,10 @@ pub struct Completion {
 
 impl Channel {
     fn tsfn(&self) -> Option<napi_threadsafe_function> {
-        self.tsfn.lock().unwrap_or_else(|e| e.into_inner()).map(|p| p as napi_threadsafe_function)
+        self.tsfn
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map(|p| p as napi_threadsafe_function)
     }
 
     /// Sends a completion to the env's JS thread, or drops it if the env is gone.
@@ -53,7 +56,9 @@ impl Channel {
         // SAFETY: the tsfn is live: it is only freed after its finalizer or the cleanup hook has
         // set the slot to None under this same lock, which we hold. On success Node owns `data`
         // until call_js; on failure (napi_closing) it never will, so we take it back.
-        let status = unsafe { napi_call_threadsafe_function(tsfn as napi_threadsafe_function, data.cast(), napi_tsfn_nonblocking) };
+        let status = unsafe {
+            napi_call_threadsafe_function(tsfn as napi_threadsafe_function, data.cast(), napi_tsfn_nonblocking)
+        };
         if status != napi_ok {
             // SAFETY: Node refused the call and did not keep `data`; it came from Box::into_raw above.
             drop(unsafe { Box::from_raw(data) });
@@ -72,7 +77,10 @@ pub struct EnvState {
 impl EnvState {
     /// Creates this env's state and threadsafe function (unref'd) and registers the teardown hooks.
     pub fn install(env: Env) -> JsResult<()> {
-        let channel = Arc::new(Channel { tsfn: Mutex::new(None), closed: Arc::new(AtomicBool::new(false)) });
+        let channel = Arc::new(Channel {
+            tsfn: Mutex::new(None),
+            closed: Arc::new(AtomicBool::new(false)),
+        });
         let name = env.string("poolkit-native")?;
         let mut tsfn: napi_threadsafe_function = ptr::null_mut();
         let finalize_data = Arc::into_raw(Arc::clone(&channel)) as *mut c_void;
@@ -96,7 +104,11 @@ impl EnvState {
         if status != napi_ok {
             // SAFETY: creation failed, so the finalizer will never run; reclaim its reference.
             drop(unsafe { Arc::from_raw(finalize_data as *const Channel) });
-            return Err(JsError::new(ErrorKind::Error, "ERR_NAPI", format!("napi_create_threadsafe_function failed: {status}")));
+            return Err(JsError::new(
+                ErrorKind::Error,
+                "ERR_NAPI",
+                format!("napi_create_threadsafe_function failed: {status}"),
+            ));
         }
         // SAFETY: tsfn was just created on this env's thread.
         unsafe { napi_unref_threadsafe_function(env.0, tsfn) };
@@ -106,14 +118,23 @@ impl EnvState {
         // SAFETY: env_cleanup takes back this Arc reference when Node calls it (once).
         unsafe { napi_add_env_cleanup_hook(env.0, Some(env_cleanup), hook_arg) };
 
-        let state = Box::new(EnvState { channel, pending: Cell::new(0), next_id: Cell::new(1), batches: RefCell::new(HashMap::new()) });
+        let state = Box::new(EnvState {
+            channel,
+            pending: Cell::new(0),
+            next_id: Cell::new(1),
+            batches: RefCell::new(HashMap::new()),
+        });
         let raw = Box::into_raw(state);
         // SAFETY: drop_env_state takes back the Box when the env is torn down.
         let status = unsafe { napi_set_instance_data(env.0, raw.cast(), Some(drop_env_state), ptr::null_mut()) };
         if status != napi_ok {
             // SAFETY: Node did not take the pointer; it came from Box::into_raw above.
             drop(unsafe { Box::from_raw(raw) });
-            return Err(JsError::new(ErrorKind::Error, "ERR_NAPI", "napi_set_instance_data failed"));
+            return Err(JsError::new(
+                ErrorKind::Error,
+                "ERR_NAPI",
+                "napi_set_instance_data failed",
+            ));
         }
         Ok(())
     }
@@ -124,7 +145,11 @@ impl EnvState {
         // SAFETY: env is live; data is a valid out-pointer.
         unsafe { napi_get_instance_data(env.0, &mut data) };
         if data.is_null() {
-            return Err(JsError::new(ErrorKind::Error, "ERR_NAPI", "poolkit-native was not initialised in this environment"));
+            return Err(JsError::new(
+                ErrorKind::Error,
+                "ERR_NAPI",
+                "poolkit-native was not initialised in this environment",
+            ));
         }
         // SAFETY: set by install() to a Box<EnvState> that lives until the env is torn down, and
         // only this env's JS thread (the caller) touches it; 'static is bounded by that in practice
@@ -181,7 +206,10 @@ impl EnvState {
 /// The JS value(s) a completion hands to its callback: `(error, data, offsets)`.
 fn callback_args(env: Env, outcome: &Outcome) -> JsResult<[napi_value; 3]> {
     match outcome {
-        Outcome::Done { shape: Shape::Numbers { .. }, chunks } => {
+        Outcome::Done {
+            shape: Shape::Numbers { .. },
+            chunks,
+        } => {
             let parts: Vec<&[f64]> = chunks
                 .iter()
                 .map(|c| match c {
@@ -191,7 +219,10 @@ fn callback_args(env: Env, outcome: &Outcome) -> JsResult<[napi_value; 3]> {
                 .collect();
             Ok([env.null()?, env.float64_array(&parts)?, env.undefined()?])
         }
-        Outcome::Done { shape: Shape::Bytes { .. }, chunks } => {
+        Outcome::Done {
+            shape: Shape::Bytes { .. },
+            chunks,
+        } => {
             let mut parts: Vec<&[u8]> = Vec::with_capacity(chunks.len());
             let mut offsets = vec![0.0];
             let mut base = 0usize;

@@ -91,7 +91,11 @@ mod surface {
         let [name, input, offsets, params, parallelism, chunk_size, callback] = env.args::<7>(info)?;
         let name = env.get_string(name, "kernel")?;
         let kernel = registry().get(&name).ok_or_else(|| {
-            JsError::new(ErrorKind::RangeError, "ERR_UNKNOWN_KERNEL", format!("unknown kernel {name:?}"))
+            JsError::new(
+                ErrorKind::RangeError,
+                "ERR_UNKNOWN_KERNEL",
+                format!("unknown kernel {name:?}"),
+            )
         })?;
         let input = match kernel.input() {
             Shape::Numbers { arity } => {
@@ -118,29 +122,46 @@ mod surface {
         }
 
         let pool = thread_pool::global();
-        pool.ensure_threads(parallelism).map_err(|m| JsError::new(ErrorKind::Error, "ERR_THREAD_START", m))?;
+        pool.ensure_threads(parallelism)
+            .map_err(|m| JsError::new(ErrorKind::Error, "ERR_THREAD_START", m))?;
 
         let state = EnvState::of(env)?;
         let mut reference: napi_ref = ptr::null_mut();
         // SAFETY: callback is a live function handle of this call; reference is a valid out-pointer.
         let status = unsafe { napi_create_reference(env.0, callback, 1, &mut reference) };
         if status != napi_ok {
-            return Err(JsError::new(ErrorKind::Error, "ERR_NAPI", "napi_create_reference failed"));
+            return Err(JsError::new(
+                ErrorKind::Error,
+                "ERR_NAPI",
+                "napi_create_reference failed",
+            ));
         }
         let cancel = Arc::new(AtomicBool::new(false));
-        let plan = Plan { chunk_size, cancel: vec![Arc::clone(&cancel), Arc::clone(&state.channel.closed)] };
+        let plan = Plan {
+            chunk_size,
+            cancel: vec![Arc::clone(&cancel), Arc::clone(&state.channel.closed)],
+        };
         let id_cell = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let (channel, id_for_done, callback_addr) = (Arc::clone(&state.channel), Arc::clone(&id_cell), reference as usize);
+        let (channel, id_for_done, callback_addr) =
+            (Arc::clone(&state.channel), Arc::clone(&id_cell), reference as usize);
         let on_done = Box::new(move |outcome| {
             let id = id_for_done.load(std::sync::atomic::Ordering::Acquire);
-            channel.deliver(Completion { id, callback: callback_addr, outcome });
+            channel.deliver(Completion {
+                id,
+                callback: callback_addr,
+                outcome,
+            });
         });
         let batch = match Batch::new(kernel, params, input, plan, on_done) {
             Ok(batch) => batch,
             Err((code, message)) => {
                 // SAFETY: the reference was created above in this env and is not used elsewhere.
                 unsafe { napi_delete_reference(env.0, reference) };
-                let kind = if code == "ERR_INVALID_ARG_VALUE" { ErrorKind::RangeError } else { ErrorKind::Error };
+                let kind = if code == "ERR_INVALID_ARG_VALUE" {
+                    ErrorKind::RangeError
+                } else {
+                    ErrorKind::Error
+                };
                 return Err(JsError::new(kind, code, message));
             }
         };
@@ -211,7 +232,11 @@ mod surface {
                 ptr::null_mut()
             }
             Err(_) => {
-                env.throw(&JsError::new(ErrorKind::Error, "ERR_NATIVE_PANIC", "poolkit-native panicked while loading"));
+                env.throw(&JsError::new(
+                    ErrorKind::Error,
+                    "ERR_NATIVE_PANIC",
+                    "poolkit-native panicked while loading",
+                ));
                 ptr::null_mut()
             }
         }

@@ -27,7 +27,11 @@ pub type JsResult<T> = Result<T, JsError>;
 
 impl JsError {
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> JsError {
-        JsError { kind, code, message: message.into() }
+        JsError {
+            kind,
+            code,
+            message: message.into(),
+        }
     }
     pub fn type_error(message: impl Into<String>) -> JsError {
         JsError::new(ErrorKind::TypeError, "ERR_INVALID_ARG_TYPE", message)
@@ -45,7 +49,11 @@ fn check(status: napi_status, what: &str) -> JsResult<()> {
     if status == napi_ok {
         Ok(())
     } else {
-        Err(JsError::new(ErrorKind::Error, "ERR_NAPI", format!("{what} failed with napi_status {status}")))
+        Err(JsError::new(
+            ErrorKind::Error,
+            "ERR_NAPI",
+            format!("{what} failed with napi_status {status}"),
+        ))
     }
 }
 
@@ -81,7 +89,10 @@ impl Env {
     pub fn string(self, s: &str) -> JsResult<napi_value> {
         let mut v = ptr::null_mut();
         // SAFETY: s points to s.len() valid UTF-8 bytes for the duration of the call.
-        check(unsafe { napi_create_string_utf8(self.0, s.as_ptr().cast(), s.len(), &mut v) }, "napi_create_string_utf8")?;
+        check(
+            unsafe { napi_create_string_utf8(self.0, s.as_ptr().cast(), s.len(), &mut v) },
+            "napi_create_string_utf8",
+        )?;
         Ok(v)
     }
 
@@ -95,19 +106,28 @@ impl Env {
     pub fn array(self, len: usize) -> JsResult<napi_value> {
         let mut v = ptr::null_mut();
         // SAFETY: as above.
-        check(unsafe { napi_create_array_with_length(self.0, len, &mut v) }, "napi_create_array_with_length")?;
+        check(
+            unsafe { napi_create_array_with_length(self.0, len, &mut v) },
+            "napi_create_array_with_length",
+        )?;
         Ok(v)
     }
 
     pub fn set(self, object: napi_value, name: &str, value: napi_value) -> JsResult<()> {
         let name = CString::new(name).map_err(|_| JsError::type_error("property name holds a NUL byte"))?;
         // SAFETY: object and value are live handles of this call; name is NUL-terminated.
-        check(unsafe { napi_set_named_property(self.0, object, name.as_ptr(), value) }, "napi_set_named_property")
+        check(
+            unsafe { napi_set_named_property(self.0, object, name.as_ptr(), value) },
+            "napi_set_named_property",
+        )
     }
 
     pub fn set_index(self, array: napi_value, index: u32, value: napi_value) -> JsResult<()> {
         // SAFETY: array and value are live handles of this call.
-        check(unsafe { napi_set_element(self.0, array, index, value) }, "napi_set_element")
+        check(
+            unsafe { napi_set_element(self.0, array, index, value) },
+            "napi_set_element",
+        )
     }
 
     pub fn function(self, name: &str, cb: napi_callback) -> JsResult<napi_value> {
@@ -164,7 +184,16 @@ impl Env {
         let mut argc = N;
         // SAFETY: argv has room for argc handles; info belongs to the current call.
         check(
-            unsafe { napi_get_cb_info(self.0, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut()) },
+            unsafe {
+                napi_get_cb_info(
+                    self.0,
+                    info,
+                    &mut argc,
+                    argv.as_mut_ptr(),
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                )
+            },
             "napi_get_cb_info",
         )?;
         Ok(argv)
@@ -177,7 +206,10 @@ impl Env {
         }
         let mut x = 0.0;
         // SAFETY: value is a live number handle.
-        check(unsafe { napi_get_value_double(self.0, value, &mut x) }, "napi_get_value_double")?;
+        check(
+            unsafe { napi_get_value_double(self.0, value, &mut x) },
+            "napi_get_value_double",
+        )?;
         Ok(x)
     }
 
@@ -185,7 +217,9 @@ impl Env {
     pub fn get_integer(self, value: napi_value, what: &str, min: usize, max: usize) -> JsResult<usize> {
         let x = self.get_number(value, what)?;
         if x.fract() != 0.0 || !(x >= min as f64 && x <= max as f64) {
-            return Err(JsError::range_error(format!("{what} must be an integer from {min} to {max}, received {x}")));
+            return Err(JsError::range_error(format!(
+                "{what} must be an integer from {min} to {max}, received {x}"
+            )));
         }
         Ok(x as usize)
     }
@@ -220,7 +254,10 @@ impl Env {
     ) -> JsResult<Vec<T>> {
         let mut is_typed = false;
         // SAFETY: value is a live handle of this call.
-        check(unsafe { napi_is_typedarray(self.0, value, &mut is_typed) }, "napi_is_typedarray")?;
+        check(
+            unsafe { napi_is_typedarray(self.0, value, &mut is_typed) },
+            "napi_is_typedarray",
+        )?;
         if !is_typed {
             return Err(JsError::type_error(format!("{what} must be a {type_name}")));
         }
@@ -239,7 +276,10 @@ impl Env {
         }
         let mut detached = false;
         // SAFETY: buffer is the typed array's live ArrayBuffer handle.
-        check(unsafe { napi_is_detached_arraybuffer(self.0, buffer, &mut detached) }, "napi_is_detached_arraybuffer")?;
+        check(
+            unsafe { napi_is_detached_arraybuffer(self.0, buffer, &mut detached) },
+            "napi_is_detached_arraybuffer",
+        )?;
         if detached {
             return Err(JsError::new(
                 ErrorKind::TypeError,
@@ -250,13 +290,21 @@ impl Env {
         let mut out = vec![T::default(); len];
         if len > 0 {
             if data.is_null() {
-                return Err(JsError::new(ErrorKind::Error, "ERR_NAPI", format!("{what} has no data pointer")));
+                return Err(JsError::new(
+                    ErrorKind::Error,
+                    "ERR_NAPI",
+                    format!("{what} has no data pointer"),
+                ));
             }
             // SAFETY: Node reports `len` elements of T at `data` (type checked above), readable
             // during this synchronous call; `out` is a distinct allocation of `len` elements.
             // Copying by bytes makes no alignment assumption about `data`.
             unsafe {
-                ptr::copy_nonoverlapping(data.cast::<u8>(), out.as_mut_ptr().cast::<u8>(), len * std::mem::size_of::<T>())
+                ptr::copy_nonoverlapping(
+                    data.cast::<u8>(),
+                    out.as_mut_ptr().cast::<u8>(),
+                    len * std::mem::size_of::<T>(),
+                )
             };
         }
         Ok(out)
@@ -268,14 +316,21 @@ impl Env {
         let mut data: *mut c_void = ptr::null_mut();
         let mut buffer = ptr::null_mut();
         // SAFETY: valid out-pointers; Node allocates len * 8 bytes.
-        check(unsafe { napi_create_arraybuffer(self.0, len * 8, &mut data, &mut buffer) }, "napi_create_arraybuffer")?;
+        check(
+            unsafe { napi_create_arraybuffer(self.0, len * 8, &mut data, &mut buffer) },
+            "napi_create_arraybuffer",
+        )?;
         let mut at = 0usize;
         for part in parts {
             if !part.is_empty() {
                 // SAFETY: `data` has len * 8 writable bytes and at + part.len() ≤ len; the
                 // regions do not overlap (Rust memory vs a fresh ArrayBuffer).
                 unsafe {
-                    ptr::copy_nonoverlapping(part.as_ptr().cast::<u8>(), data.cast::<u8>().add(at * 8), part.len() * 8)
+                    ptr::copy_nonoverlapping(
+                        part.as_ptr().cast::<u8>(),
+                        data.cast::<u8>().add(at * 8),
+                        part.len() * 8,
+                    )
                 };
             }
             at += part.len();

@@ -50,9 +50,8 @@ pub type napi_callback = Option<unsafe extern "C" fn(env: napi_env, info: napi_c
 pub type napi_finalize =
     Option<unsafe extern "C" fn(env: napi_env, finalize_data: *mut c_void, finalize_hint: *mut c_void)>;
 pub type napi_cleanup_hook = Option<unsafe extern "C" fn(arg: *mut c_void)>;
-pub type napi_threadsafe_function_call_js = Option<
-    unsafe extern "C" fn(env: napi_env, js_callback: napi_value, context: *mut c_void, data: *mut c_void),
->;
+pub type napi_threadsafe_function_call_js =
+    Option<unsafe extern "C" fn(env: napi_env, js_callback: napi_value, context: *mut c_void, data: *mut c_void)>;
 
 // napi_status
 pub const napi_ok: napi_status = 0;

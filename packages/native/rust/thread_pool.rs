@@ -37,7 +37,13 @@ pub struct ThreadPool {
 impl ThreadPool {
     /// A pool with no thread yet; [`ThreadPool::ensure_threads`] starts them.
     pub fn new() -> ThreadPool {
-        ThreadPool { queue: Mutex::new(Queue { tickets: VecDeque::new(), threads: 0 }), ready: Condvar::new() }
+        ThreadPool {
+            queue: Mutex::new(Queue {
+                tickets: VecDeque::new(),
+                threads: 0,
+            }),
+            ready: Condvar::new(),
+        }
     }
 
     /// How many threads run now.
@@ -112,7 +118,11 @@ pub fn default_threads() -> usize {
 
 /// Parses a thread count override; `None` when absent or not an integer from 1 to MAX_THREADS.
 pub fn parse_threads(value: Option<&str>) -> Option<usize> {
-    value?.trim().parse::<usize>().ok().filter(|&n| (1..=MAX_THREADS).contains(&n))
+    value?
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| (1..=MAX_THREADS).contains(&n))
 }
 
 /// The one pool of this process, with its default threads started on first use.

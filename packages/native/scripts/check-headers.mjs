@@ -98,7 +98,11 @@ export function checksFromSys(source) {
     const [, name, args, ret] = m;
     const proto = `${ret ? cType(ret) : 'void'} ${name}(${cParams(args.replace(/\s+/g, ' '))});`;
     // The sizeof first requires the header to declare it already; the prototype must then agree.
-    checks.push({ kind: 'fn', name, c: `_Static_assert(sizeof(&${name}) > 0, "${name} is declared"); ${proto}` });
+    checks.push({
+      kind: 'fn',
+      name,
+      c: `_Static_assert(sizeof(&${name}) > 0, "${name} is declared"); ${proto}`,
+    });
   }
   return checks;
 }
@@ -128,11 +132,27 @@ export function compile(checks, workDir) {
 
 /** Deliberately wrong declarations: each must make the check fail. */
 export const MUTANTS = [
-  { what: 'wrong pointee type (f64 → u32)', from: 'napi_get_value_double(env: napi_env, value: napi_value, result: *mut f64)', to: 'napi_get_value_double(env: napi_env, value: napi_value, result: *mut u32)' },
-  { what: 'missing argument', from: 'napi_delete_reference(env: napi_env, reference: napi_ref)', to: 'napi_delete_reference(reference: napi_ref)' },
+  {
+    what: 'wrong pointee type (f64 → u32)',
+    from: 'napi_get_value_double(env: napi_env, value: napi_value, result: *mut f64)',
+    to: 'napi_get_value_double(env: napi_env, value: napi_value, result: *mut u32)',
+  },
+  {
+    what: 'missing argument',
+    from: 'napi_delete_reference(env: napi_env, reference: napi_ref)',
+    to: 'napi_delete_reference(reference: napi_ref)',
+  },
   { what: 'const-ness of argv dropped', from: 'argv: *const napi_value,', to: 'argv: *mut napi_value,' },
-  { what: 'wrong enum value', from: 'napi_float64_array: napi_typedarray_type = 8;', to: 'napi_float64_array: napi_typedarray_type = 7;' },
-  { what: 'a function Node does not have', from: '    pub fn napi_throw(', to: '    pub fn napi_made_up(env: napi_env) -> napi_status;\n    pub fn napi_throw(' },
+  {
+    what: 'wrong enum value',
+    from: 'napi_float64_array: napi_typedarray_type = 8;',
+    to: 'napi_float64_array: napi_typedarray_type = 7;',
+  },
+  {
+    what: 'a function Node does not have',
+    from: '    pub fn napi_throw(',
+    to: '    pub fn napi_made_up(env: napi_env) -> napi_status;\n    pub fn napi_throw(',
+  },
 ];
 
 function main() {
@@ -153,7 +173,9 @@ function main() {
   let failed = checks.length - passed + (result.failedNames.has('<compile>') ? 1 : 0);
   const counts = { fn: 0, const: 0, type: 0 };
   for (const c of checks) counts[c.kind]++;
-  console.log(`headers: ${checks.length} declarations of ${sysPath} (${counts.fn} functions, ${counts.const} constants, ${counts.type} types) against ${INCLUDE}`);
+  console.log(
+    `headers: ${checks.length} declarations of ${sysPath} (${counts.fn} functions, ${counts.const} constants, ${counts.type} types) against ${INCLUDE}`,
+  );
   if (!result.ok) {
     console.log(result.output);
     console.log(`headers: FAILED: ${[...result.failedNames].join(', ')}`);

@@ -39,13 +39,24 @@ ok &&= cargo.status === 0;
 
 const headers = spawnSync(
   process.execPath,
-  [join(pkg, 'scripts', 'check-headers.mjs'), '--self-test', '--report', join(reports, 'native-headers.counts.json')],
+  [
+    join(pkg, 'scripts', 'check-headers.mjs'),
+    '--self-test',
+    '--report',
+    join(reports, 'native-headers.counts.json'),
+  ],
   { cwd: pkg, env, stdio: 'inherit' },
 );
 ok &&= headers.status === 0;
 
-const vitest = spawnSync(process.execPath, [join(root, 'scripts', 'vitest.mjs'), 'native'], { cwd: pkg, env, stdio: 'inherit' });
+const vitest = spawnSync(process.execPath, [join(root, 'scripts', 'vitest.mjs'), 'native'], {
+  cwd: pkg,
+  env,
+  stdio: 'inherit',
+});
 ok &&= vitest.status === 0;
 
-console.log(`native: cargo ${JSON.stringify(cargoResult)}, headers exit ${headers.status}, vitest exit ${vitest.status}`);
+console.log(
+  `native: cargo ${JSON.stringify(cargoResult)}, headers exit ${headers.status}, vitest exit ${vitest.status}`,
+);
 process.exit(ok ? 0 : 1);

@@ -3,7 +3,7 @@
  * left out of the public {@link kernels} list, but `runBatch` still accepts them.
  */
 import { type KernelInfo, loadAddon } from './addon.js';
-import { rangeError, typeError, describe } from './options.js';
+import { describe, rangeError, typeError } from './options.js';
 
 /** The names of the built-in kernels, in a stable order. */
 export const kernels = ['md5', 'isprime', 'mandelbrot', 'spin', 'square', 'fnv1a'] as const;
@@ -19,7 +19,11 @@ let infos: Map<string, KernelInfo> | undefined;
 
 /** Every kernel the loaded addon knows, including test aids, by name. */
 export function kernelInfos(): ReadonlyMap<string, KernelInfo> {
-  infos ??= new Map(loadAddon().kernels().map((k) => [k.name, k]));
+  infos ??= new Map(
+    loadAddon()
+      .kernels()
+      .map((k) => [k.name, k]),
+  );
   return infos;
 }
 

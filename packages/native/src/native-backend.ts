@@ -2,8 +2,8 @@
  * `NativeBackend`: the poolkit {@link Backend} over one native kernel, one task per `run` call.
  */
 import { abortError, type Backend, PoolClosedError, type RunOptions } from '@poolkit/core';
-import { loadAddon } from './addon.js';
 import type { KernelInfo } from './addon.js';
+import { loadAddon } from './addon.js';
 import { kernelInfo } from './kernels.js';
 import { checkInteger, checkOptions, describe, MAX_THREADS, typeError } from './options.js';
 import { encodeInputs, encodeParams, submitRaw } from './run-batch.js';
@@ -45,7 +45,8 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
 
   constructor(options: NativeBackendOptions) {
     const opts = checkOptions<NativeBackendOptions>('options', options);
-    if (opts.kernel === undefined) throw typeError('options.kernel must be a kernel name, received undefined');
+    if (opts.kernel === undefined)
+      throw typeError('options.kernel must be a kernel name, received undefined');
     this.#info = kernelInfo(opts.kernel);
     this.#params = encodeParams(opts.params);
     const addon = loadAddon();
@@ -76,7 +77,9 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const encoded = encodeInputs(info, batch);
     if (encoded.items !== 1) {
       throw Object.assign(
-        new RangeError(`a ${this.name} task takes exactly one item (${info.inputArity} numbers), received ${encoded.items}`),
+        new RangeError(
+          `a ${this.name} task takes exactly one item (${info.inputArity} numbers), received ${encoded.items}`,
+        ),
         { code: 'ERR_INVALID_ARG_VALUE' },
       );
     }

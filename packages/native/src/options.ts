@@ -42,7 +42,8 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
 /** An AbortSignal or undefined. */
 export function checkSignal(name: string, value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal)) throw typeError(`${name} must be an AbortSignal, received ${describe(value)}`);
+  if (!(value instanceof AbortSignal))
+    throw typeError(`${name} must be an AbortSignal, received ${describe(value)}`);
   return value;
 }
 

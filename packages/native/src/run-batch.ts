@@ -5,9 +5,17 @@
  */
 import { abortError } from '@poolkit/core';
 import { type KernelInfo, loadAddon } from './addon.js';
-import type { ByteKernelName, NumericKernelName } from './kernels.js';
+import type { NumericKernelName } from './kernels.js';
 import { kernelInfo } from './kernels.js';
-import { checkInteger, checkOptions, checkSignal, describe, MAX_THREADS, rangeError, typeError } from './options.js';
+import {
+  checkInteger,
+  checkOptions,
+  checkSignal,
+  describe,
+  MAX_THREADS,
+  rangeError,
+  typeError,
+} from './options.js';
 
 /** Options of {@link runBatch}. Every field is optional. */
 export interface BatchOptions {
@@ -52,7 +60,9 @@ function encodeNumbers(info: KernelInfo, inputs: unknown): Encoded {
       data[i] = x;
     }
   } else {
-    throw typeError(`inputs of kernel ${info.name} must be a Float64Array or an array of numbers, received ${describe(inputs)}`);
+    throw typeError(
+      `inputs of kernel ${info.name} must be a Float64Array or an array of numbers, received ${describe(inputs)}`,
+    );
   }
   if (data.length % info.inputArity !== 0) {
     throw rangeError(
@@ -76,7 +86,9 @@ function isDetached(view: Uint8Array): boolean {
 /** Packs byte items end to end into one buffer plus `items + 1` offsets. */
 function encodeBytes(info: KernelInfo, inputs: unknown): Encoded {
   if (!Array.isArray(inputs)) {
-    throw typeError(`inputs of kernel ${info.name} must be an array of Uint8Array or string, received ${describe(inputs)}`);
+    throw typeError(
+      `inputs of kernel ${info.name} must be an array of Uint8Array or string, received ${describe(inputs)}`,
+    );
   }
   const offsets = new Float64Array(inputs.length + 1);
   let total = 0;
@@ -85,10 +97,15 @@ function encodeBytes(info: KernelInfo, inputs: unknown): Encoded {
     if (typeof item === 'string') total += Buffer.byteLength(item);
     else if (item instanceof Uint8Array) {
       if (isDetached(item)) {
-        throw Object.assign(new TypeError(`inputs[${i}] is backed by a detached ArrayBuffer`), { code: 'ERR_DETACHED_BUFFER' });
+        throw Object.assign(new TypeError(`inputs[${i}] is backed by a detached ArrayBuffer`), {
+          code: 'ERR_DETACHED_BUFFER',
+        });
       }
       total += item.byteLength;
-    } else throw typeError(`inputs[${i}] must be a Uint8Array or a string for kernel ${info.name}, received ${describe(item)}`);
+    } else
+      throw typeError(
+        `inputs[${i}] must be a Uint8Array or a string for kernel ${info.name}, received ${describe(item)}`,
+      );
     offsets[i + 1] = total;
   }
   const data = Buffer.allocUnsafe(total);
@@ -129,13 +146,21 @@ export function submitRaw(
       addon.cancel(id);
       reject(abortError(signal?.reason));
     };
-    const id = addon.submit(kernel, encoded.data, encoded.offsets, params, threads, chunkSize, (error, data, offsets) => {
-      signal?.removeEventListener('abort', onAbort);
-      if (settled) return;
-      settled = true;
-      if (error) reject(error);
-      else resolve({ data: data as Float64Array | Buffer, offsets });
-    });
+    const id = addon.submit(
+      kernel,
+      encoded.data,
+      encoded.offsets,
+      params,
+      threads,
+      chunkSize,
+      (error, data, offsets) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (settled) return;
+        settled = true;
+        if (error) reject(error);
+        else resolve({ data: data as Float64Array | Buffer, offsets });
+      },
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -154,7 +179,8 @@ export function encodeParams(params: unknown): Float64Array | undefined {
   const list = params as ArrayLike<unknown>;
   const out = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) {
-    if (typeof list[i] !== 'number') throw typeError(`params[${i}] must be a number, received ${describe(list[i])}`);
+    if (typeof list[i] !== 'number')
+      throw typeError(`params[${i}] must be a number, received ${describe(list[i])}`);
     out[i] = list[i] as number;
   }
   return out;
@@ -178,17 +204,41 @@ export function encodeParams(params: unknown): Float64Array | undefined {
  * const squares = await runBatch('square', [1, 2, 3]);          // Float64Array [1, 4, 9]
  * const digests = await runBatch('md5', ['a', 'b'], { output: 'packed' }); // Buffer(32)
  */
-export function runBatch(kernel: NumericKernelName, inputs: Float64Array | ArrayLike<number>, options?: BatchOptions): Promise<Float64Array>;
-export function runBatch(kernel: 'fnv1a', inputs: readonly ByteItem[], options?: BatchOptions): Promise<Float64Array>;
-export function runBatch(kernel: 'md5', inputs: readonly ByteItem[], options: BatchOptions & { output: 'packed' }): Promise<Buffer>;
-export function runBatch(kernel: 'md5', inputs: readonly ByteItem[], options?: BatchOptions & { output?: 'buffers' }): Promise<Buffer[]>;
+export function runBatch(
+  kernel: NumericKernelName,
+  inputs: Float64Array | ArrayLike<number>,
+  options?: BatchOptions,
+): Promise<Float64Array>;
+export function runBatch(
+  kernel: 'fnv1a',
+  inputs: readonly ByteItem[],
+  options?: BatchOptions,
+): Promise<Float64Array>;
+export function runBatch(
+  kernel: 'md5',
+  inputs: readonly ByteItem[],
+  options: BatchOptions & { output: 'packed' },
+): Promise<Buffer>;
+export function runBatch(
+  kernel: 'md5',
+  inputs: readonly ByteItem[],
+  options?: BatchOptions & { output?: 'buffers' },
+): Promise<Buffer[]>;
 export function runBatch(kernel: string, inputs: unknown, options?: BatchOptions): Promise<BatchResult>;
-export async function runBatch(kernel: string, inputs: unknown, options?: BatchOptions): Promise<BatchResult> {
+export async function runBatch(
+  kernel: string,
+  inputs: unknown,
+  options?: BatchOptions,
+): Promise<BatchResult> {
   const opts = checkOptions<BatchOptions>('options', options);
   const signal = checkSignal('options.signal', opts.signal);
   const addon = loadAddon();
-  const threads = opts.threads === undefined ? addon.threads() : checkInteger('options.threads', opts.threads, 1, MAX_THREADS);
-  const chunkSize = opts.chunkSize === undefined ? 0 : checkInteger('options.chunkSize', opts.chunkSize, 1, 2 ** 32);
+  const threads =
+    opts.threads === undefined
+      ? addon.threads()
+      : checkInteger('options.threads', opts.threads, 1, MAX_THREADS);
+  const chunkSize =
+    opts.chunkSize === undefined ? 0 : checkInteger('options.chunkSize', opts.chunkSize, 1, 2 ** 32);
   const output = opts.output ?? 'buffers';
   if (output !== 'buffers' && output !== 'packed') {
     throw typeError(`options.output must be 'buffers' or 'packed', received ${describe(output)}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ADDON_EXPORTS, binaryName, kernelInfos, kernels, loadAddon } from '../src/index.js';
 import * as pkg from '../src/index.js';
+import { ADDON_EXPORTS, binaryName, kernelInfos, kernels, loadAddon } from '../src/index.js';
 
 describe('the addon matches its declared TypeScript surface', () => {
   it("the addon's exports are exactly the declared ones, each a function", () => {
@@ -17,12 +17,24 @@ describe('the addon matches its declared TypeScript surface', () => {
 
   it('kernel descriptions have the declared shape', () => {
     for (const info of kernelInfos().values()) {
-      expect(Object.keys(info).sort()).toEqual(['input', 'inputArity', 'name', 'output', 'outputArity', 'outputBytes']);
+      expect(Object.keys(info).sort()).toEqual([
+        'input',
+        'inputArity',
+        'name',
+        'output',
+        'outputArity',
+        'outputBytes',
+      ]);
       expect(['numbers', 'bytes']).toContain(info.input);
       expect(['numbers', 'bytes']).toContain(info.output);
     }
     expect(kernelInfos().get('md5')).toMatchObject({ input: 'bytes', output: 'bytes', outputBytes: 16 });
-    expect(kernelInfos().get('spin')).toMatchObject({ input: 'numbers', inputArity: 2, output: 'numbers', outputArity: 1 });
+    expect(kernelInfos().get('spin')).toMatchObject({
+      input: 'numbers',
+      inputArity: 2,
+      output: 'numbers',
+      outputArity: 1,
+    });
   });
 
   it('the package entry exports the documented public names', () => {

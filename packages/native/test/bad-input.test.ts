@@ -45,7 +45,9 @@ describe('bad input becomes a JS error with a code, and the pool keeps working',
     expect(e).toBeInstanceOf(TypeError);
     expect(e.message).toContain('"2"');
     for (const chunkSize of [0, -3, 2.5]) {
-      expect((await rejection(runBatch('square', [1], { chunkSize }))).message).toContain('options.chunkSize');
+      expect((await rejection(runBatch('square', [1], { chunkSize }))).message).toContain(
+        'options.chunkSize',
+      );
     }
     await poolStillWorks();
   });
@@ -79,9 +81,15 @@ describe('bad input becomes a JS error with a code, and the pool keeps working',
 
   it('wrong arity and bad params are RangeErrors', async () => {
     expect((await rejection(runBatch('spin', [1, 2, 3]))).code).toBe('ERR_INVALID_ARG_VALUE');
-    expect((await rejection(runBatch('mandelbrot', [1], { params: [0, 10, 10] }))).code).toBe('ERR_INVALID_ARG_VALUE');
-    expect((await rejection(runBatch('mandelbrot', [1], { params: ['a'] as never }))).code).toBe('ERR_INVALID_ARG_TYPE');
-    expect((await rejection(runBatch('md5', ['a'], { output: 'json' as never }))).code).toBe('ERR_INVALID_ARG_TYPE');
+    expect((await rejection(runBatch('mandelbrot', [1], { params: [0, 10, 10] }))).code).toBe(
+      'ERR_INVALID_ARG_VALUE',
+    );
+    expect((await rejection(runBatch('mandelbrot', [1], { params: ['a'] as never }))).code).toBe(
+      'ERR_INVALID_ARG_TYPE',
+    );
+    expect((await rejection(runBatch('md5', ['a'], { output: 'json' as never }))).code).toBe(
+      'ERR_INVALID_ARG_TYPE',
+    );
     await poolStillWorks();
   });
 
@@ -91,7 +99,10 @@ describe('bad input becomes a JS error with a code, and the pool keeps working',
     const cases: [unknown[], string][] = [
       [['square', [1], undefined, undefined, 1, 0, noop], 'ERR_INVALID_ARG_TYPE'],
       [['square', new Float32Array(1), undefined, undefined, 1, 0, noop], 'ERR_INVALID_ARG_TYPE'],
-      [['square', new DataView(new ArrayBuffer(8)), undefined, undefined, 1, 0, noop], 'ERR_INVALID_ARG_TYPE'],
+      [
+        ['square', new DataView(new ArrayBuffer(8)), undefined, undefined, 1, 0, noop],
+        'ERR_INVALID_ARG_TYPE',
+      ],
       [['square', f64, undefined, undefined, 0, 0, noop], 'ERR_INVALID_ARG_VALUE'],
       [['square', f64, undefined, undefined, 1.5, 0, noop], 'ERR_INVALID_ARG_VALUE'],
       [['square', f64, undefined, undefined, 1, -1, noop], 'ERR_INVALID_ARG_VALUE'],
@@ -101,7 +112,10 @@ describe('bad input becomes a JS error with a code, and the pool keeps working',
       [[{}, f64, undefined, undefined, 1, 0, noop], 'ERR_INVALID_ARG_TYPE'],
       [['md5', Buffer.from('ab'), undefined, undefined, 1, 0, noop], 'ERR_INVALID_ARG_TYPE'],
       [['md5', Buffer.from('ab'), new Float64Array([0, 3]), undefined, 1, 0, noop], 'ERR_INVALID_ARG_VALUE'],
-      [['md5', Buffer.from('ab'), new Float64Array([0, 2, 1]), undefined, 1, 0, noop], 'ERR_INVALID_ARG_VALUE'],
+      [
+        ['md5', Buffer.from('ab'), new Float64Array([0, 2, 1]), undefined, 1, 0, noop],
+        'ERR_INVALID_ARG_VALUE',
+      ],
       [[], 'ERR_INVALID_ARG_TYPE'],
     ];
     for (const [args, code] of cases) {

@@ -26,7 +26,9 @@ describe('NativeBackend runs one kernel item per call', () => {
   it('validates its options, naming the option and value', () => {
     expect(() => new NativeBackend(undefined as never)).toThrow(TypeError);
     expect(() => new NativeBackend({} as never)).toThrow(/options\.kernel/);
-    expect(() => new NativeBackend({ kernel: 'nope' })).toThrow(expect.objectContaining({ code: 'ERR_UNKNOWN_KERNEL' }));
+    expect(() => new NativeBackend({ kernel: 'nope' })).toThrow(
+      expect.objectContaining({ code: 'ERR_UNKNOWN_KERNEL' }),
+    );
     expect(() => new NativeBackend({ kernel: 'square', threads: 0 })).toThrow(/options\.threads.*received 0/);
     expect(() => new NativeBackend({ kernel: 'square', name: 5 as never })).toThrow(/options\.name/);
   });

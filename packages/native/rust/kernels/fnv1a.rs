@@ -49,7 +49,14 @@ mod tests {
     fn kernel_hashes_each_item() {
         let data = b"afoobar";
         let mut out = [0.0; 3];
-        Fnv1a.run(&[], &Items::Bytes { data, offsets: &[0, 1, 7, 7] }, &mut Sink::Numbers(&mut out));
+        Fnv1a.run(
+            &[],
+            &Items::Bytes {
+                data,
+                offsets: &[0, 1, 7, 7],
+            },
+            &mut Sink::Numbers(&mut out),
+        );
         assert_eq!(out, [0xe40c292cu32 as f64, 0xbf9cf968u32 as f64, 0x811c9dc5u32 as f64]);
     }
 }

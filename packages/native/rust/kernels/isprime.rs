@@ -125,7 +125,14 @@ mod tests {
     #[test]
     fn kernel_writes_ones_and_zeros() {
         let mut out = [9.0; 4];
-        IsPrime.run(&[], &Items::Numbers { values: &[2.0, 4.0, 97.0, 1.5], arity: 1 }, &mut Sink::Numbers(&mut out));
+        IsPrime.run(
+            &[],
+            &Items::Numbers {
+                values: &[2.0, 4.0, 97.0, 1.5],
+                arity: 1,
+            },
+            &mut Sink::Numbers(&mut out),
+        );
         assert_eq!(out, [1.0, 0.0, 1.0, 0.0]);
     }
 }

@@ -23,7 +23,10 @@ pub struct Image {
 pub fn image(params: &[f64]) -> Result<Image, String> {
     let p = if params.is_empty() { &DEFAULT_PARAMS[..] } else { params };
     if p.len() != 3 {
-        return Err(format!("mandelbrot params must be [width, height, maxIter], received {} values", p.len()));
+        return Err(format!(
+            "mandelbrot params must be [width, height, maxIter], received {} values",
+            p.len()
+        ));
     }
     let int_in = |v: f64, max: f64| v.fract() == 0.0 && v >= 1.0 && v <= max;
     if !int_in(p[0], 1_048_576.0) || !int_in(p[1], 1_048_576.0) || !int_in(p[2], 1e9) {
@@ -32,7 +35,11 @@ pub fn image(params: &[f64]) -> Result<Image, String> {
             p[0], p[1], p[2]
         ));
     }
-    Ok(Image { width: p[0] as usize, height: p[1], max_iter: p[2] as u32 })
+    Ok(Image {
+        width: p[0] as usize,
+        height: p[1],
+        max_iter: p[2] as u32,
+    })
 }
 
 /// Pixels iterated in lockstep. Each pixel's `z ← z² + c` chain is latency-bound (a multiply
@@ -120,7 +127,9 @@ impl Kernel for Mandelbrot {
         Shape::Numbers { arity: 1 }
     }
     fn output(&self, params: &[f64]) -> Result<Shape, String> {
-        Ok(Shape::Numbers { arity: image(params)?.width })
+        Ok(Shape::Numbers {
+            arity: image(params)?.width,
+        })
     }
     fn run(&self, params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
         let img = image(params).expect("params were validated when the batch was made");
@@ -140,7 +149,7 @@ mod tests {
         let img = image(&[64.0, 64.0, 100.0]).unwrap();
         let mut out = vec![0.0; 64];
         row(&img, 32.0, &mut out); // im = 0: the real axis
-        // re = -2 + 3x/64; x = 32 ⇒ re = -0.5, inside the main cardioid.
+                                   // re = -2 + 3x/64; x = 32 ⇒ re = -0.5, inside the main cardioid.
         assert_eq!(out[32], 100.0);
         // re = -2 (x = 0) is in the set too (the tip), re = 1 would not be.
         assert_eq!(out[0], 100.0);
@@ -157,7 +166,12 @@ mod tests {
 
     #[test]
     fn lockstep_rows_equal_the_one_pixel_definition() {
-        for (w, h, m) in [(37.0, 29.0, 300.0), (4.0, 4.0, 1.0), (1.0, 3.0, 50.0), (128.0, 96.0, 1000.0)] {
+        for (w, h, m) in [
+            (37.0, 29.0, 300.0),
+            (4.0, 4.0, 1.0),
+            (1.0, 3.0, 50.0),
+            (128.0, 96.0, 1000.0),
+        ] {
             let img = image(&[w, h, m]).unwrap();
             for y in 0..h as usize {
                 let mut out = vec![0.0; img.width];
@@ -185,7 +199,14 @@ mod tests {
     fn kernel_writes_one_row_per_item() {
         let params = [8.0, 8.0, 20.0];
         let mut out = vec![0.0; 16];
-        Mandelbrot.run(&params, &Items::Numbers { values: &[4.0, 0.0], arity: 1 }, &mut Sink::Numbers(&mut out));
+        Mandelbrot.run(
+            &params,
+            &Items::Numbers {
+                values: &[4.0, 0.0],
+                arity: 1,
+            },
+            &mut Sink::Numbers(&mut out),
+        );
         let img = image(&params).unwrap();
         let mut expected = vec![0.0; 8];
         row(&img, 4.0, &mut expected);

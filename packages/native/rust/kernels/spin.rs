@@ -61,7 +61,14 @@ mod tests {
     #[test]
     fn kernel_reads_pairs() {
         let mut out = [0.0; 2];
-        Spin.run(&[], &Items::Numbers { values: &[8.0, 2.0, 100.0, 10.0], arity: 2 }, &mut Sink::Numbers(&mut out));
+        Spin.run(
+            &[],
+            &Items::Numbers {
+                values: &[8.0, 2.0, 100.0, 10.0],
+                arity: 2,
+            },
+            &mut Sink::Numbers(&mut out),
+        );
         assert_eq!(out, [3.0, 2.0]);
     }
 }

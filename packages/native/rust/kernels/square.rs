@@ -26,7 +26,14 @@ mod tests {
     fn squares_every_item_including_special_values() {
         let input = [0.0, -3.0, 1.5, f64::INFINITY, -0.0];
         let mut out = [9.9; 5];
-        Square.run(&[], &Items::Numbers { values: &input, arity: 1 }, &mut Sink::Numbers(&mut out));
+        Square.run(
+            &[],
+            &Items::Numbers {
+                values: &input,
+                arity: 1,
+            },
+            &mut Sink::Numbers(&mut out),
+        );
         assert_eq!(out[..4], [0.0, 9.0, 2.25, f64::INFINITY]);
         assert!(out[4] == 0.0 && out[4].is_sign_positive());
     }
@@ -34,7 +41,14 @@ mod tests {
     #[test]
     fn nan_squares_to_nan() {
         let mut out = [0.0];
-        Square.run(&[], &Items::Numbers { values: &[f64::NAN], arity: 1 }, &mut Sink::Numbers(&mut out));
+        Square.run(
+            &[],
+            &Items::Numbers {
+                values: &[f64::NAN],
+                arity: 1,
+            },
+            &mut Sink::Numbers(&mut out),
+        );
         assert!(out[0].is_nan());
     }
 }

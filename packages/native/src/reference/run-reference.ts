@@ -44,7 +44,8 @@ export function runReference(
       const [width, height, maxIter] = options.params ? Array.from(options.params) : [256, 256, 256];
       const rows = inputs as ArrayLike<number>;
       const out = new Float64Array(rows.length * width);
-      for (let i = 0; i < rows.length; i++) out.set(mandelbrotRow(rows[i], width, height, maxIter), i * width);
+      for (let i = 0; i < rows.length; i++)
+        out.set(mandelbrotRow(rows[i], width, height, maxIter), i * width);
       return out;
     }
     case 'fnv1a': {
@@ -56,6 +57,8 @@ export function runReference(
       return options.output === 'packed' ? Buffer.concat(digests) : digests;
     }
     default:
-      throw Object.assign(new RangeError(`unknown reference kernel ${JSON.stringify(kernel)}`), { code: 'ERR_UNKNOWN_KERNEL' });
+      throw Object.assign(new RangeError(`unknown reference kernel ${JSON.stringify(kernel)}`), {
+        code: 'ERR_UNKNOWN_KERNEL',
+      });
   }
 }
