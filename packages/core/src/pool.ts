@@ -203,10 +203,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
         : checkInteger('concurrency', options.concurrency, 1);
     this.concurrency = Number.isFinite(concurrency) ? concurrency : availableParallelism();
     this.backend = backend ?? new InlineBackend(executor!, { concurrency: this.concurrency });
-    this.#invoke =
-      this.backend instanceof InlineBackend && this.concurrency <= this.backend.concurrency
-        ? this.backend[kInvoke].bind(this.backend)
-        : undefined;
+    // The fast path calls the executor directly, skipping the backend's own slots: only safe for
+    // a backend this pool made and nobody else can reach.
+    this.#invoke = backend === undefined ? (this.backend as InlineBackend<I, O>)[kInvoke].bind(this.backend) : undefined;
 
     if (options.queue !== undefined) {
       checkQueue(options.queue);
@@ -482,6 +481,12 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
           if (task === undefined) break;
           if (task.status === NEW) this.#accept(task);
           if (task.status !== WAITING) continue; // cancelled while it waited
+          // Its signal may have aborted with its listener not yet run (several tasks share one
+          // signal, and cancelling a running one freed this slot): it must never start.
+          if (task.options?.signal?.aborted) {
+            this.#cancelWaiting(task, abortError(task.options.signal.reason));
+            continue;
+          }
           this.#start(task);
         }
       } while (this.#repump);

@@ -98,3 +98,26 @@ describe('events and onIdle', () => {
     await pool.close();
   });
 });
+
+describe('regressions', () => {
+  it('a waiting task whose shared signal aborted never starts when cancelling a running one frees its slot', async () => {
+    const started: string[] = [];
+    const pool = new Pool<string, unknown>({
+      concurrency: 1,
+      executor: (name, ctx) => {
+        started.push(name);
+        return new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+      },
+    });
+    const controller = new AbortController();
+    const running = pool.submit('running', { signal: controller.signal }).catch((e) => e.name);
+    const waiting = pool.submit('waiting', { signal: controller.signal }).catch((e) => e.name);
+    await tick();
+    controller.abort();
+    expect(await running).toBe('AbortError');
+    expect(await waiting).toBe('AbortError');
+    expect(started).toEqual(['running']);
+    expect(pool.stats).toMatchObject({ cancelled: 2, succeeded: 0 });
+    await pool.close();
+  });
+});
