@@ -35,6 +35,13 @@ bench
     await Promise.all(all);
     await pool.close();
   })
+  .add('poolkit Pool, default capacity 1024 (submit waits for room)', async () => {
+    const pool = new Pool({ executor: task, concurrency: CONCURRENCY });
+    const all = new Array(TASKS);
+    for (let i = 0; i < TASKS; i++) all[i] = pool.submit(i);
+    await Promise.all(all);
+    await pool.close();
+  })
   .add('fastq.promise', async () => {
     const q = fastq.promise(task, CONCURRENCY);
     const all = new Array(TASKS);
