@@ -33,8 +33,12 @@ async function main(argv: string[]): Promise<number> {
   console.log(environmentLine(report.environment));
   for (const scenario of report.scenarios) console.log(`\n${renderText(scenario, config.threads)}`);
   const written = await writeReport(report, config);
-  console.log(`\nJSON: ${written.json}${written.md ? ` · Markdown: ${written.md}` : ''} · charts: ${config.svgDir}/`);
-  const failed = report.scenarios.flatMap((s) => s.contenders.filter((c) => c.status === 'failed').map((c) => `${s.id} · ${c.id}: ${c.reason}`));
+  console.log(
+    `\nJSON: ${written.json}${written.md ? ` · Markdown: ${written.md}` : ''} · charts: ${config.svgDir}/`,
+  );
+  const failed = report.scenarios.flatMap((s) =>
+    s.contenders.filter((c) => c.status === 'failed').map((c) => `${s.id} · ${c.id}: ${c.reason}`),
+  );
   if (failed.length > 0) {
     console.error(`\n${failed.length} contender run(s) failed:\n  ${failed.join('\n  ')}`);
     return 1;
@@ -48,7 +52,9 @@ let finished = false;
 process.on('beforeExit', () => {
   if (finished) return;
   finished = true;
-  console.error('poolkit-bench: the event loop ran empty before the run finished (a contender left a promise pending)');
+  console.error(
+    'poolkit-bench: the event loop ran empty before the run finished (a contender left a promise pending)',
+  );
   process.exitCode = 1;
 });
 
@@ -60,7 +66,9 @@ main(process.argv.slice(2)).then(
     // a handle behind, say so and end anyway rather than hang CI (unref: this timer alone
     // keeps nothing alive).
     setTimeout(() => {
-      console.error(`poolkit-bench: a handle was still open 10 s after the run (${CONTENDER_IDS.length} contenders); exiting`);
+      console.error(
+        `poolkit-bench: a handle was still open 10 s after the run (${CONTENDER_IDS.length} contenders); exiting`,
+      );
       process.exit(code);
     }, 10_000).unref();
   },

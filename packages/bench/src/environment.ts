@@ -33,7 +33,10 @@ function versionOf(name: string): string {
     let dir = dirname(fileURLToPath(import.meta.resolve(name)));
     for (let i = 0; i < 6; i++, dir = dirname(dir)) {
       try {
-        const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+          name?: string;
+          version?: string;
+        };
         if (pkg.name === name && pkg.version) return pkg.version;
       } catch {}
     }

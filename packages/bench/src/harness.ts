@@ -1,10 +1,12 @@
 /**
- * The harness: for each scenario, each contender is opened, cross-checked against the
- * main-thread kernel, timed over whole batches with tinybench, sampled for one-task round
- * trips, and closed — one contender at a time, so no two compete for the cores.
+ * The harness: for each scenario, every contender is opened and cross-checked against the
+ * main-thread kernel, then timed over whole batches with tinybench in interleaved rounds (one
+ * contender runs at a time, so no two compete for the cores), sampled for one-task round
+ * trips, and closed.
  *
- *   open ──▶ cross-check (k items + 1 lone task) ──▶ tinybench: warm-up, timed batches
- *        ──▶ one-task round trips ──▶ close (always awaited)
+ *   open + cross-check (k items + 1 lone task), each contender
+ *     ──▶ rounds 1…R: each contender in turn, a tinybench slice (warm-up in round 1)
+ *     ──▶ one-task round trips, each contender ──▶ close (always awaited)
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,16 +25,20 @@ export const WORKER_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))),
 
 /** What the harness reports while it runs. */
 export interface Hooks {
-  onPhase?(scenario: Scenario, contender: Contender, phase: 'open' | 'cross-check' | 'timing' | 'latency' | 'close'): void;
+  /** `phase`: open, cross-check, timing r/R, latency or close. */
+  onPhase?(scenario: Scenario, contender: Contender, phase: string): void;
   onResult?(scenario: Scenario, result: ContenderResult): void;
 }
 
 /** The scenarios of a config: one per CPU workload, one per concurrency of each I/O workload. */
-export function scenariosOf(config: Pick<BenchConfig, 'workloads' | 'tasks' | 'sleepMs' | 'sleepConcurrency'>): Scenario[] {
+export function scenariosOf(
+  config: Pick<BenchConfig, 'workloads' | 'tasks' | 'sleepMs' | 'sleepConcurrency'>,
+): Scenario[] {
   return config.workloads.flatMap((name): Scenario[] => {
     const workload = WORKLOADS[name];
     const tasks = config.tasks[name];
-    if (workload.kind === 'cpu') return [{ id: name, workload, tasks, concurrency: undefined, sleepMs: config.sleepMs }];
+    if (workload.kind === 'cpu')
+      return [{ id: name, workload, tasks, concurrency: undefined, sleepMs: config.sleepMs }];
     return config.sleepConcurrency.map((c) => ({
       id: `${name}-c${c}`,
       workload,
@@ -46,7 +52,14 @@ export function scenariosOf(config: Pick<BenchConfig, 'workloads' | 'tasks' | 's
 /** Settings {@link measure} reads. */
 export type MeasureSettings = Pick<
   BenchConfig,
-  'threads' | 'timeMs' | 'iterations' | 'warmupIterations' | 'latencySamples' | 'crossCheckItems' | 'sleepIterations'
+  | 'threads'
+  | 'timeMs'
+  | 'iterations'
+  | 'warmupIterations'
+  | 'rounds'
+  | 'latencySamples'
+  | 'crossCheckItems'
+  | 'sleepIterations'
 >;
 
 const message = (error: unknown): string =>
@@ -77,7 +90,12 @@ function spread(n: number, k: number): number[] {
 }
 
 /** Compares a runner's outputs with the main-thread kernel's; returns the first difference, if any. */
-async function crossCheck(runner: Runner, scenario: Scenario, items: readonly unknown[], k: number): Promise<string | undefined> {
+async function crossCheck(
+  runner: Runner,
+  scenario: Scenario,
+  items: readonly unknown[],
+  k: number,
+): Promise<string | undefined> {
   const { workload } = scenario;
   const kernel = kernelOf(workload);
   const sample = spread(items.length, k).map((i) => items[i]);
@@ -94,19 +112,23 @@ async function crossCheck(runner: Runner, scenario: Scenario, items: readonly un
     }
   }
   const lone = workload.canon(await runner.one(sample[0]));
-  if (lone !== expected[0]) return `cross-check: a lone task gave ${lone.slice(0, 60)}, expected ${expected[0].slice(0, 60)}`;
+  if (lone !== expected[0])
+    return `cross-check: a lone task gave ${lone.slice(0, 60)}, expected ${expected[0].slice(0, 60)}`;
   return undefined;
 }
 
-/** Median wall time of whole batches, via tinybench. */
-async function timeBatches(runner: Runner, scenario: Scenario, items: readonly unknown[], s: MeasureSettings): Promise<number[]> {
-  const io = scenario.workload.kind === 'io';
-  const warmup = io ? 0 : s.warmupIterations;
+/** One slice of timed batches via tinybench: `iterations` at least, and `timeMs` at least. */
+async function timeSlice(
+  runner: Runner,
+  scenario: Scenario,
+  items: readonly unknown[],
+  slice: { timeMs: number; iterations: number; warmupIterations: number },
+): Promise<number[]> {
   const bench = new Bench({
-    time: io ? 0 : s.timeMs,
-    iterations: io ? s.sleepIterations : s.iterations,
-    warmup: warmup > 0,
-    warmupIterations: warmup,
+    time: slice.timeMs,
+    iterations: slice.iterations,
+    warmup: slice.warmupIterations > 0,
+    warmupIterations: slice.warmupIterations,
     warmupTime: 0,
     retainSamples: true,
     throws: true,
@@ -149,11 +171,171 @@ function base(contender: Contender): Omit<ContenderResult, 'status'> {
   };
 }
 
+/** A contender in the middle of being measured. */
+interface Live {
+  readonly contender: Contender;
+  readonly runner: Runner;
+  readonly checked: number;
+  readonly samples: number[];
+  failure?: string;
+}
+
+/** How the timing of a scenario is cut into rounds, and each round's tinybench budget. */
+function slices(
+  scenario: Scenario,
+  s: MeasureSettings,
+): { timeMs: number; iterations: number; warmupIterations: number }[] {
+  if (scenario.workload.kind === 'io') {
+    // Long, timer-bound batches: one per round, no warm-up (there is nothing to compile).
+    return Array.from({ length: s.sleepIterations }, () => ({
+      timeMs: 0,
+      iterations: 1,
+      warmupIterations: 0,
+    }));
+  }
+  const rounds = Math.max(1, s.rounds);
+  return Array.from({ length: rounds }, (_, r) => ({
+    timeMs: s.timeMs / rounds,
+    iterations: Math.ceil(s.iterations / rounds),
+    warmupIterations: r === 0 ? s.warmupIterations : 0,
+  }));
+}
+
 /**
- * Measures one contender on one scenario. Never throws: an unavailable contender comes back
- * `skipped`, one that throws or disagrees with the kernel `failed`, each with a reason.
- * `speedup`/`efficiency` are left null (they need the floor; see {@link withRatios}).
+ * Measures every contender on one scenario, side by side: all are opened and cross-checked
+ * first, then timed in interleaved rounds (round 1: A, B, C …; round 2: A, B, C …), so a burst
+ * of load from elsewhere on a shared machine spreads over all of them instead of landing on
+ * one. Idle pools wait without spinning. Then lone-task round trips, then every pool is closed.
+ *
+ * Never throws: a contender that cannot run here comes back `skipped`, one that throws or
+ * disagrees with the kernel `failed`, each with a reason. `speedup`/`efficiency` stay null
+ * (see {@link withRatios}).
  */
+export async function measureScenario(
+  contenders: readonly Contender[],
+  scenario: Scenario,
+  items: readonly unknown[],
+  settings: MeasureSettings,
+  hooks: Hooks = {},
+  workerDir = WORKER_DIR,
+): Promise<ContenderResult[]> {
+  const results = new Map<Contender, ContenderResult>();
+  const live: Live[] = [];
+  const context: OpenContext = { scenario, threads: settings.threads, workerDir };
+  for (const contender of contenders) {
+    const unsupported = contender.unsupported(scenario.workload);
+    if (unsupported !== undefined) {
+      results.set(contender, { ...base(contender), status: 'skipped', reason: unsupported });
+      continue;
+    }
+    if (contender.kind === 'floor' && scenario.workload.kind === 'io') {
+      // Sequential sleeps take tasks × sleepMs (plus timer slack): computed, not run.
+      const ms = scenario.tasks * scenario.sleepMs;
+      results.set(contender, {
+        ...base(contender),
+        status: 'ok',
+        computed: true,
+        batch: { samples: [ms], stats: summarize([ms]) },
+        tasksPerSec: ms > 0 ? (scenario.tasks / ms) * 1000 : null,
+      });
+      continue;
+    }
+    let runner: Runner;
+    try {
+      hooks.onPhase?.(scenario, contender, 'open');
+      runner = await contender.open(context);
+    } catch (error) {
+      const skipped = error instanceof SkipError;
+      results.set(contender, {
+        ...base(contender),
+        status: skipped ? 'skipped' : 'failed',
+        reason: skipped ? error.message : `open: ${message(error)}`,
+      });
+      continue;
+    }
+    const entry: Live = {
+      contender,
+      runner,
+      checked: Math.min(items.length, settings.crossCheckItems),
+      samples: [],
+    };
+    live.push(entry);
+    try {
+      hooks.onPhase?.(scenario, contender, 'cross-check');
+      const difference = await crossCheck(runner, scenario, items, settings.crossCheckItems);
+      if (difference !== undefined) {
+        entry.failure = difference;
+        results.set(contender, {
+          ...base(contender),
+          status: 'failed',
+          reason: difference,
+          crossCheck: { items: entry.checked, equal: false },
+        });
+      }
+    } catch (error) {
+      entry.failure = message(error);
+    }
+  }
+  const plan = slices(scenario, settings);
+  for (const [r, slice] of plan.entries()) {
+    for (const entry of live) {
+      if (entry.failure !== undefined) continue;
+      try {
+        hooks.onPhase?.(scenario, entry.contender, `timing ${r + 1}/${plan.length}`);
+        entry.samples.push(...(await timeSlice(entry.runner, scenario, items, slice)));
+      } catch (error) {
+        entry.failure = message(error);
+      }
+    }
+  }
+  for (const entry of live) {
+    const { contender, runner } = entry;
+    let result = results.get(contender);
+    if (result === undefined && entry.failure === undefined) {
+      try {
+        let latency: ContenderResult['latency'] = null;
+        if (scenario.workload.kind === 'cpu' && settings.latencySamples > 0) {
+          hooks.onPhase?.(scenario, contender, 'latency');
+          const lone = await timeLone(runner, items, settings);
+          latency = { samples: lone, stats: summarize(lone) };
+        }
+        const stats = summarize(entry.samples);
+        result = {
+          ...base(contender),
+          status: 'ok',
+          crossCheck: { items: entry.checked, equal: true },
+          batch: { samples: entry.samples, stats },
+          tasksPerSec: stats.medianMs > 0 ? (scenario.tasks / stats.medianMs) * 1000 : null,
+          latency,
+        };
+      } catch (error) {
+        entry.failure = message(error);
+      }
+    }
+    result ??= { ...base(contender), status: 'failed', reason: entry.failure };
+    hooks.onPhase?.(scenario, contender, 'close');
+    try {
+      await settleOrThrow(
+        runner.close(),
+        CLOSE_LIMIT_MS,
+        `close() had not settled after ${CLOSE_LIMIT_MS} ms`,
+      );
+    } catch (error) {
+      if (result.status === 'ok')
+        result = { ...result, status: 'failed', reason: `close: ${message(error)}` };
+    }
+    if (runner.notes !== undefined && runner.notes.length > 0)
+      result = { ...result, notes: [...runner.notes] };
+    results.set(contender, result);
+  }
+  return contenders.map((c) => {
+    const result = results.get(c) as ContenderResult;
+    hooks.onResult?.(scenario, result);
+    return result;
+  });
+}
+
+/** {@link measureScenario} for one contender. */
 export async function measure(
   contender: Contender,
   scenario: Scenario,
@@ -162,64 +344,7 @@ export async function measure(
   hooks: Hooks = {},
   workerDir = WORKER_DIR,
 ): Promise<ContenderResult> {
-  const unsupported = contender.unsupported(scenario.workload);
-  if (unsupported !== undefined) return { ...base(contender), status: 'skipped', reason: unsupported };
-  if (contender.kind === 'floor' && scenario.workload.kind === 'io') {
-    // Sequential sleeps take exactly tasks × sleepMs (plus timer slack): computed, not run.
-    const ms = scenario.tasks * scenario.sleepMs;
-    return {
-      ...base(contender),
-      status: 'ok',
-      computed: true,
-      batch: { samples: [ms], stats: summarize([ms]) },
-      tasksPerSec: ms > 0 ? (scenario.tasks / ms) * 1000 : null,
-    };
-  }
-  const context: OpenContext = { scenario, threads: settings.threads, workerDir };
-  let runner: Runner;
-  try {
-    hooks.onPhase?.(scenario, contender, 'open');
-    runner = await contender.open(context);
-  } catch (error) {
-    const status = error instanceof SkipError ? 'skipped' : 'failed';
-    return { ...base(contender), status, reason: error instanceof SkipError ? error.message : `open: ${message(error)}` };
-  }
-  let result: ContenderResult;
-  try {
-    hooks.onPhase?.(scenario, contender, 'cross-check');
-    const difference = await crossCheck(runner, scenario, items, settings.crossCheckItems);
-    const checked = Math.min(items.length, settings.crossCheckItems);
-    if (difference !== undefined) {
-      result = { ...base(contender), status: 'failed', reason: difference, crossCheck: { items: checked, equal: false } };
-    } else {
-      hooks.onPhase?.(scenario, contender, 'timing');
-      const samples = await timeBatches(runner, scenario, items, settings);
-      const stats = summarize(samples);
-      let latency: ContenderResult['latency'] = null;
-      if (scenario.workload.kind === 'cpu' && settings.latencySamples > 0) {
-        hooks.onPhase?.(scenario, contender, 'latency');
-        const lone = await timeLone(runner, items, settings);
-        latency = { samples: lone, stats: summarize(lone) };
-      }
-      result = {
-        ...base(contender),
-        status: 'ok',
-        crossCheck: { items: checked, equal: true },
-        batch: { samples, stats },
-        tasksPerSec: stats.medianMs > 0 ? (scenario.tasks / stats.medianMs) * 1000 : null,
-        latency,
-      };
-    }
-  } catch (error) {
-    result = { ...base(contender), status: 'failed', reason: message(error) };
-  }
-  hooks.onPhase?.(scenario, contender, 'close');
-  try {
-    await settleOrThrow(runner.close(), CLOSE_LIMIT_MS, `close() had not settled after ${CLOSE_LIMIT_MS} ms`);
-  } catch (error) {
-    if (result.status === 'ok') result = { ...result, status: 'failed', reason: `close: ${message(error)}` };
-  }
-  if (runner.notes !== undefined && runner.notes.length > 0) result = { ...result, notes: [...runner.notes] };
+  const [result] = await measureScenario([contender], scenario, items, settings, hooks, workerDir);
   return result;
 }
 
@@ -256,12 +381,7 @@ export async function runSuite(config: BenchConfig, hooks: Hooks = {}): Promise<
   const scenarios: ScenarioResult[] = [];
   for (const scenario of scenariosOf(config)) {
     const items = scenario.workload.items(scenario.tasks, scenario.sleepMs);
-    const results: ContenderResult[] = [];
-    for (const contender of contenders) {
-      const result = await measure(contender, scenario, items, config, hooks);
-      results.push(result);
-      hooks.onResult?.(scenario, result);
-    }
+    const results = await measureScenario(contenders, scenario, items, config, hooks);
     scenarios.push(withRatios(scenario, results, config.threads));
   }
   return {
@@ -273,6 +393,7 @@ export async function runSuite(config: BenchConfig, hooks: Hooks = {}): Promise<
       timeMs: config.timeMs,
       iterations: config.iterations,
       warmupIterations: config.warmupIterations,
+      rounds: config.rounds,
       latencySamples: config.latencySamples,
       crossCheckItems: config.crossCheckItems,
       sleepMs: config.sleepMs,

@@ -1,11 +1,28 @@
-export { CONTENDER_IDS, type Contender, type ContenderId, type ContenderKind, type OpenContext, type Runner, type Scenario, SkipError } from './contender.js';
+export {
+  CONTENDER_IDS,
+  type Contender,
+  type ContenderId,
+  type ContenderKind,
+  type OpenContext,
+  type Runner,
+  type Scenario,
+  SkipError,
+} from './contender.js';
 export { CONTENDERS } from './contenders/index.js';
 export { type Environment, environment, environmentLine } from './environment.js';
-export { type Hooks, type MeasureSettings, measure, runSuite, scenariosOf, WORKER_DIR, withRatios } from './harness.js';
-export { kernels, type KernelName, MANDELBROT } from './kernels.js';
+export {
+  type Hooks,
+  type MeasureSettings,
+  measure,
+  runSuite,
+  scenariosOf,
+  WORKER_DIR,
+  withRatios,
+} from './harness.js';
+export { type KernelName, kernels, MANDELBROT } from './kernels.js';
 export { type BenchConfig, MODES, parseOptions, USAGE, UsageError } from './options.js';
-export { barLengths, escapeXml, renderSvg } from './report/svg.js';
 export { checkReport } from './report/schema.js';
+export { barLengths, escapeXml, renderSvg } from './report/svg.js';
 export { renderMarkdown, renderText } from './report/table.js';
 export type { BenchReport, ContenderResult, RunSettings, Samples, ScenarioResult } from './report/types.js';
 export { SCHEMA } from './report/types.js';

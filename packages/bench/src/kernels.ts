@@ -8,7 +8,13 @@
  * crosses a worker boundary unchanged.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { isprime as isPrime, mandelbrotRow, md5 as md5Digest, spin as spinSteps, square as squareOf } from '@poolkit/native/reference';
+import {
+  isprime as isPrime,
+  mandelbrotRow,
+  md5 as md5Digest,
+  spin as spinSteps,
+  square as squareOf,
+} from '@poolkit/native/reference';
 
 /** Image of the `mandelbrot` workload: the native kernel's default params `[width, height, maxIter]`. */
 export const MANDELBROT = { width: 256, height: 256, maxIter: 256 } as const;

@@ -33,6 +33,7 @@ export const MODES = {
     timeMs: 500,
     iterations: 5,
     warmupIterations: 2,
+    rounds: 2,
     latencySamples: 30,
     sleepIterations: 1,
     tasks: { noop: 2000, square: 2000, md5: 1000, isprime: 32, mandelbrot: 256, spin: 128, sleep: 100 },
@@ -41,9 +42,18 @@ export const MODES = {
     timeMs: 2000,
     iterations: 20,
     warmupIterations: 5,
+    rounds: 4,
     latencySamples: 200,
     sleepIterations: 3,
-    tasks: { noop: 20_000, square: 20_000, md5: 10_000, isprime: 256, mandelbrot: 1024, spin: 1024, sleep: 100 },
+    tasks: {
+      noop: 20_000,
+      square: 20_000,
+      md5: 10_000,
+      isprime: 256,
+      mandelbrot: 1024,
+      spin: 1024,
+      sleep: 100,
+    },
   },
 } as const satisfies Record<'quick' | 'full', object>;
 
@@ -65,6 +75,7 @@ sample), SVG bar charts and optionally Markdown.
   --time <ms>             tinybench time budget per contender (quick 500, full 2000)
   --iterations <n>        minimum timed batches per contender (quick 5, full 20)
   --warmup <n>            warm-up batches per contender (quick 2, full 5)
+  --rounds <n>            interleaved timing rounds over the contenders (quick 2, full 4)
   --latency <n>           one-task round trips sampled per contender (quick 30, full 200)
   --cross-check <n>       items compared with the main-thread kernel before timing (default 8)
   --sleep-ms <ms>         duration of one sleep task (default 100)
@@ -78,7 +89,8 @@ function list<T extends string>(flag: string, value: string, allowed: readonly T
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (items.length === 0) throw new UsageError(`--${flag} needs at least one of ${allowed.join(', ')}, received ""`);
+  if (items.length === 0)
+    throw new UsageError(`--${flag} needs at least one of ${allowed.join(', ')}, received ""`);
   for (const item of items) {
     if (!allowed.includes(item as T)) {
       throw new UsageError(`--${flag} takes ${allowed.join(', ')}; received ${JSON.stringify(item)}`);
@@ -112,7 +124,8 @@ export function parseOptions(
   if (v.quick && v.full) throw new UsageError('--quick and --full exclude each other');
   const mode = v.full ? 'full' : 'quick';
   const base = MODES[mode];
-  const workloads = v.workload === undefined ? [...WORKLOAD_NAMES] : list('workload', v.workload, WORKLOAD_NAMES);
+  const workloads =
+    v.workload === undefined ? [...WORKLOAD_NAMES] : list('workload', v.workload, WORKLOAD_NAMES);
   const picked = v.backend === undefined ? [...CONTENDER_IDS] : list('backend', v.backend, CONTENDER_IDS);
   const contenders = CONTENDER_IDS.filter((id) => id === 'floor' || picked.includes(id));
   const taskOverride = v.tasks === undefined ? undefined : integer('tasks', v.tasks, 1, 1);
@@ -134,11 +147,13 @@ export function parseOptions(
     timeMs: integer('time', v.time, 0, base.timeMs),
     iterations: integer('iterations', v.iterations, 1, base.iterations),
     warmupIterations: integer('warmup', v.warmup, 0, base.warmupIterations),
+    rounds: integer('rounds', v.rounds, 1, base.rounds),
     latencySamples: integer('latency', v.latency, 0, base.latencySamples),
     crossCheckItems: integer('cross-check', v['cross-check'], 1, 8),
     sleepMs: integer('sleep-ms', v['sleep-ms'], 0, 100),
     sleepConcurrency: [...new Set(sleepConcurrency)],
-    sleepIterations: v.iterations === undefined ? base.sleepIterations : integer('iterations', v.iterations, 1, 1),
+    sleepIterations:
+      v.iterations === undefined ? base.sleepIterations : integer('iterations', v.iterations, 1, 1),
     json,
     md: v.md,
     svgDir: v.svg ?? `${jsonDir}/charts`,
@@ -165,6 +180,7 @@ function parse(argv: readonly string[]) {
       iterations: { type: 'string' },
       warmup: { type: 'string' },
       latency: { type: 'string' },
+      rounds: { type: 'string' },
       'cross-check': { type: 'string' },
       'sleep-ms': { type: 'string' },
       concurrency: { type: 'string' },

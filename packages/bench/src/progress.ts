@@ -7,14 +7,20 @@ import type { Hooks } from './harness.js';
 import { formatMs, formatRate } from './report/format.js';
 import type { ContenderResult } from './report/types.js';
 
-export function progressHooks(mode: 'tty' | 'lines' | 'off', total: number, stream: NodeJS.WritableStream = process.stderr): Hooks & { end(): void } {
+export function progressHooks(
+  mode: 'tty' | 'lines' | 'off',
+  total: number,
+  stream: NodeJS.WritableStream = process.stderr,
+): Hooks & { end(): void } {
   let done = 0;
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   const summary = (r: ContenderResult): string => {
     if (r.status !== 'ok') return `${r.status}: ${r.reason}`;
     const median = formatMs(r.batch?.stats.medianMs);
-    return r.computed ? `${median} (computed)` : `${formatRate(r.tasksPerSec)} tasks/s, batch median ${median}`;
+    return r.computed
+      ? `${median} (computed)`
+      : `${formatRate(r.tasksPerSec)} tasks/s, batch median ${median}`;
   };
   if (mode === 'off') return { end() {} };
   if (mode === 'lines') {

@@ -38,14 +38,23 @@ beforeAll(async () => {
     CLI,
     ...['--workload', WORKLOAD_LIST.join(','), '--tasks', String(TASKS), '--time', '20'],
     ...['--iterations', String(ITERATIONS), '--warmup', '1', '--latency', '4', '--sleep-ms', '5'],
-    ...['--json', join(dir, 'report.json'), '--md', join(dir, 'report.md'), '--svg', join(dir, 'svg'), '--no-progress'],
+    ...[
+      '--json',
+      join(dir, 'report.json'),
+      '--md',
+      join(dir, 'report.md'),
+      '--svg',
+      join(dir, 'svg'),
+      '--no-progress',
+    ],
   ];
   run = await new Promise((resolve) => {
     execFile(process.execPath, args, { timeout: 80_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
-  if (existsSync(join(dir, 'report.json'))) report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  if (existsSync(join(dir, 'report.json')))
+    report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
 }, 90_000);
 
 afterAll(() => {
@@ -107,7 +116,9 @@ describe('poolkit-bench on a tiny configuration', () => {
       const floor = scenario.contenders.find((c) => c.id === 'floor');
       const floorMs = floor?.batch?.stats.medianMs as number;
       expect(floor?.speedup).toBeCloseTo(1, 10);
-      expect(scenario.efficiencyDivisor).toBe(scenario.kind === 'io' ? scenario.concurrency : report.settings.threads);
+      expect(scenario.efficiencyDivisor).toBe(
+        scenario.kind === 'io' ? scenario.concurrency : report.settings.threads,
+      );
       for (const c of scenario.contenders.filter((x) => x.status === 'ok')) {
         expect(c.speedup).toBeCloseTo(floorMs / (c.batch?.stats.medianMs as number), 10);
         expect(c.efficiency).toBeCloseTo((c.speedup as number) / scenario.efficiencyDivisor, 10);

@@ -1,7 +1,7 @@
 /** The harness's verdicts on one contender: ok, skipped or failed, and the pool always closed. */
 import { describe, expect, it } from 'vitest';
 import { type Contender, type Runner, type Scenario, SkipError } from '../src/contender.js';
-import { measure, withRatios } from '../src/harness.js';
+import { measure, measureScenario, withRatios } from '../src/harness.js';
 import { WORKLOADS } from '../src/workloads.js';
 
 const settings = {
@@ -9,12 +9,19 @@ const settings = {
   timeMs: 0,
   iterations: 2,
   warmupIterations: 0,
+  rounds: 2,
   latencySamples: 3,
   crossCheckItems: 4,
   sleepIterations: 1,
 };
 
-const square: Scenario = { id: 'square', workload: WORKLOADS.square, tasks: 10, concurrency: undefined, sleepMs: 0 };
+const square: Scenario = {
+  id: 'square',
+  workload: WORKLOADS.square,
+  tasks: 10,
+  concurrency: undefined,
+  sleepMs: 0,
+};
 const items = WORKLOADS.square.items(10, 0);
 
 /** A contender running `f` per item; records whether its runner was closed. */
@@ -55,7 +62,7 @@ describe('measure', () => {
     const c = fake((x) => x * x + (x > 5 ? 1 : 0));
     const r = await measure(c, square, items, settings);
     expect(r.status).toBe('failed');
-    expect(r.reason).toBe("cross-check: item 2 gave 73.25, the main-thread kernel 72.25");
+    expect(r.reason).toBe('cross-check: item 2 gave 73.25, the main-thread kernel 72.25');
     expect(r.crossCheck).toEqual({ items: 4, equal: false });
     expect(r.batch).toBeNull();
     expect(c.closed).toBe(true);
@@ -76,7 +83,10 @@ describe('measure', () => {
   });
 
   it('reports a contender that cannot open here as skipped, with its reason', async () => {
-    const c = { ...fake((x) => x), open: async (): Promise<Runner> => Promise.reject(new SkipError('no addon here')) };
+    const c = {
+      ...fake((x) => x),
+      open: async (): Promise<Runner> => Promise.reject(new SkipError('no addon here')),
+    };
     const r = await measure(c, square, items, settings);
     expect(r).toMatchObject({ status: 'skipped', reason: 'no addon here', batch: null });
   });
@@ -96,7 +106,10 @@ describe('measure', () => {
   });
 
   it('fails a contender whose close rejects, and keeps the notes a runner left', async () => {
-    const c = fake((x) => x * x, { close: () => Promise.reject(new Error('stuck')), notes: ['a workaround ran'] });
+    const c = fake((x) => x * x, {
+      close: () => Promise.reject(new Error('stuck')),
+      notes: ['a workaround ran'],
+    });
     const r = await measure(c, square, items, settings);
     expect(r.status).toBe('failed');
     expect(r.reason).toBe('close: Error: stuck');
@@ -105,14 +118,27 @@ describe('measure', () => {
 
   it('skips a contender that does not take part in a workload by design, without opening it', async () => {
     let opened = false;
-    const c = { ...fake((x) => x), unsupported: () => 'not this one', open: async (): Promise<Runner> => { opened = true; throw new Error('opened'); } };
+    const c = {
+      ...fake((x) => x),
+      unsupported: () => 'not this one',
+      open: async (): Promise<Runner> => {
+        opened = true;
+        throw new Error('opened');
+      },
+    };
     const r = await measure(c, square, items, settings);
     expect(r).toMatchObject({ status: 'skipped', reason: 'not this one' });
     expect(opened).toBe(false);
   });
 
   it('computes the I/O floor as tasks × sleep instead of running it', async () => {
-    const sleep: Scenario = { id: 'sleep-c5', workload: WORKLOADS.sleep, tasks: 100, concurrency: 5, sleepMs: 100 };
+    const sleep: Scenario = {
+      id: 'sleep-c5',
+      workload: WORKLOADS.sleep,
+      tasks: 100,
+      concurrency: 5,
+      sleepMs: 100,
+    };
     const floorContender = { ...fake((x) => x), id: 'floor' as const, kind: 'floor' as const };
     const r = await measure(floorContender, sleep, [], settings);
     expect(r).toMatchObject({ status: 'ok', computed: true });
@@ -122,5 +148,34 @@ describe('measure', () => {
     expect(s.efficiencyDivisor).toBe(5);
     expect(s.contenders[0].speedup).toBe(1);
     expect(s.contenders[0].efficiency).toBeCloseTo(0.2, 12);
+  });
+
+  it('times contenders in interleaved rounds, after all of them passed the cross-check', async () => {
+    const calls: string[] = [];
+    const named = (name: string, id: Contender['id']): Contender => ({
+      ...fake((x) => x * x),
+      id,
+      label: name,
+      async open(): Promise<Runner> {
+        return {
+          batch: async (xs) => {
+            calls.push(name);
+            return xs.map((x) => (x as number) ** 2);
+          },
+          one: async (x) => (x as number) ** 2,
+          close: async () => {},
+        };
+      },
+    });
+    const results = await measureScenario(
+      [named('A', 'piscina'), named('B', 'tinypool')],
+      square,
+      items,
+      settings,
+    );
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok']);
+    const runs = calls.filter((name, i) => name !== calls[i - 1]);
+    // cross-check A, cross-check B, round 1: A then B, round 2: A then B
+    expect(runs).toEqual(['A', 'B', 'A', 'B', 'A', 'B']);
   });
 });

@@ -50,7 +50,9 @@ describe('command line', () => {
   });
 
   it('names the flag, what it takes and what it received when a value is wrong', () => {
-    expect(() => parse('--workload', 'md5,nope')).toThrow(new UsageError('--workload takes noop, square, md5, isprime, mandelbrot, spin, sleep; received "nope"'));
+    expect(() => parse('--workload', 'md5,nope')).toThrow(
+      new UsageError('--workload takes noop, square, md5, isprime, mandelbrot, spin, sleep; received "nope"'),
+    );
     expect(() => parse('--tasks', '0')).toThrow(/--tasks takes an integer ≥ 1; received "0"/);
     expect(() => parse('--threads', '1.5')).toThrow(/--threads takes an integer ≥ 1; received "1.5"/);
     expect(() => parse('--quick', '--full')).toThrow(/exclude each other/);

@@ -21,7 +21,11 @@ const env: Environment = {
   versions: { tinybench: '6.2.3' },
 };
 
-function ok(id: ContenderResult['id'], medianMs: number, extra: Partial<ContenderResult> = {}): ContenderResult {
+function ok(
+  id: ContenderResult['id'],
+  medianMs: number,
+  extra: Partial<ContenderResult> = {},
+): ContenderResult {
   return {
     id,
     label: `${id} <label>`,
@@ -50,7 +54,14 @@ const scenario: ScenarioResult = {
   contenders: [
     ok('floor', 10, { speedup: 1, efficiency: 0.5 }),
     ok('piscina', 5, { speedup: 2, efficiency: 1, notes: ['a | pipe'] }),
-    { ...ok('pool-native', 1), status: 'skipped', reason: 'no addon', batch: null, tasksPerSec: null, crossCheck: null },
+    {
+      ...ok('pool-native', 1),
+      status: 'skipped',
+      reason: 'no addon',
+      batch: null,
+      tasksPerSec: null,
+      crossCheck: null,
+    },
   ],
 };
 
@@ -63,6 +74,7 @@ const report: BenchReport = {
     timeMs: 1,
     iterations: 1,
     warmupIterations: 0,
+    rounds: 1,
     latencySamples: 0,
     crossCheckItems: 8,
     sleepMs: 100,
@@ -77,7 +89,10 @@ const report: BenchReport = {
 describe('report', () => {
   it('accepts a well-formed report and names each problem of a broken one', () => {
     expect(checkReport(report)).toEqual([]);
-    const broken = structuredClone(report) as unknown as { scenarios: { contenders: Record<string, unknown>[] }[]; schema: string };
+    const broken = structuredClone(report) as unknown as {
+      scenarios: { contenders: Record<string, unknown>[] }[];
+      schema: string;
+    };
     broken.schema = 'other/9';
     broken.scenarios[0].contenders[1].batch = null;
     broken.scenarios[0].contenders[2].reason = undefined;
@@ -116,7 +131,9 @@ describe('report', () => {
     expect(lines.find((l) => l.startsWith('piscina'))).toMatch(/200\s+5\.00 ms\s+2\.00×\s+100 %/);
     expect(text).toContain('note — piscina <label>: a | pipe');
     const md = renderMarkdown(report);
-    expect(md).toContain('_Node v20.20.2 · Test CPU <fast & cheap> · 2 cores (load 0.5 at start) · linux-x64 · commit abc1234 · 2026-01-02_');
+    expect(md).toContain(
+      '_Node v20.20.2 · Test CPU <fast & cheap> · 2 cores (load 0.5 at start) · linux-x64 · commit abc1234 · 2026-01-02_',
+    );
     expect(md).toContain('| piscina <label> | 200 | 5.00 ms | 2.00× | 100 % | – | – | ok |');
     expect(md).toContain('_note — piscina <label>: a \\| pipe_');
   });

@@ -9,7 +9,12 @@ describe('stats', () => {
 
   it('gives the nearest-rank p99: the maximum below 100 samples, the 99th of 100', () => {
     const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(quantile([5, 1, 3].sort((a, b) => a - b), 0.99)).toBe(5);
+    expect(
+      quantile(
+        [5, 1, 3].sort((a, b) => a - b),
+        0.99,
+      ),
+    ).toBe(5);
     expect(quantile(hundred, 0.99)).toBe(99);
     expect(quantile(hundred, 0.5)).toBe(50);
   });

@@ -28,7 +28,9 @@ describe('workloads', () => {
     const row = mandelbrot(128);
     const packed = new Float64Array(512);
     packed.set(row, 256);
-    expect(WORKLOADS.mandelbrot.canon(packed.subarray(256))).toBe(WORKLOADS.mandelbrot.canon(Array.from(row)));
+    expect(WORKLOADS.mandelbrot.canon(packed.subarray(256))).toBe(
+      WORKLOADS.mandelbrot.canon(Array.from(row)),
+    );
     expect(WORKLOADS.md5.canon(42)).toMatch(/^not bytes/);
   });
 

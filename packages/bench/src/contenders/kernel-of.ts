@@ -9,4 +9,5 @@ export function kernelOf(workload: Workload): Kernel {
 }
 
 /** Why a worker-thread pool sits out I/O workloads. */
-export const WORKERS_SKIP_IO = 'I/O-like waits measure the queue, not threads: only in-process contenders run them';
+export const WORKERS_SKIP_IO =
+  'I/O-like waits measure the queue, not threads: only in-process contenders run them';

@@ -13,7 +13,11 @@ export const piscina: Contender = {
     const { Piscina } = await importPeer('piscina', () => import('piscina'));
     const name = scenario.workload.name;
     // Threads started up front and kept: no contender pays thread start-up inside a timed batch.
-    const pool = new Piscina({ filename: join(workerDir, 'plain.js'), minThreads: threads, maxThreads: threads });
+    const pool = new Piscina({
+      filename: join(workerDir, 'plain.js'),
+      minThreads: threads,
+      maxThreads: threads,
+    });
     return {
       batch: (items) => Promise.all(items.map((item) => pool.run(item, { name }))),
       one: (item) => pool.run(item, { name }),

@@ -12,7 +12,11 @@ export const poolNative: Contender = {
     const { NativeBackend } = await loadNative();
     const native = scenario.workload.native;
     if (native === undefined) throw new Error(`no native kernel for ${scenario.workload.name}`);
-    const backend = new NativeBackend<unknown, unknown>({ kernel: native.kernel, threads, params: native.params });
+    const backend = new NativeBackend<unknown, unknown>({
+      kernel: native.kernel,
+      threads,
+      params: native.params,
+    });
     const pool = new Pool<unknown, unknown>({ backend, capacity: Math.max(1, scenario.tasks) });
     return {
       batch: (items) => Promise.all(items.map((item) => pool.submit(item))),

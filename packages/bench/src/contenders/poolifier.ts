@@ -41,7 +41,9 @@ export const poolifier: Contender = {
         // keeps the process alive — the process would just end mid-run. So: wait a while, then
         // terminate the threads ourselves and say so in the report.
         if (!(await settlesWithin(pool.destroy(), DESTROY_GRACE_MS))) {
-          notes.push(`destroy() had not settled after ${DESTROY_GRACE_MS} ms; its threads were terminated directly`);
+          notes.push(
+            `destroy() had not settled after ${DESTROY_GRACE_MS} ms; its threads were terminated directly`,
+          );
           await Promise.all(pool.workerNodes.map((node) => node.worker.terminate()));
         }
       },

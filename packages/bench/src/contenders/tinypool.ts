@@ -12,7 +12,11 @@ export const tinypool: Contender = {
   async open({ scenario, threads, workerDir }): Promise<Runner> {
     const { default: Tinypool } = await importPeer('tinypool', () => import('tinypool'));
     const name = scenario.workload.name;
-    const pool = new Tinypool({ filename: join(workerDir, 'plain.js'), minThreads: threads, maxThreads: threads });
+    const pool = new Tinypool({
+      filename: join(workerDir, 'plain.js'),
+      minThreads: threads,
+      maxThreads: threads,
+    });
     return {
       batch: (items) => Promise.all(items.map((item) => pool.run(item, { name }))),
       one: (item) => pool.run(item, { name }),

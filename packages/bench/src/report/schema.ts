@@ -8,20 +8,26 @@ import { SCHEMA } from './types.js';
 
 type Problems = string[];
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function samples(p: Problems, path: string, v: unknown): void {
   if (v === null) return;
   if (!isObject(v)) return void p.push(`${path}: not an object or null`);
-  if (!Array.isArray(v.samples) || v.samples.length === 0 || !v.samples.every((x) => isFiniteNumber(x) && x >= 0)) {
+  if (
+    !Array.isArray(v.samples) ||
+    v.samples.length === 0 ||
+    !v.samples.every((x) => isFiniteNumber(x) && x >= 0)
+  ) {
     p.push(`${path}.samples: not a non-empty array of numbers ≥ 0`);
   }
   if (!isObject(v.stats)) return void p.push(`${path}.stats: not an object`);
   for (const key of ['n', 'medianMs', 'meanMs', 'p99Ms', 'minMs', 'maxMs']) {
     if (!isFiniteNumber(v.stats[key])) p.push(`${path}.stats.${key}: not a number`);
   }
-  if (Array.isArray(v.samples) && v.stats.n !== v.samples.length) p.push(`${path}.stats.n: differs from samples.length`);
+  if (Array.isArray(v.samples) && v.stats.n !== v.samples.length)
+    p.push(`${path}.stats.n: differs from samples.length`);
 }
 
 function nullableNumber(p: Problems, path: string, v: unknown): void {
@@ -32,11 +38,18 @@ function contender(p: Problems, path: string, c: unknown): void {
   if (!isObject(c)) return void p.push(`${path}: not an object`);
   if (!CONTENDER_IDS.includes(c.id as never)) p.push(`${path}.id: unknown contender ${JSON.stringify(c.id)}`);
   if (typeof c.label !== 'string') p.push(`${path}.label: not a string`);
-  if (!['floor', 'poolkit', 'worker-pool', 'in-process'].includes(c.kind as string)) p.push(`${path}.kind: unknown kind`);
-  if (!['ok', 'skipped', 'failed'].includes(c.status as string)) p.push(`${path}.status: not ok/skipped/failed`);
-  if (c.status !== 'ok' && (typeof c.reason !== 'string' || c.reason === '')) p.push(`${path}.reason: a ${String(c.status)} contender needs a reason`);
+  if (!['floor', 'poolkit', 'worker-pool', 'in-process'].includes(c.kind as string))
+    p.push(`${path}.kind: unknown kind`);
+  if (!['ok', 'skipped', 'failed'].includes(c.status as string))
+    p.push(`${path}.status: not ok/skipped/failed`);
+  if (c.status !== 'ok' && (typeof c.reason !== 'string' || c.reason === ''))
+    p.push(`${path}.reason: a ${String(c.status)} contender needs a reason`);
   if (c.crossCheck !== null) {
-    if (!isObject(c.crossCheck) || !isFiniteNumber(c.crossCheck.items) || typeof c.crossCheck.equal !== 'boolean') {
+    if (
+      !isObject(c.crossCheck) ||
+      !isFiniteNumber(c.crossCheck.items) ||
+      typeof c.crossCheck.equal !== 'boolean'
+    ) {
       p.push(`${path}.crossCheck: not { items, equal } or null`);
     }
   }
@@ -50,26 +63,36 @@ function contender(p: Problems, path: string, c: unknown): void {
 export function checkReport(report: unknown): string[] {
   const p: Problems = [];
   if (!isObject(report)) return ['report: not an object'];
-  if (report.schema !== SCHEMA) p.push(`schema: expected ${SCHEMA}, received ${JSON.stringify(report.schema)}`);
+  if (report.schema !== SCHEMA)
+    p.push(`schema: expected ${SCHEMA}, received ${JSON.stringify(report.schema)}`);
   const env = report.environment;
   if (!isObject(env)) p.push('environment: not an object');
   else {
-    for (const key of ['node', 'cpu', 'commit', 'date']) if (typeof env[key] !== 'string') p.push(`environment.${key}: not a string`);
-    if (!Number.isInteger(env.cores) || (env.cores as number) < 1) p.push('environment.cores: not an integer ≥ 1');
+    for (const key of ['node', 'cpu', 'commit', 'date'])
+      if (typeof env[key] !== 'string') p.push(`environment.${key}: not a string`);
+    if (!Number.isInteger(env.cores) || (env.cores as number) < 1)
+      p.push('environment.cores: not an integer ≥ 1');
   }
   if (!isObject(report.settings)) p.push('settings: not an object');
   if (!isFiniteNumber(report.durationMs)) p.push('durationMs: not a number');
   if (!Array.isArray(report.scenarios)) return [...p, 'scenarios: not an array'];
-  report.scenarios.forEach((s: unknown, i) => {
+  for (const [i, s] of (report.scenarios as unknown[]).entries()) {
     const path = `scenarios[${i}]`;
-    if (!isObject(s)) return void p.push(`${path}: not an object`);
+    if (!isObject(s)) {
+      p.push(`${path}: not an object`);
+      continue;
+    }
     if (typeof s.id !== 'string') p.push(`${path}.id: not a string`);
-    if (!WORKLOAD_NAMES.includes(s.workload as never)) p.push(`${path}.workload: unknown workload ${JSON.stringify(s.workload)}`);
+    if (!WORKLOAD_NAMES.includes(s.workload as never))
+      p.push(`${path}.workload: unknown workload ${JSON.stringify(s.workload)}`);
     if (s.kind !== 'cpu' && s.kind !== 'io') p.push(`${path}.kind: not cpu/io`);
     if (!Number.isInteger(s.tasks) || (s.tasks as number) < 1) p.push(`${path}.tasks: not an integer ≥ 1`);
     if (!isFiniteNumber(s.efficiencyDivisor)) p.push(`${path}.efficiencyDivisor: not a number`);
-    if (!Array.isArray(s.contenders) || s.contenders.length === 0) return void p.push(`${path}.contenders: not a non-empty array`);
-    s.contenders.forEach((c: unknown, j) => contender(p, `${path}.contenders[${j}]`, c));
-  });
+    if (!Array.isArray(s.contenders) || s.contenders.length === 0) {
+      p.push(`${path}.contenders: not a non-empty array`);
+      continue;
+    }
+    for (const [j, c] of (s.contenders as unknown[]).entries()) contender(p, `${path}.contenders[${j}]`, c);
+  }
   return p;
 }

@@ -25,7 +25,10 @@ const TOP = 70;
 
 /** Escapes text for SVG content and attributes. */
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 }
 
 /** Bar lengths in px for `values` (all > 0): linear, or log10 when they span more than 20×. */
@@ -44,9 +47,16 @@ export function barLengths(values: readonly number[], width: number): { lengths:
 export function renderSvg(s: ScenarioResult, env: Environment, threads: number): string {
   const io = s.kind === 'io';
   const measured = s.contenders.filter((r) => r.status === 'ok' && r.batch !== null);
-  const value = (r: (typeof measured)[number]) => (io ? (r.batch?.stats.medianMs ?? 0) : (r.tasksPerSec ?? 0));
+  const value = (r: (typeof measured)[number]) =>
+    io ? (r.batch?.stats.medianMs ?? 0) : (r.tasksPerSec ?? 0);
   const values = measured.map(value).filter((v) => v > 0);
-  const { lengths, log } = values.length > 0 ? barLengths(measured.map((r) => Math.max(value(r), Number.MIN_VALUE)), BAR_W) : { lengths: [], log: false };
+  const { lengths, log } =
+    values.length > 0
+      ? barLengths(
+          measured.map((r) => Math.max(value(r), Number.MIN_VALUE)),
+          BAR_W,
+        )
+      : { lengths: [], log: false };
   const others = s.contenders.filter((r) => !measured.includes(r));
   const height = TOP + (measured.length + others.length) * ROW_H + 50;
   const out: string[] = [];
@@ -56,7 +66,9 @@ export function renderSvg(s: ScenarioResult, env: Environment, threads: number):
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="12" y="22" font-size="15" font-weight="bold">${escapeXml(scenarioCaption(s, threads))}</text>`,
     `<text x="12" y="42" fill="#555">${escapeXml(
-      io ? 'median wall time of the whole batch — shorter is better' : `median tasks/s — longer is better${log ? ' (log scale)' : ''}`,
+      io
+        ? 'median wall time of the whole batch — shorter is better'
+        : `median tasks/s — longer is better${log ? ' (log scale)' : ''}`,
     )}</text>`,
     `<text x="12" y="58" fill="#888" font-size="11">${escapeXml(environmentLine(env))}</text>`,
   );

@@ -16,7 +16,14 @@ function status(r: ContenderResult): string {
 export function scenarioTable(s: ScenarioResult): Table {
   if (s.kind === 'io') {
     return {
-      header: ['contender', 'wall time (median)', 'tasks/s', 'speed-up', 'efficiency (per in-flight task)', 'status'],
+      header: [
+        'contender',
+        'wall time (median)',
+        'tasks/s',
+        'speed-up',
+        'efficiency (per in-flight task)',
+        'status',
+      ],
       align: ['l', 'r', 'r', 'r', 'r', 'l'],
       rows: s.contenders.map((r) => [
         r.label,
@@ -29,7 +36,16 @@ export function scenarioTable(s: ScenarioResult): Table {
     };
   }
   return {
-    header: ['contender', 'tasks/s', 'batch (median)', 'speed-up', 'efficiency', 'latency mean', 'latency p99', 'status'],
+    header: [
+      'contender',
+      'tasks/s',
+      'batch (median)',
+      'speed-up',
+      'efficiency',
+      'latency mean',
+      'latency p99',
+      'status',
+    ],
     align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     rows: s.contenders.map((r) => [
       r.label,
@@ -66,7 +82,11 @@ function pad(text: string, width: number, align: 'l' | 'r'): string {
 export function renderText(s: ScenarioResult, threads: number): string {
   const t = scenarioTable(s);
   const widths = t.header.map((h, i) => Math.max([...h].length, ...t.rows.map((r) => [...r[i]].length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i], t.align[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i], t.align[i]))
+      .join('  ')
+      .trimEnd();
   return [
     scenarioCaption(s, threads),
     line(t.header),
@@ -85,7 +105,14 @@ export function renderMarkdownScenario(s: ScenarioResult, threads: number): stri
   const rule = `|${t.align.map((a) => (a === 'r' ? '---:' : ':---')).join('|')}|`;
   const rows = t.rows.map((r) => `| ${r.map(escapeMd).join(' | ')} |`);
   const notes = scenarioNotes(s).map((n) => `_${escapeMd(n)}_`);
-  return [`**${escapeMd(scenarioCaption(s, threads))}**`, '', head, rule, ...rows, ...(notes.length ? ['', ...notes] : [])].join('\n');
+  return [
+    `**${escapeMd(scenarioCaption(s, threads))}**`,
+    '',
+    head,
+    rule,
+    ...rows,
+    ...(notes.length ? ['', ...notes] : []),
+  ].join('\n');
 }
 
 /** The environment line in Markdown. */
@@ -102,7 +129,7 @@ export function renderMarkdown(report: BenchReport): string {
   return [
     `_${renderEnvironment(report.environment)}_`,
     '',
-    `Mode \`${s.mode}\`: ≥ ${s.iterations} timed batches and ≥ ${s.timeMs} ms per contender after ${s.warmupIterations} warm-up batches; medians; latency = one task alone, ${s.latencySamples} round trips. Versions: ${versions}. Run took ${(report.durationMs / 1000).toFixed(0)} s.`,
+    `Mode \`${s.mode}\`: ≥ ${s.iterations} timed batches and ≥ ${s.timeMs} ms per contender after ${s.warmupIterations} warm-up batches, in ${s.rounds} rounds interleaved across contenders; medians; latency = one task alone, ${s.latencySamples} round trips. Versions: ${versions}. Run took ${(report.durationMs / 1000).toFixed(0)} s.`,
     '',
     ...report.scenarios.flatMap((scenario) => [renderMarkdownScenario(scenario, s.threads), '']),
   ].join('\n');

@@ -62,6 +62,8 @@ export interface RunSettings {
   readonly timeMs: number;
   readonly iterations: number;
   readonly warmupIterations: number;
+  /** Timing is cut into this many interleaved rounds over the contenders (CPU scenarios). */
+  readonly rounds: number;
   readonly latencySamples: number;
   readonly crossCheckItems: number;
   readonly sleepMs: number;

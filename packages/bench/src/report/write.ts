@@ -12,7 +12,10 @@ export interface Written {
   svg: string[];
 }
 
-export async function writeReport(report: BenchReport, paths: { json: string; md?: string; svgDir: string }): Promise<Written> {
+export async function writeReport(
+  report: BenchReport,
+  paths: { json: string; md?: string; svgDir: string },
+): Promise<Written> {
   await mkdir(dirname(paths.json), { recursive: true });
   await writeFile(paths.json, `${JSON.stringify(report, null, 1)}\n`);
   if (paths.md !== undefined) {

@@ -2,4 +2,7 @@
 import { ThreadWorker } from 'poolifier';
 import { kernels } from '../kernels.js';
 
-export default new ThreadWorker<unknown, unknown>({ ...kernels } as unknown as Record<string, (data?: unknown) => unknown>);
+export default new ThreadWorker<unknown, unknown>({ ...kernels } as unknown as Record<
+  string,
+  (data?: unknown) => unknown
+>);
