@@ -5,6 +5,7 @@
 // Runners write reports into .reports/: vitest's JSON reporter (<name>.vitest.json) and
 // plain count files ({ "passed", "failed", "skipped" } in <name>.counts.json) for the rest.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, '.reports');
 rmSync(reports, { recursive: true, force: true });
 
-const nx = join(root, 'node_modules', 'nx', 'bin', 'nx.js');
+// nx's own bin entry, resolved from its package.json (the file moved between nx versions).
+const require = createRequire(join(root, 'package.json'));
+const nxPackage = require.resolve('nx/package.json');
+const nxBin = require('nx/package.json').bin;
+const nx = join(dirname(nxPackage), typeof nxBin === 'string' ? nxBin : nxBin.nx);
 const run = spawnSync(
   process.execPath,
   [nx, 'run-many', '-t', 'test', '--outputStyle=static', '--parallel=1', ...process.argv.slice(2)],
