@@ -89,9 +89,8 @@ pub fn pixel(cr: f64, ci: f64, max_iter: u32) -> u32 {
     i
 }
 
-/// [`pixel`] for `LANES` points at once, with exactly the same per-point arithmetic: a lane
-/// that has escaped keeps its values and count (the select below), so each lane's result equals
-/// `pixel` for that point.
+/// [`pixel`] for `LANES` points at once, with exactly the same per-point arithmetic while a point
+/// is alive, so each lane's count equals `pixel`'s for that point (unit-tested below).
 #[inline(always)]
 fn lanes(cr: &[f64; LANES], ci: f64, max_iter: u32) -> [u32; LANES] {
     let mut zr = [0.0f64; LANES];
@@ -103,11 +102,12 @@ fn lanes(cr: &[f64; LANES], ci: f64, max_iter: u32) -> [u32; LANES] {
         for l in 0..LANES {
             let zr2 = zr[l] * zr[l];
             let zi2 = zi[l] * zi[l];
-            let go = alive[l] && !(zr2 + zi2 > 4.0);
-            let nzi = 2.0 * zr[l] * zi[l] + ci;
-            let nzr = zr2 - zi2 + cr[l];
-            zi[l] = if go { nzi } else { zi[l] };
-            zr[l] = if go { nzr } else { zr[l] };
+            // `&`, not `&&`: no branch per lane. An escaped lane keeps iterating (its values run
+            // off to ±inf/NaN) but `alive` never comes back, so its count is frozen — the count
+            // is all that is returned, and it equals `pixel`'s.
+            let go = alive[l] & !(zr2 + zi2 > 4.0);
+            zi[l] = 2.0 * zr[l] * zi[l] + ci;
+            zr[l] = zr2 - zi2 + cr[l];
             count[l] += go as u32;
             alive[l] = go;
             any |= go;
