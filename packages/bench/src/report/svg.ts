@@ -7,7 +7,6 @@
 import type { ContenderKind } from '../contender.js';
 import { type Environment, environmentLine } from '../environment.js';
 import { formatMs, formatRate } from './format.js';
-import { scenarioCaption } from './table.js';
 import type { ScenarioResult } from './types.js';
 
 export const KIND_COLOURS: Readonly<Record<ContenderKind, string>> = {
@@ -43,6 +42,14 @@ export function barLengths(values: readonly number[], width: number): { lengths:
   return { lengths: values.map((v) => ((Math.log10(v) - lo) / (hi - lo)) * width), log };
 }
 
+/** What is measured and how to read the bars. */
+function subtitle(s: ScenarioResult, threads: number, log: boolean): string {
+  if (s.kind === 'io') {
+    return `${s.tasks} tasks × ${s.sleepMs} ms at concurrency ${s.concurrency} · median wall time of the batch — shorter is better`;
+  }
+  return `batches of ${s.tasks} tasks, ${threads} threads · median tasks/s — longer is better${log ? ' (log scale)' : ''}`;
+}
+
 /** The chart of one scenario as an SVG document. */
 export function renderSvg(s: ScenarioResult, env: Environment, threads: number): string {
   const io = s.kind === 'io';
@@ -64,12 +71,8 @@ export function renderSvg(s: ScenarioResult, env: Environment, threads: number):
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, sans-serif" font-size="13">`,
     `<title>${escapeXml(`poolkit-bench: ${s.id}`)}</title>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="12" y="22" font-size="15" font-weight="bold">${escapeXml(scenarioCaption(s, threads))}</text>`,
-    `<text x="12" y="42" fill="#555">${escapeXml(
-      io
-        ? 'median wall time of the whole batch — shorter is better'
-        : `median tasks/s — longer is better${log ? ' (log scale)' : ''}`,
-    )}</text>`,
+    `<text x="12" y="22" font-size="15" font-weight="bold">${escapeXml(`${s.id} — ${s.title}`)}</text>`,
+    `<text x="12" y="42" fill="#555">${escapeXml(subtitle(s, threads, log))}</text>`,
     `<text x="12" y="58" fill="#888" font-size="11">${escapeXml(environmentLine(env))}</text>`,
   );
   measured.forEach((r, i) => {
