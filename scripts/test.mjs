@@ -33,7 +33,11 @@ for (const file of files) {
   const data = JSON.parse(readFileSync(join(reports, file), 'utf8'));
   if (file.endsWith('.vitest.json')) {
     passed += data.numPassedTests ?? 0;
-    failed += (data.numFailedTests ?? 0) + (data.numFailedTestSuites ?? 0);
+    failed += data.numFailedTests ?? 0;
+    // A test file that failed to load ran no test at all: count it as one failure.
+    for (const file of data.testResults ?? []) {
+      if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
+    }
     skipped += (data.numPendingTests ?? 0) + (data.numTodoTests ?? 0);
   } else if (file.endsWith('.counts.json')) {
     passed += data.passed ?? 0;
