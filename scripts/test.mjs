@@ -5,8 +5,8 @@
 // Runners write reports into .reports/: vitest's JSON reporter (<name>.vitest.json) and
 // plain count files ({ "passed", "failed", "skipped" } in <name>.counts.json) for the rest.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -1,10 +1,17 @@
+export { ChannelQueue } from './channel-queue.js';
 export * from './contracts.js';
 export * from './errors.js';
 export { InlineBackend, type InlineBackendOptions } from './inline-backend.js';
-export { map, type MapOptions } from './map.js';
-export { Pool, type PoolEvents, type PoolOptions, type PoolState, type PoolStats, type TaskOptions } from './pool.js';
-export type { RetryPolicy } from './retry.js';
-export { type RunConfig, type RunSummary, run } from './run.js';
-export { ChannelQueue } from './channel-queue.js';
+export { type MapOptions, map } from './map.js';
+export {
+  Pool,
+  type PoolEvents,
+  type PoolOptions,
+  type PoolState,
+  type PoolStats,
+  type TaskOptions,
+} from './pool.js';
 export { PriorityQueue } from './priority-queue.js';
 export { RateLimitedQueue } from './rate-limited-queue.js';
+export type { RetryPolicy } from './retry.js';
+export { type RunConfig, type RunSummary, run } from './run.js';

@@ -1,6 +1,14 @@
 import { availableParallelism } from 'node:os';
-import type { Backend, Executor, Outcome, RunOptions, TaskContext, Transferable, WorkQueue } from './contracts.js';
 import { ChannelQueue } from './channel-queue.js';
+import type {
+  Backend,
+  Executor,
+  Outcome,
+  RunOptions,
+  TaskContext,
+  Transferable,
+  WorkQueue,
+} from './contracts.js';
 import { Emitter } from './emitter.js';
 import {
   abortError,
@@ -96,7 +104,7 @@ const TO_RESULTS = 1;
 const TO_CALLBACK = 2;
 
 /** @internal Receives the outcome of a task dispatched by run()/map(). */
-export type OutcomeCallback<I, O> = (ok: boolean, value: unknown, input: I, cancelled: boolean) => void;
+export type OutcomeCallback<I> = (ok: boolean, value: unknown, input: I, cancelled: boolean) => void;
 
 /** One try of a task: the context the executor sees and the options the backend gets. */
 class Attempt implements TaskContext, RunOptions {
@@ -124,7 +132,7 @@ class Task<I, O> {
   onAbort: (() => void) | undefined = undefined;
   resolve: ((value: O) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
-  callback: OutcomeCallback<I, O> | undefined = undefined;
+  callback: OutcomeCallback<I> | undefined = undefined;
   constructor(
     readonly input: I,
     readonly options: TaskOptions | undefined,
@@ -205,7 +213,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.backend = backend ?? new InlineBackend(executor!, { concurrency: this.concurrency });
     // The fast path calls the executor directly, skipping the backend's own slots: only safe for
     // a backend this pool made and nobody else can reach.
-    this.#invoke = backend === undefined ? (this.backend as InlineBackend<I, O>)[kInvoke].bind(this.backend) : undefined;
+    this.#invoke =
+      backend === undefined ? (this.backend as InlineBackend<I, O>)[kInvoke].bind(this.backend) : undefined;
 
     if (options.queue !== undefined) {
       checkQueue(options.queue);
@@ -215,7 +224,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       this.#queue = options.queue as WorkQueue<Task<I, O>>;
     } else {
       const capacity =
-        options.capacity === undefined ? 1024 : checkInteger('capacity', options.capacity, 0, { allowInfinity: true });
+        options.capacity === undefined
+          ? 1024
+          : checkInteger('capacity', options.capacity, 0, { allowInfinity: true });
       this.#queue = new ChannelQueue<Task<I, O>>({ capacity });
     }
     this.#timeout = options.timeout === undefined ? 0 : checkTimeout('timeout', options.timeout);
@@ -283,7 +294,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   }
 
   /** @internal For run()/map(): like enqueue, with the outcome handed to `callback`. */
-  dispatch(input: I, options: TaskOptions | undefined, callback: OutcomeCallback<I, O>): Promise<void> {
+  dispatch(input: I, options: TaskOptions | undefined, callback: OutcomeCallback<I>): Promise<void> {
     const refused = this.#refuse(options);
     if (refused !== undefined) return Promise.reject(refused);
     const task = new Task<I, O>(input, options, TO_CALLBACK);
@@ -515,7 +526,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
           if (task.status === NEW) this.#accept(task);
           if (task.status === WAITING) {
             if (this.#state === 'stopping') {
-              this.#cancelWaiting(task, new PoolStoppedError('the pool was stopped before this task started'));
+              this.#cancelWaiting(
+                task,
+                new PoolStoppedError('the pool was stopped before this task started'),
+              );
             } else {
               this.#held = task;
             }
@@ -558,7 +572,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     }
     let result: O | Promise<O>;
     try {
-      result = this.#invoke !== undefined ? this.#invoke(task.input, attempt) : this.backend.run(task.input, attempt);
+      result =
+        this.#invoke !== undefined
+          ? this.#invoke(task.input, attempt)
+          : this.backend.run(task.input, attempt);
     } catch (error) {
       this.#tried(task, attempt, false, error);
       return;
@@ -669,7 +686,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   // ── ending ─────────────────────────────────────────────────────────────────────
 
   #isQuiet(): boolean {
-    return this.#waiting === 0 && this.#running === 0 && this.#held === undefined && this.#blockedPushes === 0;
+    return (
+      this.#waiting === 0 && this.#running === 0 && this.#held === undefined && this.#blockedPushes === 0
+    );
   }
 
   #done(): boolean {
@@ -725,14 +744,19 @@ function checkTimeout(name: string, value: unknown): number {
   }
   if (!(value > 0) || value > 2_147_483_647) {
     if (value === Number.POSITIVE_INFINITY) return value;
-    throw new RangeError(`${name} must be > 0 and ≤ 2147483647 ms (or Infinity), received ${describe(value)}`);
+    throw new RangeError(
+      `${name} must be > 0 and ≤ 2147483647 ms (or Infinity), received ${describe(value)}`,
+    );
   }
   return value;
 }
 
 function checkTaskOptions(options: TaskOptions): void {
   checkOptions('task options', options);
-  if (options.priority !== undefined && (typeof options.priority !== 'number' || !Number.isFinite(options.priority))) {
+  if (
+    options.priority !== undefined &&
+    (typeof options.priority !== 'number' || !Number.isFinite(options.priority))
+  ) {
     throw new TypeError(`priority must be a finite number, received ${describe(options.priority)}`);
   }
   checkSignal('signal', options.signal);
@@ -748,7 +772,9 @@ function checkTaskOptions(options: TaskOptions): void {
 function checkBackend(backend: unknown): void {
   const b = backend as Partial<Backend>;
   if (typeof b !== 'object' || b === null || typeof b.run !== 'function' || typeof b.close !== 'function') {
-    throw new TypeError(`backend must implement Backend (run and close methods), received ${describe(backend)}`);
+    throw new TypeError(
+      `backend must implement Backend (run and close methods), received ${describe(backend)}`,
+    );
   }
   if (typeof b.concurrency !== 'number' || !(b.concurrency >= 1)) {
     throw new TypeError(`backend.concurrency must be a number ≥ 1, received ${describe(b.concurrency)}`);

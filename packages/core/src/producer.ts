@@ -55,7 +55,9 @@ function isGeneratorFunction(fn: Function): boolean {
 }
 
 function isProducerObject<I>(value: unknown): value is ProducerObject<I> {
-  return typeof value === 'object' && value !== null && typeof (value as ProducerObject<I>).produce === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as ProducerObject<I>).produce === 'function'
+  );
 }
 
 /** True when `value` is one of the {@link Producer} forms (checked before any work starts). */

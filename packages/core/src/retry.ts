@@ -47,7 +47,9 @@ export function resolveRetry(name: string, value: number | RetryPolicy | undefin
   if (value.jitter === false) jitter = 0;
   else if (typeof value.jitter === 'number') jitter = checkNumber(`${name}.jitter`, value.jitter, 0, 1);
   else if (value.jitter !== undefined && value.jitter !== true) {
-    throw new TypeError(`${name}.jitter must be a boolean or a number from 0 to 1, received ${describe(value.jitter)}`);
+    throw new TypeError(
+      `${name}.jitter must be a boolean or a number from 0 to 1, received ${describe(value.jitter)}`,
+    );
   }
   if (value.retryIf !== undefined && typeof value.retryIf !== 'function') {
     throw new TypeError(`${name}.retryIf must be a function, received ${describe(value.retryIf)}`);

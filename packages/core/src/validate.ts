@@ -38,7 +38,9 @@ export function checkNumber(name: string, value: unknown, min: number, max = Num
     throw new TypeError(`${name} must be a number, received ${describe(value)}`);
   }
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be a finite number from ${min} to ${max}, received ${describe(value)}`);
+    throw new RangeError(
+      `${name} must be a finite number from ${min} to ${max}, received ${describe(value)}`,
+    );
   }
   return value;
 }

@@ -2,7 +2,11 @@
 import type { PoolStats } from '../src/index.js';
 
 /** A promise with its resolvers exposed (Node 20 has no Promise.withResolvers). */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+export function deferred<T = void>(): {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+} {
   let resolve!: (v: T) => void;
   let reject!: (e: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -18,7 +22,11 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Tracks a promise so a test can read its state synchronously. */
-export function track<T>(promise: Promise<T>): { state: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: any } {
+export function track<T>(promise: Promise<T>): {
+  state: 'pending' | 'fulfilled' | 'rejected';
+  value?: T;
+  error?: any;
+} {
   const box: { state: 'pending' | 'fulfilled' | 'rejected'; value?: T; error?: any } = { state: 'pending' };
   promise.then(
     (value) => {
@@ -36,4 +44,10 @@ export function track<T>(promise: Promise<T>): { state: 'pending' | 'fulfilled' 
 /** The pool invariant: every accepted task is in exactly one state. */
 export function addsUp(stats: PoolStats): boolean {
   return stats.submitted === stats.waiting + stats.running + stats.succeeded + stats.failed + stats.cancelled;
+}
+
+/** Resolves with `value` once `wait` has settled: an executor that takes its time. */
+export async function resolveAfter<T>(wait: Promise<unknown>, value: T): Promise<T> {
+  await wait;
+  return value;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Pool } from '../src/index.js';
-import { deferred, sleep, tick, track } from './helpers.js';
+import { deferred, resolveAfter, sleep, tick, track } from './helpers.js';
 
 describe('per-task cancellation', () => {
   it('aborting a waiting task cancels it; it never runs', async () => {
@@ -51,7 +51,11 @@ describe('per-task cancellation', () => {
 
   it('a submit waiting for room that is aborted rejects and is never accepted', async () => {
     const gate = deferred();
-    const pool = new Pool<number, number>({ executor: async (n) => (await gate.promise, n), concurrency: 1, capacity: 1 });
+    const pool = new Pool<number, number>({
+      executor: (n) => resolveAfter(gate.promise, n),
+      concurrency: 1,
+      capacity: 1,
+    });
     pool.submit(1);
     pool.submit(2);
     await tick();
@@ -69,7 +73,9 @@ describe('per-task cancellation', () => {
 
   it('an already-aborted signal rejects at once and nothing is accepted', async () => {
     const pool = new Pool<number, number>({ executor: (n) => n });
-    await expect(pool.submit(1, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(pool.submit(1, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(pool.stats.submitted).toBe(0);
     await pool.close();
   });
@@ -77,7 +83,7 @@ describe('per-task cancellation', () => {
 
 describe('events and onIdle', () => {
   it("emits 'drain' when nothing waits and 'idle' when nothing waits or runs", async () => {
-    const pool = new Pool<number, number>({ executor: async (n) => (await sleep(3), n), concurrency: 1 });
+    const pool = new Pool<number, number>({ executor: (n) => resolveAfter(sleep(3), n), concurrency: 1 });
     const events: string[] = [];
     pool.on('drain', () => events.push(`drain(running=${pool.stats.running})`));
     pool.on('idle', () => events.push(`idle(running=${pool.stats.running})`));
@@ -88,7 +94,7 @@ describe('events and onIdle', () => {
   });
 
   it('onIdle resolves when all accepted work has finished, and at once when idle', async () => {
-    const pool = new Pool<number, number>({ executor: async (n) => (await sleep(5), n), concurrency: 2 });
+    const pool = new Pool<number, number>({ executor: (n) => resolveAfter(sleep(5), n), concurrency: 2 });
     await pool.onIdle();
     const results = [1, 2, 3, 4, 5].map((n) => track(pool.submit(n)));
     await pool.onIdle();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Pool } from '../src/index.js';
-import { addsUp, deferred, sleep, tick, track } from './helpers.js';
+import { addsUp, deferred, resolveAfter, sleep, tick, track } from './helpers.js';
 
 /** A pool whose tasks finish only when the test releases them. */
 function gatedPool(options: { concurrency?: number; capacity?: number; keepResults?: boolean } = {}) {
@@ -24,11 +24,18 @@ function gatedPool(options: { concurrency?: number; capacity?: number; keepResul
 
 describe('close() and stop()', () => {
   it('close drains everything that was accepted', async () => {
-    const pool = new Pool<number, number>({ executor: async (n) => (await sleep(2), n + 1), concurrency: 2 });
+    const pool = new Pool<number, number>({ executor: (n) => resolveAfter(sleep(2), n + 1), concurrency: 2 });
     const results = Array.from({ length: 20 }, (_, i) => pool.submit(i));
     await pool.close();
     expect(await Promise.all(results)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(pool.stats).toEqual({ submitted: 20, waiting: 0, running: 0, succeeded: 20, failed: 0, cancelled: 0 });
+    expect(pool.stats).toEqual({
+      submitted: 20,
+      waiting: 0,
+      running: 0,
+      succeeded: 20,
+      failed: 0,
+      cancelled: 0,
+    });
     expect(pool.state).toBe('closed');
   });
 
@@ -48,7 +55,14 @@ describe('close() and stop()', () => {
     await stopped;
     expect(results[0].value).toBe(0);
     expect(results[1].value).toBe(10);
-    expect(pool.stats).toEqual({ submitted: 6, waiting: 0, running: 0, succeeded: 2, failed: 0, cancelled: 4 });
+    expect(pool.stats).toEqual({
+      submitted: 6,
+      waiting: 0,
+      running: 0,
+      succeeded: 2,
+      failed: 0,
+      cancelled: 4,
+    });
     expect(pool.state).toBe('closed');
   });
 
@@ -88,12 +102,18 @@ describe('close() and stop()', () => {
   it('enqueue and submit after close reject with ERR_POOL_CLOSED, after stop with ERR_POOL_STOPPED', async () => {
     const closed = new Pool<number, number>({ executor: (n) => n });
     await closed.close();
-    await expect(closed.enqueue(1)).rejects.toMatchObject({ code: 'ERR_POOL_CLOSED', name: 'PoolClosedError' });
+    await expect(closed.enqueue(1)).rejects.toMatchObject({
+      code: 'ERR_POOL_CLOSED',
+      name: 'PoolClosedError',
+    });
     await expect(closed.submit(1)).rejects.toMatchObject({ code: 'ERR_POOL_CLOSED' });
 
     const stopped = new Pool<number, number>({ executor: (n) => n });
     const ending = stopped.stop();
-    await expect(stopped.enqueue(1)).rejects.toMatchObject({ code: 'ERR_POOL_STOPPED', name: 'PoolStoppedError' });
+    await expect(stopped.enqueue(1)).rejects.toMatchObject({
+      code: 'ERR_POOL_STOPPED',
+      name: 'PoolStoppedError',
+    });
     await ending;
     await expect(stopped.submit(1)).rejects.toMatchObject({ code: 'ERR_POOL_STOPPED' });
     expect(closed.stats.submitted + stopped.stats.submitted).toBe(0);
@@ -116,7 +136,14 @@ describe('close() and stop()', () => {
     await sleep(1);
     releaseAll();
     await closing;
-    expect(pool.stats).toEqual({ submitted: 3, waiting: 0, running: 0, succeeded: 3, failed: 0, cancelled: 0 });
+    expect(pool.stats).toEqual({
+      submitted: 3,
+      waiting: 0,
+      running: 0,
+      succeeded: 3,
+      failed: 0,
+      cancelled: 0,
+    });
   });
 
   it('a submit blocked on a full queue is released with ERR_POOL_STOPPED when the pool stops', async () => {
@@ -134,12 +161,23 @@ describe('close() and stop()', () => {
     releaseAll();
     await stopping;
     expect(first.value).toBe(10);
-    expect(pool.stats).toEqual({ submitted: 2, waiting: 0, running: 0, succeeded: 1, failed: 0, cancelled: 1 });
+    expect(pool.stats).toEqual({
+      submitted: 2,
+      waiting: 0,
+      running: 0,
+      succeeded: 1,
+      failed: 0,
+      cancelled: 1,
+    });
   });
 
   it('aborting the pool signal stops the pool', async () => {
     const controller = new AbortController();
-    const pool = new Pool<number, number>({ executor: async (n) => (await sleep(5), n), concurrency: 1, signal: controller.signal });
+    const pool = new Pool<number, number>({
+      executor: (n) => resolveAfter(sleep(5), n),
+      concurrency: 1,
+      signal: controller.signal,
+    });
     const results = [1, 2, 3].map((n) => track(pool.submit(n)));
     await tick();
     controller.abort();

@@ -15,7 +15,15 @@ type Op =
   | { t: 'stop' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('submit' as const), withSignal: fc.boolean(), timeout: fc.boolean(), priority: fc.integer({ min: -2, max: 2 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constant('submit' as const),
+      withSignal: fc.boolean(),
+      timeout: fc.boolean(),
+      priority: fc.integer({ min: -2, max: 2 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('enqueue' as const), withSignal: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('resolve' as const), i: fc.nat(10) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('reject' as const), i: fc.nat(10) }) },
@@ -37,7 +45,11 @@ function checkStats(stats: PoolStats, previous: PoolStats): void {
   expect(stats.cancelled).toBeGreaterThanOrEqual(previous.cancelled);
 }
 
-async function scenario(ops: Op[], queueKind: 'channel' | 'rendezvous' | 'priority', finish: 'close' | 'stop') {
+async function scenario(
+  ops: Op[],
+  queueKind: 'channel' | 'rendezvous' | 'priority',
+  finish: 'close' | 'stop',
+) {
   const gates: Array<{ id: number; settle: (ok: boolean) => void }> = [];
   const pool = new Pool<number, number>({
     executor: (id) =>
@@ -84,7 +96,10 @@ async function scenario(ops: Op[], queueKind: 'channel' | 'rendezvous' | 'priori
         const controller = new AbortController();
         if (o.withSignal) controllers.push(controller);
         const id = nextId++;
-        enqueues.push({ id, accepted: track(pool.enqueue(id, { signal: o.withSignal ? controller.signal : undefined })) });
+        enqueues.push({
+          id,
+          accepted: track(pool.enqueue(id, { signal: o.withSignal ? controller.signal : undefined })),
+        });
         break;
       }
       case 'resolve':
@@ -112,7 +127,8 @@ async function scenario(ops: Op[], queueKind: 'channel' | 'rendezvous' | 'priori
 
   const ending = track(finish === 'close' ? pool.close() : pool.stop());
   for (let round = 0; ending.state === 'pending'; round++) {
-    if (round > 500) throw new Error(`the pool did not end: ${JSON.stringify(pool.stats)} state=${pool.state}`);
+    if (round > 500)
+      throw new Error(`the pool did not end: ${JSON.stringify(pool.stats)} state=${pool.state}`);
     for (const gate of gates.splice(0)) gate.settle(true);
     await tick();
     observe();
@@ -146,8 +162,10 @@ describe('pool invariants under random interleavings', () => {
   for (const queueKind of ['channel', 'rendezvous', 'priority'] as const) {
     it(`submitted = waiting + running + succeeded + failed + cancelled at every step (${queueKind} queue)`, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(op, { minLength: 5, maxLength: 60 }), fc.constantFrom('close' as const, 'stop' as const), (ops, finish) =>
-          scenario(ops, queueKind, finish),
+        fc.asyncProperty(
+          fc.array(op, { minLength: 5, maxLength: 60 }),
+          fc.constantFrom('close' as const, 'stop' as const),
+          (ops, finish) => scenario(ops, queueKind, finish),
         ),
         { numRuns: 120 },
       );

@@ -43,7 +43,10 @@ describe('Pool option validation', () => {
   });
 
   it('defaults concurrency to the backend concurrency and accepts Infinity capacity', async () => {
-    const pool = new Pool<number, number>({ backend: new InlineBackend(executor, { concurrency: 3 }), capacity: Infinity });
+    const pool = new Pool<number, number>({
+      backend: new InlineBackend(executor, { concurrency: 3 }),
+      capacity: Infinity,
+    });
     expect(pool.concurrency).toBe(3);
     await pool.close();
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Pool } from '../src/index.js';
-import { deferred, sleep, tick, track } from './helpers.js';
+import { deferred, resolveAfter, sleep, tick, track } from './helpers.js';
 
 describe('results buffer (enqueue + tryResult / nextResult / results)', () => {
   it('tryResult reports done only when the pool is closed and nothing is left', async () => {
     const gate = deferred();
     const pool = new Pool<number, number>({
-      executor: async (n) => (await gate.promise, n * 2),
+      executor: (n) => resolveAfter(gate.promise, n * 2),
       concurrency: 1,
       keepResults: true,
     });
@@ -49,7 +49,11 @@ describe('results buffer (enqueue + tryResult / nextResult / results)', () => {
   });
 
   it('results() yields every outcome until the pool is closed', async () => {
-    const pool = new Pool<number, number>({ executor: async (n) => n + 100, concurrency: 3, keepResults: true });
+    const pool = new Pool<number, number>({
+      executor: async (n) => n + 100,
+      concurrency: 3,
+      keepResults: true,
+    });
     const producing = (async () => {
       for (let i = 0; i < 50; i++) await pool.enqueue(i);
       await pool.close();
@@ -84,7 +88,12 @@ describe('results buffer (enqueue + tryResult / nextResult / results)', () => {
   });
 
   it('close() does not hang when nobody reads a full results buffer', async () => {
-    const pool = new Pool<number, number>({ executor: (n) => n, concurrency: 1, keepResults: true, resultsCapacity: 1 });
+    const pool = new Pool<number, number>({
+      executor: (n) => n,
+      concurrency: 1,
+      keepResults: true,
+      resultsCapacity: 1,
+    });
     for (let i = 0; i < 5; i++) await pool.enqueue(i);
     await pool.close();
     expect(pool.stats.succeeded).toBe(5);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Pool, type TaskContext } from '../src/index.js';
-import { sleep } from './helpers.js';
+import { resolveAfter, sleep } from './helpers.js';
 
 describe('timeouts', () => {
   it('a task that runs past its timeout fails with ERR_TASK_TIMEOUT, counts as failed and sees its signal abort', async () => {
@@ -15,7 +15,11 @@ describe('timeouts', () => {
         }),
       timeout: 30,
     });
-    await expect(pool.submit(1)).rejects.toMatchObject({ code: 'ERR_TASK_TIMEOUT', name: 'TaskTimeoutError', timeout: 30 });
+    await expect(pool.submit(1)).rejects.toMatchObject({
+      code: 'ERR_TASK_TIMEOUT',
+      name: 'TaskTimeoutError',
+      timeout: 30,
+    });
     expect((sawAbort as { code?: string }).code).toBe('ERR_TASK_TIMEOUT');
     expect(pool.stats).toMatchObject({ failed: 1, running: 0 });
     await pool.close();
@@ -23,7 +27,11 @@ describe('timeouts', () => {
 
   it('a timeout is measured from the start of execution, not from submission', async () => {
     // concurrency 1: the second task waits ~60 ms in the queue, more than its 40 ms timeout.
-    const pool = new Pool<number, number>({ executor: async (n) => (await sleep(25), n), concurrency: 1, timeout: 400 });
+    const pool = new Pool<number, number>({
+      executor: (n) => resolveAfter(sleep(25), n),
+      concurrency: 1,
+      timeout: 400,
+    });
     const first = pool.submit(1, { timeout: 400 });
     const waits = [2, 3].map((n) => pool.submit(n, { timeout: 200 }));
     expect(await first).toBe(1);
@@ -33,7 +41,7 @@ describe('timeouts', () => {
   });
 
   it('a per-task timeout overrides the pool timeout', async () => {
-    const pool = new Pool<number, number>({ executor: async (n) => (await sleep(60), n), timeout: 10_000 });
+    const pool = new Pool<number, number>({ executor: (n) => resolveAfter(sleep(60), n), timeout: 10_000 });
     await expect(pool.submit(1, { timeout: 15 })).rejects.toMatchObject({ code: 'ERR_TASK_TIMEOUT' });
     await pool.close();
   });

@@ -23,7 +23,12 @@ export const probeConformance: BackendConformance<ProbeInput, unknown> = {
     { input: { op: 'square', n: 12 }, output: 144 },
     { input: { op: 'sleep', ms: 20, value: 'slept' }, output: 'slept' },
   ],
-  failing: { input: { op: 'throw', name: 'RangeError', message: 'probe failure', code: 'ERR_PROBE' }, name: 'RangeError', message: 'probe failure', code: 'ERR_PROBE' },
+  failing: {
+    input: { op: 'throw', name: 'RangeError', message: 'probe failure', code: 'ERR_PROBE' },
+    name: 'RangeError',
+    message: 'probe failure',
+    code: 'ERR_PROBE',
+  },
   slow: { op: 'wait-abort' },
 };
 
@@ -107,7 +112,10 @@ export function describeBackend<I, O>(
       await withBackend(async (backend) => {
         const controller = new AbortController();
         controller.abort(new Error('cancelled by the test'));
-        const error = await settleWithin(backend.run(samples[0].input, { signal: controller.signal }), abortWithin);
+        const error = await settleWithin(
+          backend.run(samples[0].input, { signal: controller.signal }),
+          abortWithin,
+        );
         expect(error.settled).toBe(true);
         expect(error.ok).toBe(false);
         expect(isAbortError(error.value)).toBe(true);
@@ -158,7 +166,14 @@ export function describeBackend<I, O>(
       expect(results).toEqual(picks.map((s) => s.output));
       await pool.close();
       expect(pool.state).toBe('closed');
-      expect(pool.stats).toEqual({ submitted: 24, waiting: 0, running: 0, succeeded: 24, failed: 0, cancelled: 0 });
+      expect(pool.stats).toEqual({
+        submitted: 24,
+        waiting: 0,
+        running: 0,
+        succeeded: 24,
+        failed: 0,
+        cancelled: 0,
+      });
     });
   });
 }

@@ -142,25 +142,22 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
           expect(queue.size).toBe(0);
         });
 
-        itBounded(
-          'close rejects blocked pushers with QueueClosedError and keeps queued items',
-          async () => {
-            const queue = make();
-            fill(queue);
-            const push = track(queue.push(100));
-            await tick();
-            queue.close();
-            await tick();
-            expect(queue.closed).toBe(true);
-            expect(push.current.state).toBe('rejected');
-            if (push.current.state === 'rejected')
-              expect(errorCode(push.current.error)).toBe('ERR_QUEUE_CLOSED');
-            const rest: (number | undefined)[] = [];
-            for (let i = 0; i < capacity; i++) rest.push(await queue.pop());
-            expect(rest).toEqual(Array.from({ length: capacity }, (_, i) => i));
-            expect(await queue.pop()).toBeUndefined();
-          },
-        );
+        itBounded('close rejects blocked pushers with QueueClosedError and keeps queued items', async () => {
+          const queue = make();
+          fill(queue);
+          const push = track(queue.push(100));
+          await tick();
+          queue.close();
+          await tick();
+          expect(queue.closed).toBe(true);
+          expect(push.current.state).toBe('rejected');
+          if (push.current.state === 'rejected')
+            expect(errorCode(push.current.error)).toBe('ERR_QUEUE_CLOSED');
+          const rest: (number | undefined)[] = [];
+          for (let i = 0; i < capacity; i++) rest.push(await queue.pop());
+          expect(rest).toEqual(Array.from({ length: capacity }, (_, i) => i));
+          expect(await queue.pop()).toBeUndefined();
+        });
 
         it('close resolves blocked poppers with undefined', async () => {
           const queue = make();
