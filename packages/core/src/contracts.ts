@@ -55,9 +55,15 @@ export type ProducerFunction<I> = () => I | null | undefined | Promise<I | null 
 
 /**
  * Where the inputs of a fork-join {@link run} come from: an iterable, an async iterable,
- * a generator function (null/undefined ends it) or a {@link ProducerObject}.
+ * a generator function (null/undefined ends it; a `function*` or `async function*` works
+ * too) or a {@link ProducerObject}.
  */
-export type Producer<I> = Iterable<I> | AsyncIterable<I> | ProducerFunction<I> | ProducerObject<I>;
+export type Producer<I> =
+  | Iterable<I>
+  | AsyncIterable<I>
+  | ProducerFunction<I>
+  | (() => Iterator<I> | AsyncIterator<I>)
+  | ProducerObject<I>;
 
 /** How one task ended: its value, or its error. Always carries the input it ran on. */
 export type Outcome<I, O> = { ok: true; input: I; value: O } | { ok: false; input: I; error: unknown };

@@ -5,12 +5,12 @@ import { deferred, Gauge, settle, sleep, tick, untilAborted } from './fork-join-
 describe('map() cancellation', () => {
   it("breaking out early calls the input's return() and aborts the running tasks", async () => {
     let returned = false;
-    const inputs = {
+    const inputs: Iterable<number> = {
       [Symbol.iterator]() {
         let i = 0;
         return {
-          next: () => ({ done: false, value: i++ }),
-          return: () => {
+          next: (): IteratorResult<number> => ({ done: false, value: i++ }),
+          return: (): IteratorResult<number> => {
             returned = true;
             return { done: true, value: undefined };
           },

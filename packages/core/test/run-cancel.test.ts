@@ -46,7 +46,7 @@ describe('run() with a signal', () => {
     const controller = new AbortController();
     let emitted = 0;
     let emitRejected: unknown;
-    const running = run({
+    const running = run<number, void>({
       producer: {
         async produce(emit) {
           try {
