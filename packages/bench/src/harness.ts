@@ -220,18 +220,23 @@ export async function measureScenario(
   workerDir = WORKER_DIR,
 ): Promise<ContenderResult[]> {
   const results = new Map<Contender, ContenderResult>();
+  /** Records a contender's final result and reports it at once (progress counts these). */
+  const finish = (contender: Contender, result: ContenderResult): void => {
+    results.set(contender, result);
+    hooks.onResult?.(scenario, result);
+  };
   const live: Live[] = [];
   const context: OpenContext = { scenario, threads: settings.threads, workerDir };
   for (const contender of contenders) {
     const unsupported = contender.unsupported(scenario.workload);
     if (unsupported !== undefined) {
-      results.set(contender, { ...base(contender), status: 'skipped', reason: unsupported });
+      finish(contender, { ...base(contender), status: 'skipped', reason: unsupported });
       continue;
     }
     if (contender.kind === 'floor' && scenario.workload.kind === 'io') {
       // Sequential sleeps take tasks × sleepMs (plus timer slack): computed, not run.
       const ms = scenario.tasks * scenario.sleepMs;
-      results.set(contender, {
+      finish(contender, {
         ...base(contender),
         status: 'ok',
         computed: true,
@@ -246,7 +251,7 @@ export async function measureScenario(
       runner = await contender.open(context);
     } catch (error) {
       const skipped = error instanceof SkipError;
-      results.set(contender, {
+      finish(contender, {
         ...base(contender),
         status: skipped ? 'skipped' : 'failed',
         reason: skipped ? error.message : `open: ${message(error)}`,
