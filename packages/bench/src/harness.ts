@@ -331,13 +331,9 @@ export async function measureScenario(
     }
     if (runner.notes !== undefined && runner.notes.length > 0)
       result = { ...result, notes: [...runner.notes] };
-    results.set(contender, result);
+    finish(contender, result);
   }
-  return contenders.map((c) => {
-    const result = results.get(c) as ContenderResult;
-    hooks.onResult?.(scenario, result);
-    return result;
-  });
+  return contenders.map((c) => results.get(c) as ContenderResult);
 }
 
 /** {@link measureScenario} for one contender. */
