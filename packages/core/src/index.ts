@@ -3,6 +3,7 @@ export * from './contracts.js';
 export * from './errors.js';
 export { InlineBackend, type InlineBackendOptions } from './inline-backend.js';
 export { type MapOptions, map } from './map.js';
+export { neverAborted } from './never-aborted.js';
 export {
   Pool,
   type PoolEvents,
