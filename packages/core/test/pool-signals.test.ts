@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { type Backend, neverAborted, Pool, type RunOptions } from '../src/index.js';
+
+/** A backend that records the options of every run. */
+function recordingBackend(): Backend<number, number> & { seen: RunOptions[] } {
+  const seen: RunOptions[] = [];
+  return {
+    name: 'recording',
+    concurrency: 4,
+    seen,
+    run: async (n, options) => {
+      seen.push(options);
+      return n;
+    },
+    close: async () => {},
+  };
+}
+
+describe('the signal a backend receives', () => {
+  it('is the shared neverAborted signal for a try that nothing can cancel', async () => {
+    const backend = recordingBackend();
+    const pool = new Pool({ backend });
+    await Promise.all([pool.submit(1), pool.submit(2)]);
+    expect(backend.seen.map((o) => o.signal)).toEqual([neverAborted, neverAborted]);
+    expect(neverAborted.aborted).toBe(false);
+    await pool.close();
+  });
+
+  it('is a signal of its own for a try with a timeout or a task signal, and it aborts on timeout', async () => {
+    const backend = recordingBackend();
+    const pool = new Pool({ backend });
+    await pool.submit(1, { timeout: 1000 });
+    await pool.submit(2, { signal: new AbortController().signal });
+    const [timed, signalled] = backend.seen.map((o) => o.signal);
+    expect(timed).not.toBe(neverAborted);
+    expect(signalled).not.toBe(neverAborted);
+    expect(timed).not.toBe(signalled);
+    await pool.close();
+
+    let seen: AbortSignal | undefined;
+    const hanging = new Pool<number, number>({
+      backend: {
+        name: 'hanging',
+        concurrency: 1,
+        run: (_n, options) => {
+          seen = options.signal;
+          return new Promise(() => {});
+        },
+        close: async () => {},
+      },
+      timeout: 10,
+    });
+    await expect(hanging.submit(1)).rejects.toMatchObject({ code: 'ERR_TASK_TIMEOUT' });
+    expect(seen?.aborted).toBe(true);
+    expect((seen?.reason as { code?: string }).code).toBe('ERR_TASK_TIMEOUT');
+    await hanging.close();
+    expect(neverAborted.aborted).toBe(false);
+  });
+
+  it('a pool-wide timeout makes every try cancellable', async () => {
+    const backend = recordingBackend();
+    const pool = new Pool({ backend, timeout: 5000 });
+    await pool.submit(1);
+    expect(backend.seen[0].signal).not.toBe(neverAborted);
+    await pool.close();
+  });
+});
