@@ -167,7 +167,7 @@ describe('pool invariants under random interleavings', () => {
           fc.constantFrom('close' as const, 'stop' as const),
           (ops, finish) => scenario(ops, queueKind, finish),
         ),
-        { numRuns: 120 },
+        { numRuns: Number(process.env.POOLKIT_PROPERTY_RUNS ?? 120) },
       );
     });
   }
