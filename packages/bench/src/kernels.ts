@@ -9,6 +9,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import {
+  noop as identity,
   isprime as isPrime,
   mandelbrotRow,
   md5 as md5Digest,
@@ -21,7 +22,7 @@ export const MANDELBROT = { width: 256, height: 256, maxIter: 256 } as const;
 
 /** Pure dispatch cost: hands its input back. */
 export function noop(x: number): number {
-  return x;
+  return identity(x);
 }
 
 /** x → x·x. */

@@ -85,7 +85,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, Workload>> = {
     name: 'noop',
     title: 'identity function (pure dispatch cost)',
     kind: 'cpu',
-    native: undefined,
+    native: { kernel: 'noop' },
     items: (n) => range(n, (i) => i),
     canon: number,
   },

@@ -6,12 +6,12 @@ import { type KernelInfo, loadAddon } from './addon.js';
 import { describe, rangeError, typeError } from './options.js';
 
 /** The names of the built-in kernels, in a stable order. */
-export const kernels = ['md5', 'isprime', 'mandelbrot', 'spin', 'square', 'fnv1a'] as const;
+export const kernels = ['md5', 'isprime', 'mandelbrot', 'spin', 'square', 'fnv1a', 'noop'] as const;
 
 /** A built-in kernel name. */
 export type KernelName = (typeof kernels)[number];
 /** Built-in kernels whose items are numbers in and numbers out. */
-export type NumericKernelName = 'isprime' | 'mandelbrot' | 'spin' | 'square';
+export type NumericKernelName = 'isprime' | 'mandelbrot' | 'spin' | 'square' | 'noop';
 /** Built-in kernels whose items are byte strings in. */
 export type ByteKernelName = 'md5' | 'fnv1a';
 

@@ -23,7 +23,7 @@ export interface NativeBackendOptions {
 /**
  * A {@link Backend} that runs one item of a native kernel per `run` call on the process-wide
  * Rust pool. Inputs and outputs per kernel kind:
- * - numbers in, one number out (`square`, `isprime`, `fnv1a` …): `run(7)` → `49`;
+ * - numbers in, one number out (`square`, `noop`, `isprime`, `fnv1a` …): `run(7)` → `49` (`noop`: `7`);
  * - several numbers in (`spin`): `run([f, d])`; several out (`mandelbrot`): a Float64Array row;
  * - bytes in (`md5`, `fnv1a`): a Uint8Array or string; bytes out (`md5`): a Buffer.
  *

@@ -189,9 +189,9 @@ export function encodeParams(params: unknown): Float64Array | undefined {
 /**
  * Runs `kernel` on every item of `inputs` on the native pool and resolves with all results.
  *
- * - Numbers kernels (`square`, `isprime`, `spin`, `mandelbrot`) take a Float64Array or an array
- *   of numbers, flat (`spin` takes pairs `[f0, d0, f1, d1, …]`), and resolve with a Float64Array
- *   (`mandelbrot`: `width` counts per row, rows end to end).
+ * - Numbers kernels (`square`, `noop`, `isprime`, `spin`, `mandelbrot`) take a Float64Array or an
+ *   array of numbers, flat (`spin` takes pairs `[f0, d0, f1, d1, …]`), and resolve with a
+ *   Float64Array (`mandelbrot`: `width` counts per row, rows end to end).
  * - Byte kernels take an array of Uint8Array/Buffer/string: `fnv1a` resolves with a Float64Array
  *   of hashes, `md5` with one 16-byte Buffer per item, or one packed Buffer (`output: 'packed'`).
  * - An empty batch resolves with an empty result.

@@ -29,6 +29,13 @@ describe('the addon matches its declared TypeScript surface', () => {
       expect(['numbers', 'bytes']).toContain(info.output);
     }
     expect(kernelInfos().get('md5')).toMatchObject({ input: 'bytes', output: 'bytes', outputBytes: 16 });
+    expect(kernelInfos().get('noop')).toMatchObject({
+      input: 'numbers',
+      inputArity: 1,
+      output: 'numbers',
+      outputArity: 1,
+      outputBytes: -1,
+    });
     expect(kernelInfos().get('spin')).toMatchObject({
       input: 'numbers',
       inputArity: 2,

@@ -16,6 +16,7 @@ describe('NativeBackend runs one kernel item per call', () => {
 
   it('returns a number for one-number outputs, a row for mandelbrot, a Buffer for md5', async () => {
     expect(await new NativeBackend({ kernel: 'isprime' }).run(1_000_000_007, opts())).toBe(1);
+    expect(await new NativeBackend({ kernel: 'noop' }).run(-12.25, opts())).toBe(-12.25);
     expect(await new NativeBackend({ kernel: 'fnv1a' }).run('foobar', opts())).toBe(0xbf9cf968);
     const row = await new NativeBackend({ kernel: 'mandelbrot', params: [40, 30, 80] }).run(15, opts());
     expect(row).toEqual(mandelbrotRow(15, 40, 30, 80));

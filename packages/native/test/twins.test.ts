@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { runBatch } from '../src/index.js';
-import { fnv1a, isprime, mandelbrotRow, md5, runReference, spin, square } from '../src/reference/index.js';
+import {
+  fnv1a,
+  isprime,
+  mandelbrotRow,
+  md5,
+  noop,
+  runReference,
+  spin,
+  square,
+} from '../src/reference/index.js';
 import { randomBytes, rng } from './helpers.js';
 
 // Several chunkings and thread counts: results must not depend on how the batch was split.
@@ -16,6 +25,23 @@ describe('every kernel gives exactly what its JS twin gives, on random inputs', 
     const expected = runReference('square', inputs);
     for (const plan of plans) expect(await runBatch('square', inputs, plan)).toEqual(expected);
     expect(expected[3]).toBe(square(inputs[3]));
+  });
+
+  it('noop hands every number back unchanged, -0 and NaN included', async () => {
+    const next = rng(6);
+    const inputs = Float64Array.from({ length: 5000 }, () => (next() - 0.5) * 1e300);
+    inputs.set([Number.NaN, -0, Number.NEGATIVE_INFINITY, 2 ** 53 + 2, Number.MIN_VALUE], 0);
+    const expected = runReference('noop', inputs);
+    expect(expected).toEqual(inputs);
+    for (const plan of plans) {
+      const native = await runBatch('noop', inputs, plan);
+      expect(native).toEqual(expected);
+      expect(native).not.toBe(inputs); // a fresh result, not the input handed back
+      expect(Object.is(native[1], -0)).toBe(true);
+      expect(native[0]).toBeNaN();
+    }
+    expect(await runBatch('noop', [3, -1.5])).toEqual(new Float64Array([3, -1.5]));
+    expect(noop(-2.5)).toBe(-2.5);
   });
 
   it('isprime, small and large numbers, non-integers and negatives', async () => {

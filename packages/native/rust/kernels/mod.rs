@@ -3,6 +3,7 @@ pub mod fnv1a;
 pub mod isprime;
 pub mod mandelbrot;
 pub mod md5;
+pub mod noop;
 pub mod panic;
 pub mod spin;
 pub mod square;
@@ -19,6 +20,7 @@ pub fn builtin() -> Vec<&'static dyn Kernel> {
         &spin::Spin,
         &square::Square,
         &fnv1a::Fnv1a,
+        &noop::Noop,
         &panic::Panic,
     ]
 }
@@ -34,10 +36,23 @@ mod tests {
     #[test]
     fn registry_finds_every_builtin_by_name_and_nothing_else() {
         let r = super::registry();
-        for name in ["md5", "isprime", "mandelbrot", "spin", "square", "fnv1a", "__panic"] {
+        let names = [
+            "md5",
+            "isprime",
+            "mandelbrot",
+            "spin",
+            "square",
+            "fnv1a",
+            "noop",
+            "__panic",
+        ];
+        for name in names {
             assert_eq!(r.get(name).map(|k| k.name()), Some(name));
         }
         assert!(r.get("nope").is_none());
-        assert_eq!(r.all().len(), 7);
+        assert!(r.get("Noop").is_none());
+        let order: Vec<&str> = r.all().iter().map(|k| k.name()).collect();
+        assert_eq!(order, names);
+        assert_eq!(r.all().len(), 8);
     }
 }

@@ -6,11 +6,12 @@ import { fnv1a } from './fnv1a.js';
 import { isprime } from './isprime.js';
 import { mandelbrotRow } from './mandelbrot.js';
 import { md5 } from './md5.js';
+import { noop } from './noop.js';
 import { spin } from './spin.js';
 import { square } from './square.js';
 
 /** A reference kernel name (the built-in kernels). */
-export type ReferenceKernel = 'md5' | 'isprime' | 'mandelbrot' | 'spin' | 'square' | 'fnv1a';
+export type ReferenceKernel = 'md5' | 'isprime' | 'mandelbrot' | 'spin' | 'square' | 'fnv1a' | 'noop';
 
 function mapNumbers(inputs: ArrayLike<number>, f: (x: number) => number): Float64Array {
   const out = new Float64Array(inputs.length);
@@ -32,6 +33,8 @@ export function runReference(
   switch (kernel) {
     case 'square':
       return mapNumbers(inputs as ArrayLike<number>, square);
+    case 'noop':
+      return mapNumbers(inputs as ArrayLike<number>, noop);
     case 'isprime':
       return mapNumbers(inputs as ArrayLike<number>, (x) => (isprime(x) ? 1 : 0));
     case 'spin': {
