@@ -52,7 +52,7 @@ describe('the signal a backend receives', () => {
     });
     await expect(hanging.submit(1)).rejects.toMatchObject({ code: 'ERR_TASK_TIMEOUT' });
     expect(seen?.aborted).toBe(true);
-    expect((seen?.reason as { code?: string }).code).toBe('ERR_TASK_TIMEOUT');
+    expect((seen!.reason as { code?: string }).code).toBe('ERR_TASK_TIMEOUT');
     await hanging.close();
     expect(neverAborted.aborted).toBe(false);
   });
