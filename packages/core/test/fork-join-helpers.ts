@@ -1,24 +1,6 @@
 /** Small helpers shared by the run() and map() tests. */
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Lets every pending continuation run. */
-export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** A promise with its resolvers exposed. */
-export function deferred<T = void>(): {
-  promise: Promise<T>;
-  resolve: (v: T) => void;
-  reject: (e: unknown) => void;
-} {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred, sleep, tick } from './helpers.js';
 
 /** Counts calls in progress and remembers the most seen at once. */
 export class Gauge {
