@@ -202,6 +202,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #quiet: Array<() => void> = []; // resolved when nothing waits, runs or is being pushed
   #ending: Promise<void> | undefined = undefined;
   #wasStopped = false;
+  #unlinkSignal: (() => void) | undefined = undefined;
 
   constructor(options: PoolOptions<I, O>) {
     super();
@@ -250,9 +251,13 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
         ? 1024
         : checkInteger('resultsCapacity', options.resultsCapacity, 1, { allowInfinity: true });
     const signal = checkSignal('signal', options.signal);
-    if (signal !== undefined) {
-      if (signal.aborted) queueMicrotask(() => void this.stop());
-      else signal.addEventListener('abort', () => void this.stop(), { once: true });
+    if (signal?.aborted) {
+      void this.stop(); // at once: not even a task submitted in this tick is accepted
+    } else if (signal !== undefined) {
+      // Removed when the pool ends, so a long-lived signal does not keep closed pools alive.
+      const onAbort = () => void this.stop();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#unlinkSignal = () => signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -802,6 +807,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     try {
       await this.backend.close();
     } finally {
+      this.#unlinkSignal?.();
       this.#state = 'closed';
       this.#check();
     }

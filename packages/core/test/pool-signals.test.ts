@@ -65,3 +65,35 @@ describe('the signal a backend receives', () => {
     await pool.close();
   });
 });
+
+describe('the pool signal', () => {
+  it('an already-aborted pool signal refuses even a task submitted in the same tick', async () => {
+    const pool = new Pool<number, number>({ executor: (n) => n, signal: AbortSignal.abort() });
+    await expect(pool.submit(1)).rejects.toMatchObject({ code: 'ERR_POOL_STOPPED' });
+    expect(pool.stats.submitted).toBe(0);
+    await pool.close();
+    expect(pool.state).toBe('closed');
+  });
+
+  it('a closed pool stops listening to its signal (a long-lived signal keeps no closed pool alive)', async () => {
+    const controller = new AbortController();
+    let listeners = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listeners++;
+      add(...args);
+    }) as typeof add;
+    controller.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...args);
+    }) as typeof remove;
+    const pools = Array.from(
+      { length: 3 },
+      () => new Pool<number, number>({ executor: (n) => n, signal: controller.signal }),
+    );
+    expect(listeners).toBe(3);
+    await Promise.all(pools.map((p) => p.close()));
+    expect(listeners).toBe(0);
+  });
+});
