@@ -152,6 +152,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const slot = signal === undefined ? -1 : this.#table.acquire();
     const envelope: Envelope = { t: task, i: input, s: slot };
+    if (options.attempt !== undefined && options.attempt > 1) envelope.a = options.attempt;
     // piscina types its transfer list as MessagePort's; the same worker_threads items, readonly here.
     const transferList = transfer as unknown as PiscinaRunOptions['transferList'];
     // See the README ("signals and concurrency"): piscina gets the signal only when the shared

@@ -22,6 +22,8 @@ export interface Envelope {
   i: unknown;
   /** The task's slot in the shared table, or -1 when it has none. */
   s: number;
+  /** The try's number when it is a retry (> 1); absent on a first try, which most tasks are. */
+  a?: number;
 }
 
 /** What the backend passes as piscina's `workerData`. */
@@ -36,15 +38,17 @@ type TaskFunction = (input: unknown, context: WorkerTaskContext) => unknown;
 /**
  * The second argument of every worker function, shaped like core's TaskContext so an
  * `Executor` can run unchanged in a thread. Its signal never aborts: cancelling a running task
- * terminates its thread instead (see the README). `attempt` is not known in the thread: always 1.
+ * terminates its thread instead (see the README). `attempt` is the try's number (1, then 2 on
+ * the first retry...), as the Pool counts it.
  */
 export interface WorkerTaskContext {
   readonly signal: AbortSignal;
   readonly attempt: number;
 }
 
-// One shared, frozen context: nothing per task to allocate.
-const context: WorkerTaskContext = Object.freeze({ signal: new AbortController().signal, attempt: 1 });
+// One shared, frozen context for first tries: nothing per task to allocate. A retry gets its own.
+const neverAborts = new AbortController().signal;
+const context: WorkerTaskContext = Object.freeze({ signal: neverAborts, attempt: 1 });
 
 const { moduleUrl, table } = workerData as ShimData;
 const states = new Int32Array(table);
@@ -107,7 +111,8 @@ export function run(envelope: Envelope): unknown {
   }
   let result: unknown;
   try {
-    result = pick(envelope.t)(envelope.i, context);
+    const ctx = envelope.a === undefined ? context : { signal: neverAborts, attempt: envelope.a };
+    result = pick(envelope.t)(envelope.i, ctx);
   } catch (error) {
     finish(slot);
     throw toErrorData(error);

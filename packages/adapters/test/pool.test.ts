@@ -42,4 +42,15 @@ describe('Pool over PiscinaBackend', () => {
       cancelled: 0,
     });
   });
+
+  it("gives the worker function each try's number, so retries are visible in the thread", async () => {
+    const pool = new Pool<unknown, unknown>({
+      backend: backend({ threads: 1 }),
+      retries: { attempts: 3, backoff: 0 },
+    });
+    expect(await pool.submit(undefined, { task: 'attemptSeen' })).toBe(1);
+    expect(await pool.submit(undefined, { task: 'succeedOnThirdTry' })).toBe(3);
+    await pool.close();
+    expect(pool.stats).toMatchObject({ succeeded: 2, failed: 0 });
+  });
 });

@@ -81,6 +81,8 @@ export interface RunOptions {
   task?: string;
   /** Transferables handed to a thread without copying, for backends that cross threads. */
   transfer?: readonly Transferable[];
+  /** Which try this is (1 for the first); a Pool sets it. Backends pass it on as `TaskContext.attempt`. */
+  readonly attempt?: number;
 }
 
 /**

@@ -60,7 +60,7 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
     try {
       // The signal may abort after the hand-over, before this line; its listener is gone by then.
       if (signal.aborted) throw abortError(signal.reason);
-      const ctx: TaskContext = { signal, attempt: (options as Partial<TaskContext>).attempt ?? 1 };
+      const ctx: TaskContext = { signal, attempt: options.attempt ?? 1 };
       return await raceAbort(this.executor(input, ctx), signal);
     } finally {
       const next = this.#waiting.shift();
