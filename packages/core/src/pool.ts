@@ -86,8 +86,8 @@ export interface PoolEvents<I> {
   error: [error: unknown, input: I];
 }
 
-// Task status. NEW: handed to the queue, acceptance not yet recorded (a push that resolved
-// but whose continuation has not run). The pool accepts a NEW task whichever comes first.
+// Task status. NEW: not accepted yet (its caller may be waiting for room). A task is accepted
+// synchronously right after the queue takes it, so every task a pop returns is WAITING or DONE.
 const NEW = 0;
 const WAITING = 1;
 const RUNNING = 2;
@@ -185,7 +185,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   // list through Task.prev/next, so waiting for room allocates nothing (see #dispatch).
   #blockedHead: Task<I, O> | undefined = undefined;
   #blockedTail: Task<I, O> | undefined = undefined;
-  #blockedPushes = 0;
   #held: Task<I, O> | undefined = undefined; // taken by a pending pop() while every slot was busy
   #popping = false;
   #pumping = false;
@@ -427,7 +426,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    */
   #dispatch(task: Task<I, O>): void {
     if (this.#blockedHead === undefined && this.#queue.tryPush(task, task.options)) {
-      this.#accepted(task);
+      this.#accept(task);
       this.#pump();
       return;
     }
@@ -440,7 +439,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     if (this.#blockedTail === undefined) this.#blockedHead = task;
     else this.#blockedTail.next = task;
     this.#blockedTail = task;
-    this.#blockedPushes++;
     const signal = task.options?.signal;
     if (signal !== undefined) {
       // Aborted while waiting for room: it leaves the line and was never accepted.
@@ -463,7 +461,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     else task.next.prev = task.prev;
     task.prev = undefined;
     task.next = undefined;
-    this.#blockedPushes--;
     if (task.onAbort !== undefined) {
       task.options!.signal!.removeEventListener('abort', task.onAbort);
       task.onAbort = undefined;
@@ -475,7 +472,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     for (let task = this.#blockedHead; task !== undefined; task = this.#blockedHead) {
       if (!this.#queue.tryPush(task, task.options)) return;
       this.#unblock(task);
-      this.#accepted(task);
+      this.#accept(task);
     }
   }
 
@@ -489,19 +486,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     }
   }
 
-  /** The queue took the task: count it and tell an enqueue()/dispatch() caller. */
-  #accepted(task: Task<I, O>): void {
-    this.#accept(task);
-    const accepted = task.accepted;
-    if (accepted !== undefined) {
-      task.accepted = undefined;
-      accepted();
-    }
-  }
-
-  /** Records acceptance once, whichever comes first: the push's continuation or a pop. */
+  /** The queue took the task: count it, watch its signal, and tell an enqueue()/dispatch() caller. */
   #accept(task: Task<I, O>): void {
-    if (task.status !== NEW) return;
     task.status = WAITING;
     this.#submitted++;
     this.#waiting++;
@@ -509,6 +495,11 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     if (signal !== undefined) {
       task.onAbort = () => this.#onTaskAbort(task);
       signal.addEventListener('abort', task.onAbort, { once: true });
+    }
+    const accepted = task.accepted;
+    if (accepted !== undefined) {
+      task.accepted = undefined;
+      accepted();
     }
   }
 
@@ -524,7 +515,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   }
 
   #cancelWaiting(task: Task<I, O>, error: unknown): void {
-    if (task.status === NEW) this.#accept(task);
     if (task.status !== WAITING) return;
     task.status = DONE;
     this.#waiting--;
@@ -559,7 +549,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
           else if (this.#state === 'stopping') break;
           else task = this.#queue.tryPop();
           if (task === undefined) break;
-          if (task.status === NEW) this.#accept(task);
           if (task.status !== WAITING) continue; // cancelled while it waited
           // Its signal may have aborted with its listener not yet run (several tasks share one
           // signal, and cancelling a running one freed this slot): it must never start.
@@ -587,23 +576,17 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     if (this.#popping || this.#held !== undefined || this.#state === 'stopping') return;
     if (this.#running >= this.concurrency || this.#resultsFull()) return;
     const queue = this.#queue;
-    if (queue.size === 0 && queue.capacity !== 0 && this.#blockedPushes === 0) return;
+    if (queue.size === 0 && queue.capacity !== 0 && this.#blockedHead === undefined) return;
     if (queue.closed && queue.size === 0) return;
     this.#popping = true;
     queue.pop().then(
       (task) => {
         this.#popping = false;
-        if (task !== undefined) {
-          if (task.status === NEW) this.#accept(task);
-          if (task.status === WAITING) {
-            if (this.#state === 'stopping') {
-              this.#cancelWaiting(
-                task,
-                new PoolStoppedError('the pool was stopped before this task started'),
-              );
-            } else {
-              this.#held = task;
-            }
+        if (task?.status === WAITING) {
+          if (this.#state === 'stopping') {
+            this.#cancelWaiting(task, new PoolStoppedError('the pool was stopped before this task started'));
+          } else {
+            this.#held = task;
           }
         }
         this.#pump();
@@ -762,7 +745,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
 
   #isQuiet(): boolean {
     return (
-      this.#waiting === 0 && this.#running === 0 && this.#held === undefined && this.#blockedPushes === 0
+      this.#waiting === 0 &&
+      this.#running === 0 &&
+      this.#held === undefined &&
+      this.#blockedHead === undefined
     );
   }
 
