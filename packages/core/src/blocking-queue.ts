@@ -15,9 +15,8 @@
  * never two of these, never none.
  */
 import type { PushOptions, WorkQueue } from './contracts.js';
-import { abortError, QueueClosedError } from './errors.js';
-import { checkSignal } from './validate.js';
-import { Waiter, WaiterList } from './waiters.js';
+import { QueueClosedError } from './errors.js';
+import { refusal, Waiter, WaiterList } from './waiters.js';
 
 /** Marks "no item" internally, so that `undefined` items are still carried faithfully. */
 const EMPTY: unique symbol = Symbol('poolkit.empty');
@@ -67,14 +66,14 @@ export abstract class BlockingQueue<T> implements WorkQueue<T> {
 
   push(item: T, options?: PushOptions): Promise<void> {
     let priority: number;
-    let signal: AbortSignal | undefined;
     try {
       priority = this.priorityOf(options);
-      signal = options === undefined ? undefined : checkSignal('signal', options.signal);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    const signal = options?.signal;
+    const refused = refusal(signal);
+    if (refused !== undefined) return refused;
     if (this.#closed) return Promise.reject(new QueueClosedError());
     if (this.#offer(item, priority)) return RESOLVED;
     const waiter = new Waiter<void>(signal, item, priority, undefined);
@@ -170,14 +169,8 @@ export abstract class BlockingQueue<T> implements WorkQueue<T> {
   }
 
   #pop<D>(signal: AbortSignal | undefined, doneValue: D): Promise<T | D> {
-    if (signal !== undefined) {
-      try {
-        checkSignal('signal', signal);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (signal.aborted) return Promise.reject(abortError(signal.reason));
-    }
+    const refused = refusal(signal);
+    if (refused !== undefined) return refused;
     const item = this.#next();
     if (item !== EMPTY) return Promise.resolve(item);
     if (this.#closed)

@@ -22,9 +22,8 @@
  * closed-out waiter returns its permit.
  */
 import type { PushOptions, WorkQueue } from './contracts.js';
-import { abortError } from './errors.js';
-import { checkInteger, checkNumber, checkOptions, checkSignal, describe } from './validate.js';
-import { Waiter, WaiterList } from './waiters.js';
+import { checkInteger, checkNumber, checkOptions, describe } from './validate.js';
+import { refusal, Waiter, WaiterList } from './waiters.js';
 
 /** Options of a {@link RateLimitedQueue}. */
 export interface RateLimitedQueueOptions {
@@ -124,14 +123,8 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
   }
 
   pop(signal?: AbortSignal): Promise<T | undefined> {
-    if (signal !== undefined) {
-      try {
-        checkSignal('signal', signal);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      if (signal.aborted) return Promise.reject(abortError(signal.reason));
-    }
+    const refused = refusal(signal);
+    if (refused !== undefined) return refused;
     if (this.inner.closed && this.inner.size === 0) return RESOLVED_UNDEFINED;
     if (this.#waiters.length === 0 && this.#permitFree(performance.now())) return this.#popWithPermit(signal);
     const waiter = new Waiter<boolean>(signal, undefined, 0, false);

@@ -12,6 +12,23 @@
  * Once unlinked it has been (or is about to be) settled exactly once.
  */
 import { abortError } from './errors.js';
+import { checkSignal } from './validate.js';
+
+/**
+ * Why a blocking call must not even start: a rejected promise when `signal` is not an
+ * AbortSignal (TypeError) or has already aborted (AbortError); undefined when it may go on.
+ */
+export function refusal(signal: unknown): Promise<never> | undefined {
+  if (signal === undefined) return undefined;
+  try {
+    checkSignal('signal', signal);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return (signal as AbortSignal).aborted
+    ? Promise.reject(abortError((signal as AbortSignal).reason))
+    : undefined;
+}
 
 /**
  * One blocked caller. It is its own abort listener (`handleEvent`), so waiting costs one
