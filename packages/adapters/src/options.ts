@@ -1,12 +1,13 @@
 /**
  * The options of {@link PiscinaBackend} and their checks. Each check throws a TypeError (wrong
  * type) or a RangeError (right type, out of range) naming the option, the expected range and the
- * value received — the convention of `@poolkit/core` (whose helpers are not public, hence these).
+ * value received, using `@poolkit/core`'s option checks so the messages read like core's own.
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
+import { checkInteger, checkObject, describeValue as describe } from '@poolkit/core';
 
 /** Options of {@link PiscinaBackend}. Every field is read once, by the constructor. */
 export interface PiscinaBackendOptions {
@@ -50,31 +51,6 @@ export interface ResolvedOptions {
   name: string;
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
-
-function integer(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`${name} must be a number, received ${describe(value)}`);
-  }
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer from ${min} to ${max}, received ${describe(value)}`);
-  }
-  return value;
-}
-
-function plainObject(name: string, value: unknown): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${name} must be an object, received ${describe(value)}`);
-  }
-}
-
 function modulePath(value: unknown): string {
   if (value instanceof URL) {
     if (value.protocol !== 'file:') {
@@ -93,13 +69,17 @@ function modulePath(value: unknown): string {
 
 /** Checks `options` and fills in the defaults. Throws TypeError/RangeError as described above. */
 export function resolveOptions(options: unknown): ResolvedOptions {
-  plainObject('options', options);
+  checkObject('options', options);
   const o = options as PiscinaBackendOptions;
   const path = modulePath(o.filename);
   const threads =
-    o.threads === undefined ? availableParallelism() : integer('options.threads', o.threads, 1, 1024);
+    o.threads === undefined
+      ? availableParallelism()
+      : checkInteger('options.threads', o.threads, 1, { max: 1024 });
   const minThreads =
-    o.minThreads === undefined ? threads : integer('options.minThreads', o.minThreads, 0, threads);
+    o.minThreads === undefined
+      ? threads
+      : checkInteger('options.minThreads', o.minThreads, 0, { max: threads });
   let idleTimeout = 0;
   if (o.idleTimeout !== undefined) {
     const value: unknown = o.idleTimeout;
@@ -116,9 +96,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   const concurrentTasksPerWorker =
     o.concurrentTasksPerWorker === undefined
       ? 1
-      : integer('options.concurrentTasksPerWorker', o.concurrentTasksPerWorker, 1, 1024);
-  if (o.resourceLimits !== undefined) plainObject('options.resourceLimits', o.resourceLimits);
-  if (o.env !== undefined && typeof o.env !== 'symbol') plainObject('options.env', o.env);
+      : checkInteger('options.concurrentTasksPerWorker', o.concurrentTasksPerWorker, 1, { max: 1024 });
+  if (o.resourceLimits !== undefined) checkObject('options.resourceLimits', o.resourceLimits);
+  if (o.env !== undefined && typeof o.env !== 'symbol') checkObject('options.env', o.env);
   let execArgv: string[] | undefined;
   if (o.execArgv !== undefined) {
     if (!Array.isArray(o.execArgv) || o.execArgv.some((flag) => typeof flag !== 'string')) {

@@ -16,3 +16,12 @@ export { PriorityQueue } from './priority-queue.js';
 export { RateLimitedQueue } from './rate-limited-queue.js';
 export type { RetryPolicy } from './retry.js';
 export { type RunConfig, type RunSummary, run } from './run.js';
+export {
+  checkFunction,
+  checkInteger,
+  checkNumber,
+  checkObject,
+  checkOptions,
+  checkSignal,
+  describe as describeValue,
+} from './validate.js';

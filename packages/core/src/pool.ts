@@ -14,7 +14,7 @@ import { abortError, PoolClosedError, PoolStoppedError, TaskTimeoutError } from 
 import { InlineBackend, isThenable, kInvoke } from './inline-backend.js';
 import { neverAborted } from './never-aborted.js';
 import { type ResolvedRetry, type RetryPolicy, resolveRetry } from './retry.js';
-import { checkInteger, checkOptions, checkSignal, describe } from './validate.js';
+import { checkInteger, checkObject, checkOptions, checkSignal, describe } from './validate.js';
 
 /** Where a pool is in its life. Transitions: open → closing → closed, open/closing → stopping → closed. */
 export type PoolState = 'open' | 'closing' | 'stopping' | 'closed';
@@ -205,8 +205,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
 
   constructor(options: PoolOptions<I, O>) {
     super();
-    checkOptions('Pool options', options);
-    if (options === undefined) throw new TypeError('Pool options must be an object, received undefined');
+    checkObject('Pool options', options);
     const { backend, executor } = options;
     if ((backend === undefined) === (executor === undefined)) {
       throw new TypeError('Pool needs exactly one of backend and executor');

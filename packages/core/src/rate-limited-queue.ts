@@ -22,7 +22,7 @@
  * closed-out waiter returns its permit.
  */
 import type { PushOptions, WorkQueue } from './contracts.js';
-import { checkInteger, checkNumber, checkOptions, describe } from './validate.js';
+import { checkInteger, checkNumber, checkObject, describe } from './validate.js';
 import { refusal, Waiter, WaiterList } from './waiters.js';
 
 /** Options of a {@link RateLimitedQueue}. */
@@ -81,9 +81,7 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
         `inner must be a WorkQueue (push, tryPush, pop, tryPop, close, drain), received ${describe(inner)}`,
       );
     }
-    if (options === undefined)
-      throw new TypeError('RateLimitedQueue options must be an object, received undefined');
-    checkOptions('RateLimitedQueue options', options);
+    checkObject('RateLimitedQueue options', options);
     this.inner = inner;
     this.limit = checkInteger('limit', options.limit, 1);
     this.interval = checkNumber('interval', options.interval, 0);

@@ -4,7 +4,7 @@ import { abortError } from './errors.js';
 import { isThenable } from './inline-backend.js';
 import { Pool } from './pool.js';
 import { drive, isProducer } from './producer.js';
-import { checkOptions, checkSignal, describe } from './validate.js';
+import { checkObject, checkSignal, describe } from './validate.js';
 
 /** Options of {@link run}. Give exactly one of `executor` and `backend`. */
 export interface RunConfig<I, O> {
@@ -51,8 +51,7 @@ export interface RunSummary {
  * // sum === 14
  */
 export async function run<I, O>(config: RunConfig<I, O>): Promise<RunSummary> {
-  checkOptions('run config', config);
-  if (config === undefined) throw new TypeError('run needs a config object, received undefined');
+  checkObject('run config', config);
   if (!isProducer(config.producer)) {
     throw new TypeError(
       `producer must be an iterable, an async iterable, a function or an object with produce(), received ${describe(config.producer)}`,

@@ -1,6 +1,7 @@
 /**
- * Option checks shared by every constructor. Each throws a TypeError (wrong type) or a
- * RangeError (right type, out of range) naming the option, the expected range and the value.
+ * Option checks shared by every constructor, and exported for adapter authors so that their
+ * errors read like poolkit's own. Each throws a TypeError (wrong type) or a RangeError (right
+ * type, out of range) naming the option, the expected range and the value received.
  */
 
 /** Renders a received value for an error message. */
@@ -10,7 +11,13 @@ export function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'object') {
+    // Name the class when there is one: "an instance of Int32Array" says more than "an object".
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== '' && name !== 'Object'
+      ? `an instance of ${name}`
+      : 'an object';
+  }
   return String(value);
 }
 
@@ -61,9 +68,14 @@ export function checkSignal(name: string, value: unknown): AbortSignal | undefin
   return value;
 }
 
-/** An options object (or undefined). */
-export function checkOptions(name: string, value: unknown): void {
-  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+/** A required options object (not null, not an array). */
+export function checkObject(name: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be an object, received ${describe(value)}`);
   }
+}
+
+/** An optional options object: undefined, or what {@link checkObject} accepts. */
+export function checkOptions(name: string, value: unknown): void {
+  if (value !== undefined) checkObject(name, value);
 }

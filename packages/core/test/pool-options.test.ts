@@ -57,3 +57,17 @@ describe('Pool option validation', () => {
     expect(() => new InlineBackend(executor, { name: '' })).toThrow(/name/);
   });
 });
+
+describe('error messages name what they received', () => {
+  it('renders class instances by their class and plain objects as objects', async () => {
+    const { describeValue } = await import('../src/index.js');
+    expect(describeValue(new Int32Array(2))).toBe('an instance of Int32Array');
+    expect(describeValue({ a: 1 })).toBe('an object');
+    expect(describeValue(Object.create(null))).toBe('an object');
+    expect(describeValue([1])).toBe('an array');
+    expect(describeValue('x')).toBe('"x"');
+    expect(() => new Pool({ executor, signal: new Int32Array(1) as never })).toThrow(
+      /signal must be an AbortSignal, received an instance of Int32Array/,
+    );
+  });
+});

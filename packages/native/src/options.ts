@@ -7,16 +7,10 @@
 /** The most threads the native pool accepts (rust/thread_pool.rs MAX_THREADS). */
 export const MAX_THREADS = 256;
 
-/** Renders a value for an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return 'a function';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`;
-  return String(value);
-}
+import { describeValue as describe } from '@poolkit/core';
+
+/** Renders a value for an error message: core's rendering, so every package's errors read alike. */
+export { describe };
 
 /** A TypeError with code ERR_INVALID_ARG_TYPE. */
 export function typeError(message: string): TypeError & { code: string } {

@@ -25,6 +25,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   abortError,
   type Backend,
+  checkInteger,
+  checkObject,
+  describeValue,
   PoolClosedError,
   type RunOptions,
   WorkerCrashedError,
@@ -99,21 +102,18 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
   #readyWaiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
   constructor(options: ChildProcessBackendOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(
-        `options must be an object, received ${options === null ? 'null' : typeof options}`,
-      );
-    }
+    // core's option checks: errors that name the option, the range and the value, like poolkit's own.
+    checkObject('options', options);
     this.#moduleUrl = moduleUrl(options.module);
-    const processes = options.processes ?? availableParallelism();
-    if (typeof processes !== 'number' || !Number.isInteger(processes) || processes < 1 || processes > 64) {
-      throw new RangeError(`processes must be an integer from 1 to 64, received ${String(processes)}`);
-    }
+    const processes =
+      options.processes === undefined
+        ? Math.min(availableParallelism(), 64)
+        : checkInteger('processes', options.processes, 1, { max: 64 });
     if (options.execArgv !== undefined && !Array.isArray(options.execArgv)) {
       throw new TypeError('execArgv must be an array of strings');
     }
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
-      throw new TypeError(`name must be a non-empty string, received ${String(options.name)}`);
+      throw new TypeError(`name must be a non-empty string, received ${describeValue(options.name)}`);
     }
     this.name = options.name ?? 'child-process';
     this.concurrency = processes;
