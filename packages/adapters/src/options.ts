@@ -1,13 +1,21 @@
 /**
  * The options of {@link PiscinaBackend} and their checks. Each check throws a TypeError (wrong
- * type) or a RangeError (right type, out of range) naming the option, the expected range and the
- * value received, using `@poolkit/core`'s option checks so the messages read like core's own.
+ * type, code `ERR_INVALID_ARG_TYPE`) or a RangeError (right type, out of range, code
+ * `ERR_INVALID_ARG_VALUE`) naming the option, the expected range and the value received, using
+ * `@poolkit/core`'s option checks so the errors read like core's own.
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
-import { checkInteger, checkObject, describeValue as describe } from '@poolkit/core';
+import {
+  argTypeError,
+  checkDelay,
+  checkInteger,
+  checkName,
+  checkObject,
+  describeValue as describe,
+} from '@poolkit/core';
 
 /** Options of {@link PiscinaBackend}. Every field is read once, by the constructor. */
 export interface PiscinaBackendOptions {
@@ -24,7 +32,7 @@ export interface PiscinaBackendOptions {
    * idle threads are unref'd, so they keep no process alive). Integer 0 … threads.
    */
   readonly minThreads?: number;
-  /** Milliseconds an idle thread above `minThreads` lives. Default 0 (piscina's). Number ≥ 0, or Infinity. */
+  /** Milliseconds an idle thread above `minThreads` lives. Default 0 (piscina's). 0 … 2147483647 (setTimeout's limit), or Infinity. */
   readonly idleTimeout?: number;
   /** Tasks one thread runs at once (useful for async tasks). Default 1. Integer ≥ 1. */
   readonly concurrentTasksPerWorker?: number;
@@ -54,14 +62,12 @@ export interface ResolvedOptions {
 function modulePath(value: unknown): string {
   if (value instanceof URL) {
     if (value.protocol !== 'file:') {
-      throw new TypeError(`options.filename must be a file: URL, received ${JSON.stringify(value.href)}`);
+      throw argTypeError(`options.filename must be a file: URL, received ${JSON.stringify(value.href)}`);
     }
     return fileURLToPath(value);
   }
   if (typeof value !== 'string' || value === '') {
-    throw new TypeError(
-      `options.filename must be a non-empty path or file: URL, received ${describe(value)}`,
-    );
+    throw argTypeError(`options.filename must be a non-empty path or file: URL, received ${describe(value)}`);
   }
   if (value.startsWith('file:')) return fileURLToPath(value);
   return isAbsolute(value) ? value : resolve(value);
@@ -80,19 +86,10 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     o.minThreads === undefined
       ? threads
       : checkInteger('options.minThreads', o.minThreads, 0, { max: threads });
-  let idleTimeout = 0;
-  if (o.idleTimeout !== undefined) {
-    const value: unknown = o.idleTimeout;
-    if (typeof value !== 'number' || Number.isNaN(value)) {
-      throw new TypeError(`options.idleTimeout must be a number, received ${describe(value)}`);
-    }
-    if (value < 0) {
-      throw new RangeError(
-        `options.idleTimeout must be a number of ms ≥ 0 or Infinity, received ${describe(value)}`,
-      );
-    }
-    idleTimeout = value;
-  }
+  const idleTimeout =
+    o.idleTimeout === undefined
+      ? 0
+      : checkDelay('options.idleTimeout', o.idleTimeout, { allowInfinity: true });
   const concurrentTasksPerWorker =
     o.concurrentTasksPerWorker === undefined
       ? 1
@@ -102,12 +99,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   let execArgv: string[] | undefined;
   if (o.execArgv !== undefined) {
     if (!Array.isArray(o.execArgv) || o.execArgv.some((flag) => typeof flag !== 'string')) {
-      throw new TypeError(`options.execArgv must be an array of strings, received ${describe(o.execArgv)}`);
+      throw argTypeError(`options.execArgv must be an array of strings, received ${describe(o.execArgv)}`);
     }
     execArgv = [...o.execArgv];
-  }
-  if (o.name !== undefined && (typeof o.name !== 'string' || o.name === '')) {
-    throw new TypeError(`options.name must be a non-empty string, received ${describe(o.name)}`);
   }
   return {
     path,
@@ -118,6 +112,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     resourceLimits: o.resourceLimits,
     env: o.env,
     execArgv,
-    name: o.name ?? 'piscina',
+    name: o.name === undefined ? 'piscina' : checkName('options.name', o.name),
   };
 }

@@ -35,6 +35,13 @@ bench
     await Promise.all(all);
     await pool.close();
   })
+  .add('poolkit Pool + InlineBackend, latency: true', async () => {
+    const pool = new Pool({ executor: task, concurrency: CONCURRENCY, capacity: TASKS, latency: true });
+    const all = new Array(TASKS);
+    for (let i = 0; i < TASKS; i++) all[i] = pool.submit(i);
+    await Promise.all(all);
+    await pool.close();
+  })
   .add('poolkit Pool, default capacity 1024 (submit waits for room)', async () => {
     const pool = new Pool({ executor: task, concurrency: CONCURRENCY });
     const all = new Array(TASKS);
@@ -71,6 +78,10 @@ console.table(
     'tasks/s': Math.round(r.tasksPerSec).toLocaleString('en-US'),
     'poolkit ×': (pk.tasksPerSec / r.tasksPerSec).toFixed(2),
   })),
+);
+const withLatency = by['poolkit Pool + InlineBackend, latency: true'];
+console.log(
+  `latency: true costs ${((1 - withLatency.tasksPerSec / pk.tasksPerSec) * 100).toFixed(1)} % of throughput`,
 );
 console.log(
   `poolkit / fastq = ${(pk.tasksPerSec / by['fastq.promise'].tasksPerSec).toFixed(2)}, poolkit / p-queue = ${(pk.tasksPerSec / by['p-queue'].tasksPerSec).toFixed(2)}`,

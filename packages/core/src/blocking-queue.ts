@@ -1,7 +1,8 @@
 /**
  * The waiting logic shared by every buffered {@link WorkQueue}: bounded storage, a line of
  * pushers waiting for room and a line of poppers waiting for an item. Subclasses only say how
- * items are stored ({@link ChannelQueue}: a ring, FIFO; {@link PriorityQueue}: a heap).
+ * items are stored, taken and removed ({@link ChannelQueue}: a ring, FIFO; {@link PriorityQueue}:
+ * a heap).
  *
  * Invariants, between any two calls:
  * - `count ≤ capacity`;
@@ -11,8 +12,8 @@
  *   wait, until a popper takes their item straight from them);
  * - once closed, nobody waits: close() rejects every pusher and settles every popper.
  *
- * Every item pushed is popped, drained, or was refused (push rejected / tryPush false) —
- * never two of these, never none.
+ * Every item pushed is popped, drained, removed, or was refused (push rejected / tryPush
+ * false) — never two of these, never none.
  */
 import type { PushOptions, WorkQueue } from './contracts.js';
 import { QueueClosedError } from './errors.js';
@@ -44,6 +45,12 @@ export abstract class BlockingQueue<T> implements WorkQueue<T> {
   protected abstract take(): T;
   /** Removes and returns every stored item in pop order (the caller resets `count`). */
   protected abstract takeAll(): T[];
+  /**
+   * Removes one stored occurrence of `item` (`===`) and closes the gap, keeping the pop order of
+   * the rest; false if it is not stored. Called only when `count > 0`; `count` still includes
+   * the item (the caller decrements it).
+   */
+  protected abstract removeStored(item: T): boolean;
   /** Reads (and checks) the priority of a push; FIFO queues ignore it. */
   protected priorityOf(_options: PushOptions | undefined): number {
     return 0;
@@ -112,6 +119,18 @@ export abstract class BlockingQueue<T> implements WorkQueue<T> {
     this.count = 0;
     this.#admitPushers();
     return items;
+  }
+
+  /**
+   * Removes one stored occurrence of `item` (`===`); true if there was one. The room it frees
+   * goes at once to the oldest blocked pusher, as after a pop. Items still held by blocked
+   * pushers are not stored, so they are not found (with capacity 0 this is always false).
+   */
+  remove(item: T): boolean {
+    if (this.count === 0 || !this.removeStored(item)) return false;
+    this.count--;
+    if (this.#pushers.length > 0) this.#admitPushers();
+    return true;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {

@@ -16,6 +16,15 @@
  *
  * When the ring is full but `count < capacity`, it doubles and is unrolled so head = 0.
  * With capacity 0 there is no ring at all: the queue is a rendezvous point.
+ *
+ * `remove(item)` searches from the head and closes the gap by shifting whichever side is
+ * shorter, so removing the head costs what a pop costs (the common case: the tasks of one
+ * aborted signal leave in queue order) and any removal at most `count / 2` moves:
+ *
+ *   remove c (offset 2 of 6):         shift a, b one step towards the tail, head + 1
+ *     head ▶ a b c d e f        ──▶        · a b d e f
+ *   remove e (offset 4 of 6):         shift f one step towards the head
+ *     head ▶ a b c d e f        ──▶        a b c d f ·
  */
 import { BlockingQueue } from './blocking-queue.js';
 import { checkInteger, checkOptions } from './validate.js';
@@ -41,6 +50,9 @@ const INITIAL_RING = 16;
  * - `close()` rejects blocked and later pushes with `QueueClosedError`; pops drain what is left,
  *   then resolve `undefined` (so do not queue `undefined` itself: async iteration carries it,
  *   `pop` cannot tell it from the end).
+ * - `remove(item)` takes one waiting item out (the oldest `===` match), keeping the order of
+ *   the rest and letting a blocked pusher into the room; O(1) for the head, else at most
+ *   `size / 2` moves after the search.
  * - `tryPush`/`tryPop` are synchronous and allocate nothing; `size` is O(1).
  *
  * @example
@@ -59,7 +71,11 @@ export class ChannelQueue<T> extends BlockingQueue<T> {
 
   constructor(options?: ChannelQueueOptions) {
     checkOptions('ChannelQueue options', options);
-    const capacity = checkInteger('capacity', options?.capacity ?? 1024, 0, { allowInfinity: true });
+    // `=== undefined`, not `??`: a null capacity is a mistake to report, as the Pool does.
+    const capacity =
+      options?.capacity === undefined
+        ? 1024
+        : checkInteger('capacity', options.capacity, 0, { allowInfinity: true });
     super(capacity);
     const size = capacity === 0 ? 0 : Math.min(INITIAL_RING, nextPowerOfTwo(capacity));
     this.#ring = new Array<T | undefined>(size).fill(undefined);
@@ -84,6 +100,27 @@ export class ChannelQueue<T> extends BlockingQueue<T> {
     for (let i = 0; i < items.length; i++) items[i] = this.take();
     this.#head = 0;
     return items;
+  }
+
+  protected removeStored(item: T): boolean {
+    const ring = this.#ring;
+    const mask = this.#mask;
+    const head = this.#head;
+    const count = this.count;
+    let offset = 0;
+    while (offset < count && ring[(head + offset) & mask] !== item) offset++;
+    if (offset === count) return false;
+    if (offset < count - 1 - offset) {
+      // Nearer the head: move the items before it one step towards the tail.
+      for (let i = offset; i > 0; i--) ring[(head + i) & mask] = ring[(head + i - 1) & mask];
+      ring[head] = undefined;
+      this.#head = (head + 1) & mask;
+    } else {
+      // Nearer the tail: move the items after it one step towards the head.
+      for (let i = offset; i < count - 1; i++) ring[(head + i) & mask] = ring[(head + i + 1) & mask];
+      ring[(head + count - 1) & mask] = undefined;
+    }
+    return true;
   }
 
   #grow(): void {

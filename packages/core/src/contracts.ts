@@ -132,5 +132,17 @@ export interface WorkQueue<T> {
   close(): void;
   /** Removes and returns every waiting item, in pop order. */
   drain(): T[];
+  /**
+   * Removes one waiting item (compared with `===`) from anywhere in the queue; true if it was
+   * there. Frees its room at once (a pusher blocked on a full queue may move in). An item still
+   * held by a blocked pusher is not in the queue yet (abort that push instead); if the same item
+   * waits more than once, one occurrence goes. Optional: a queue without it leaves cancelled
+   * items in place until popped.
+   *
+   * @example
+   * queue.tryPush(task);
+   * task.signal.addEventListener('abort', () => queue.remove?.(task));
+   */
+  remove?(item: T): boolean;
   [Symbol.asyncIterator](): AsyncIterator<T>;
 }

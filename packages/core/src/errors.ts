@@ -6,6 +6,8 @@
  * | {@link PoolClosedError} | `ERR_POOL_CLOSED` |
  * | {@link PoolStoppedError} | `ERR_POOL_STOPPED` |
  * | {@link QueueClosedError} | `ERR_QUEUE_CLOSED` |
+ * | {@link QueueFullError} | `ERR_QUEUE_FULL` |
+ * | {@link PoolClearedError} | `ERR_POOL_CLEARED` (the `cause` of a cleared task's AbortError) |
  * | {@link TaskTimeoutError} | `ERR_TASK_TIMEOUT` |
  * | {@link WorkerCrashedError} | `ERR_WORKER_CRASHED` |
  *
@@ -41,6 +43,23 @@ export class PoolStoppedError extends PoolkitError {
 export class QueueClosedError extends PoolkitError {
   constructor(message = 'the queue is closed', options?: ErrorOptions) {
     super('ERR_QUEUE_CLOSED', message, options);
+  }
+}
+
+/** A pool with `onFull: 'reject'` refused a task because its queue was full; the task was never accepted. */
+export class QueueFullError extends PoolkitError {
+  constructor(message = 'the queue is full', options?: ErrorOptions) {
+    super('ERR_QUEUE_FULL', message, options);
+  }
+}
+
+/**
+ * Why `pool.clear()` cancelled a waiting task: the `cause` of the AbortError the task rejects
+ * with (cancellation itself is always an AbortError, so `isAbortError` holds).
+ */
+export class PoolClearedError extends PoolkitError {
+  constructor(message = 'pool.clear() cancelled this task before it started', options?: ErrorOptions) {
+    super('ERR_POOL_CLEARED', message, options);
   }
 }
 

@@ -5,23 +5,34 @@ export { InlineBackend, type InlineBackendOptions } from './inline-backend.js';
 export { type MapOptions, map } from './map.js';
 export { neverAborted } from './never-aborted.js';
 export {
+  type LatencySummary,
+  type OnFull,
   Pool,
   type PoolEvents,
+  type PoolLatency,
   type PoolOptions,
   type PoolState,
   type PoolStats,
+  type StopOptions,
   type TaskOptions,
 } from './pool.js';
 export { PriorityQueue } from './priority-queue.js';
-export { RateLimitedQueue } from './rate-limited-queue.js';
+export { RateLimitedQueue, type RateLimitedQueueEvents } from './rate-limited-queue.js';
 export type { RetryPolicy } from './retry.js';
 export { type RunConfig, type RunSummary, run } from './run.js';
 export {
+  argRangeError,
+  argTypeError,
+  checkBoolean,
+  checkDelay,
   checkFunction,
   checkInteger,
+  checkName,
   checkNumber,
   checkObject,
+  checkOneOf,
   checkOptions,
   checkSignal,
+  checkTimeout,
   describe as describeValue,
 } from './validate.js';

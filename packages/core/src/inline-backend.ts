@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Backend, Executor, RunOptions, TaskContext } from './contracts.js';
 import { abortError, PoolClosedError } from './errors.js';
-import { checkFunction, checkInteger, checkOptions, describe } from './validate.js';
+import { isThenable } from './thenable.js';
+import { checkFunction, checkInteger, checkName, checkOptions, describe } from './validate.js';
 
 /** Options of {@link InlineBackend}. */
 export interface InlineBackendOptions {
@@ -38,10 +39,7 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
       options.concurrency === undefined
         ? availableParallelism()
         : checkInteger('concurrency', options.concurrency, 1, { allowInfinity: true });
-    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-      throw new TypeError(`name must be a non-empty string, received ${describe(options.name)}`);
-    }
-    this.name = options.name ?? 'inline';
+    this.name = options.name === undefined ? 'inline' : checkName('name', options.name);
   }
 
   /** Runs one task; rejects with the task's error, or with an AbortError once `options.signal` aborts. */
@@ -116,13 +114,4 @@ function raceAbort<T>(value: T | Promise<T>, signal: AbortSignal): Promise<T> {
     // A signal that aborted while the executor ran synchronously never fires 'abort' again.
     if (signal.aborted) onAbort();
   });
-}
-
-/** True for promises and promise-likes. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

@@ -2,8 +2,8 @@ import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Backend, Executor, TaskContext } from './contracts.js';
 import { abortError } from './errors.js';
-import { isThenable } from './inline-backend.js';
-import { checkInteger, checkOptions, checkSignal, describe } from './validate.js';
+import { isThenable } from './thenable.js';
+import { checkBoolean, checkInteger, checkOptions, checkSignal, describe } from './validate.js';
 
 /** Options of {@link map}. */
 export interface MapOptions {
@@ -19,9 +19,14 @@ type Slot<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
 /**
  * Parallel map over any (async) iterable, with at most `concurrency` tasks in flight. Input is
- * pulled lazily: at most `2 × concurrency` items are read but not yet yielded, so an endless
- * generator is fine. The first failure is thrown from the iteration (in input order when
+ * pulled lazily: at most `2 × concurrency` items are read and not yet consumed, a yielded value
+ * counting until the loop asks for the next one, so an endless generator is fine. Whenever a
+ * task slot is free map reads up to that bound, so a slow task at the head of the input order
+ * does not idle the others. The first failure is thrown from the iteration (in input order when
  * `ordered`), and cancels the tasks still running; so does leaving the loop early.
+ *
+ * It does not run on a `Pool`: no timeout, retries, priorities, rate limit or stats. For
+ * those, map over a pool's `submit`: `map(inputs, (x, { signal }) => pool.submit(x, { signal }))`.
  *
  * @example
  * for await (const size of map(files, (f: string) => stat(f).then((s) => s.size), { concurrency: 8 })) {
@@ -46,9 +51,7 @@ export function map<I, O>(
   }
   checkOptions('map options', options);
   const signal = checkSignal('signal', options.signal);
-  if (options.ordered !== undefined && typeof options.ordered !== 'boolean') {
-    throw new TypeError(`ordered must be a boolean, received ${describe(options.ordered)}`);
-  }
+  if (options.ordered !== undefined) checkBoolean('ordered', options.ordered);
   const fallback = isExecutor ? availableParallelism() : (target as Backend<I, O>).concurrency;
   const concurrency =
     options.concurrency === undefined
@@ -84,11 +87,16 @@ async function* iterate<I, O>(
     Symbol.asyncIterator in inputs
       ? (inputs as AsyncIterable<I>)[Symbol.asyncIterator]()
       : (inputs as Iterable<I>)[Symbol.iterator]();
-  const window = 2 * concurrency; // read but not yet yielded
+  // Invariant: readCount - consumed <= window, at every moment. `consumed` counts the values the
+  // loop has asked past (called next() again after), so the value the loop body holds is still
+  // inside the window: an async generator cannot see the moment its `yield` hands a value over
+  // (the `yield` awaits first), only the next next(). Counting it any earlier let the refill read
+  // one input more than the window before the consumer had the value.
+  const window = 2 * concurrency;
   const ready = new Map<number, Slot<O>>(); // ordered: by index
   const arrived: Slot<O>[] = []; // unordered: by completion
   let readCount = 0;
-  let yielded = 0;
+  let consumed = 0;
   let inFlight = 0;
   let exhausted = false;
   let sourceFailure: { error: unknown } | undefined;
@@ -151,7 +159,7 @@ async function* iterate<I, O>(
         !failed &&
         !controller.signal.aborted &&
         inFlight < concurrency &&
-        readCount - yielded < window
+        readCount - consumed < window
       ) {
         let step: IteratorResult<I> | Promise<IteratorResult<I>>;
         try {
@@ -192,16 +200,17 @@ async function* iterate<I, O>(
       if (controller.signal.aborted) throw controller.signal.reason;
       let slot: Slot<O> | undefined;
       if (ordered) {
-        slot = ready.get(yielded);
-        if (slot !== undefined) ready.delete(yielded);
+        slot = ready.get(consumed);
+        if (slot !== undefined) ready.delete(consumed);
       } else {
         slot = arrived.shift();
       }
       if (slot !== undefined) {
-        yielded++;
         if (!slot.ok) throw slot.error;
-        pull(); // room in the window: keep the tasks busy while the consumer works
         yield slot.value;
+        // The loop asks for the next value: the last one leaves the window, read into its room.
+        consumed++;
+        pull();
         continue;
       }
       if (inFlight === 0) {

@@ -12,6 +12,8 @@
  *     [3] p1 #0  [4] p5 #3  [5] p2 #5            children of i: 2i+1, 2i+2 · parent: (i-1) >> 1
  *
  * The sequence number makes the heap (not stable by itself) FIFO among equals: #1 beats #3.
+ * `remove(item)` finds the entry by a linear scan, moves the last entry into its place and
+ * sifts that one up or down (the classic indexed-heap deletion).
  */
 
 import { BlockingQueue } from './blocking-queue.js';
@@ -35,6 +37,7 @@ export interface PriorityQueueOptions {
  * the items *in* the queue: an item pushed while a popper waits goes straight to it, and a
  * pusher blocked on a full queue joins the heap (with its priority) only once there is room.
  * `tryPush`/`push` throw/reject a TypeError or RangeError for a priority that is not a finite number.
+ * `remove(item)` takes one waiting occurrence out in O(size) (scan) + O(log size) (repair).
  *
  * @example
  * const queue = new PriorityQueue<string>({ capacity: 100 });
@@ -52,7 +55,12 @@ export class PriorityQueue<T> extends BlockingQueue<T> {
 
   constructor(options?: PriorityQueueOptions) {
     checkOptions('PriorityQueue options', options);
-    super(checkInteger('capacity', options?.capacity ?? 1024, 0, { allowInfinity: true }));
+    // `=== undefined`, not `??`: a null capacity is a mistake to report, as the Pool does.
+    super(
+      options?.capacity === undefined
+        ? 1024
+        : checkInteger('capacity', options.capacity, 0, { allowInfinity: true }),
+    );
   }
 
   protected override priorityOf(options: PushOptions | undefined): number {
@@ -68,54 +76,12 @@ export class PriorityQueue<T> extends BlockingQueue<T> {
   }
 
   protected store(item: T, priority: number): void {
-    const sequence = this.#sequence++;
-    let i = this.count;
-    // Sift up: move parents that lose to the new entry down, then drop it in the hole.
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!precedes(priority, sequence, this.#priorities[parent], this.#sequences[parent])) break;
-      this.#move(parent, i);
-      i = parent;
-    }
-    this.#items[i] = item;
-    this.#priorities[i] = priority;
-    this.#sequences[i] = sequence;
+    this.#siftUp(this.count, item, priority, this.#sequence++);
   }
 
   protected take(): T {
-    const items = this.#items;
-    const top = items[0] as T;
-    const last = this.count - 1; // `count` still includes the item being taken
-    const priority = this.#priorities[last];
-    const sequence = this.#sequences[last];
-    const item = items[last];
-    items[last] = undefined; // let the item be collected
-    if (last > 0) {
-      // Sift down: the last entry sinks from the root until both children lose to it.
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= last) break;
-        const right = child + 1;
-        if (
-          right < last &&
-          precedes(
-            this.#priorities[right],
-            this.#sequences[right],
-            this.#priorities[child],
-            this.#sequences[child],
-          )
-        ) {
-          child = right;
-        }
-        if (!precedes(this.#priorities[child], this.#sequences[child], priority, sequence)) break;
-        this.#move(child, i);
-        i = child;
-      }
-      items[i] = item;
-      this.#priorities[i] = priority;
-      this.#sequences[i] = sequence;
-    }
+    const top = this.#items[0] as T;
+    this.#fillHole(0, this.count - 1); // `count` still includes the item being taken
     return top;
   }
 
@@ -126,6 +92,74 @@ export class PriorityQueue<T> extends BlockingQueue<T> {
       this.count--; // take() reads count; the base class resets it to 0 afterwards anyway
     }
     return items;
+  }
+
+  protected removeStored(item: T): boolean {
+    const index = this.#items.indexOf(item);
+    if (index === -1 || index >= this.count) return false;
+    this.#fillHole(index, this.count - 1);
+    return true;
+  }
+
+  /**
+   * Fills the hole at `hole` with the last entry (at `last`, which leaves the heap) and restores
+   * the heap order: the moved entry may beat the hole's parent (sift up) or lose to a child (sift
+   * down), never both. The order is total (sequence numbers are unique), so FIFO among equal
+   * priorities survives any removal.
+   */
+  #fillHole(hole: number, last: number): void {
+    const item = this.#items[last] as T;
+    const priority = this.#priorities[last];
+    const sequence = this.#sequences[last];
+    this.#items[last] = undefined; // let the item be collected
+    if (hole === last) return;
+    const parent = (hole - 1) >> 1;
+    if (hole > 0 && precedes(priority, sequence, this.#priorities[parent], this.#sequences[parent])) {
+      this.#siftUp(hole, item, priority, sequence);
+    } else {
+      this.#siftDown(hole, last, item, priority, sequence);
+    }
+  }
+
+  /** Puts the entry in the hole at `i`, first moving down the parents it beats. */
+  #siftUp(i: number, item: T, priority: number, sequence: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!precedes(priority, sequence, this.#priorities[parent], this.#sequences[parent])) break;
+      this.#move(parent, i);
+      i = parent;
+    }
+    this.#set(i, item, priority, sequence);
+  }
+
+  /** Puts the entry in the hole at `i` of a heap of `size`, first moving up the children that beat it. */
+  #siftDown(i: number, size: number, item: T, priority: number, sequence: number): void {
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= size) break;
+      const right = child + 1;
+      if (
+        right < size &&
+        precedes(
+          this.#priorities[right],
+          this.#sequences[right],
+          this.#priorities[child],
+          this.#sequences[child],
+        )
+      ) {
+        child = right;
+      }
+      if (!precedes(this.#priorities[child], this.#sequences[child], priority, sequence)) break;
+      this.#move(child, i);
+      i = child;
+    }
+    this.#set(i, item, priority, sequence);
+  }
+
+  #set(i: number, item: T, priority: number, sequence: number): void {
+    this.#items[i] = item;
+    this.#priorities[i] = priority;
+    this.#sequences[i] = sequence;
   }
 
   #move(from: number, to: number): void {

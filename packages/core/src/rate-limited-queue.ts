@@ -19,9 +19,14 @@
  * A popper that must wait for an item (the inner queue is empty) first takes a permit — a slot
  * of the window and a token — and holds it while it waits, so that no other pop can use it
  * meanwhile; the slot's `interval` starts when the item actually arrives. An aborted or
- * closed-out waiter returns its permit.
+ * closed-out waiter returns its permit. `remove` goes straight to the inner queue and never
+ * touches a permit: a removed item was never popped, so it costs no slot.
+ *
+ * Visibility: `isRateLimited` is true, between the 'rateLimit' and 'rateLimitCleared' events,
+ * exactly while `#waiters` is non-empty or `#heldBack` is set (see {@link RateLimitedQueue}).
  */
 import type { PushOptions, WorkQueue } from './contracts.js';
+import { Emitter } from './emitter.js';
 import { checkInteger, checkNumber, checkObject, describe } from './validate.js';
 import { refusal, Waiter, WaiterList } from './waiters.js';
 
@@ -29,7 +34,10 @@ import { refusal, Waiter, WaiterList } from './waiters.js';
 export interface RateLimitedQueueOptions {
   /** Most pops in any window of `interval` ms: an integer ≥ 1. Required. */
   readonly limit: number;
-  /** The window, in milliseconds: a finite number > 0. Required. */
+  /**
+   * The window, in milliseconds: a number > 0 and ≤ 2147483647 (2^31 − 1, about 24.8 days, the
+   * longest delay `setTimeout` honours). Required.
+   */
   readonly interval: number;
   /**
    * Most pops that may go back to back (an integer from 1 to `limit`); beyond it pops are spread
@@ -38,8 +46,40 @@ export interface RateLimitedQueueOptions {
   readonly burst?: number;
 }
 
+/**
+ * The events of a {@link RateLimitedQueue}, for `on`/`once`/`off`. Neither carries arguments;
+ * read `isRateLimited` or the queue's counters for details.
+ */
+export type RateLimitedQueueEvents = {
+  /** `isRateLimited` went from false to true: the rate now holds pops back. */
+  rateLimit: [];
+  /** `isRateLimited` went from true to false: pops flow again, or nothing is left to hold back. */
+  rateLimitCleared: [];
+};
+
 const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined);
 const EPSILON = 1e-9;
+/** The longest delay setTimeout takes; a longer one fires after 1 ms with a TimeoutOverflowWarning. */
+const MAX_TIMEOUT = 2_147_483_647;
+
+/**
+ * A popper waiting on the rate. Its abort also tells the queue (once, via a callback shared by
+ * all its waiters), which may then stop being rate-limited and disarm its timer.
+ */
+class RateWaiter extends Waiter<boolean> {
+  constructor(
+    signal: AbortSignal | undefined,
+    readonly onLeave: () => void,
+  ) {
+    super(signal, undefined, 0, false);
+  }
+
+  override handleEvent(): void {
+    if (this.list === null) return;
+    super.handleEvent();
+    this.onLeave();
+  }
+}
 
 /**
  * A `WorkQueue` that passes pushes through to `inner` and lets at most `limit` items be popped
@@ -51,12 +91,31 @@ const EPSILON = 1e-9;
  * - `pop` waits for the rate and for an item; poppers waiting on the rate are served in order.
  * - `close()` closes the inner queue; poppers then drain it (still at the rate) and get
  *   `undefined` once it is empty. Do not queue `undefined`: it reads as "closed and empty".
+ * - `remove(item)` is `inner.remove(item)` (false when the inner queue has no `remove`); it
+ *   neither uses nor returns a permit.
+ *
+ * It is an {@link Emitter} of {@link RateLimitedQueueEvents}. `isRateLimited` is true exactly
+ * while the rate holds pops back, that is while either
+ * - a popper waits for a permit (its `pop` found the window full or the bucket empty, or other
+ *   poppers already waiting), or
+ * - the last `tryPop` refused because of the rate found an item in the inner queue
+ *   (`inner.size > 0`), and since then no permit was granted and the inner queue was not found
+ *   empty by `drain`, `remove` or `close`.
+ * It turns false once a permit is granted (a `pop` or `tryPop` takes one, or the timer hands one
+ * to a waiting popper) and no popper still waits on the rate, or when the last such popper
+ * aborts, or when `close()`/`drain()`/`remove()` leaves neither a waiting popper nor an item
+ * held back. A popper that holds a permit and waits for an item is not rate-limited. Time
+ * passing alone does not clear it: a refused `tryPop` stays "held back" until the next pop.
+ * 'rateLimit' is emitted on each false → true change and 'rateLimitCleared' on each true →
+ * false change, synchronously, so the two always alternate.
  *
  * @example
  * // at most 10 requests per second, never more than 2 at once
  * const queue = new RateLimitedQueue(new ChannelQueue<Request>(), { limit: 10, interval: 1000, burst: 2 });
+ * queue.on('rateLimit', () => console.log('throttled'));
+ * queue.on('rateLimitCleared', () => console.log('flowing'));
  */
-export class RateLimitedQueue<T> implements WorkQueue<T> {
+export class RateLimitedQueue<T> extends Emitter<RateLimitedQueueEvents> implements WorkQueue<T> {
   readonly inner: WorkQueue<T>;
   readonly limit: number;
   readonly interval: number;
@@ -74,6 +133,15 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
   readonly #waiters = new WaiterList<boolean>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
+  /** A tryPop was refused by the rate while the inner queue had an item (see isRateLimited). */
+  #heldBack = false;
+  /** What isRateLimited last reported (and the events last announced). */
+  #limited = false;
+  /** Shared by every waiter: one closure per queue, none per pop. */
+  readonly #onWaiterAbort = (): void => {
+    this.#schedule(performance.now());
+    this.#update();
+  };
 
   constructor(inner: WorkQueue<T>, options: RateLimitedQueueOptions) {
     if (!looksLikeQueue(inner)) {
@@ -82,11 +150,24 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
       );
     }
     checkObject('RateLimitedQueue options', options);
+    super();
     this.inner = inner;
     this.limit = checkInteger('limit', options.limit, 1);
-    this.interval = checkNumber('interval', options.interval, 0);
-    if (this.interval === 0) throw new RangeError('interval must be a finite number > 0 (ms), received 0');
-    this.burst = checkInteger('burst', options.burst ?? this.limit, 1, { max: this.limit });
+    const interval = options.interval;
+    if (
+      typeof interval === 'number' &&
+      !Number.isNaN(interval) &&
+      !(interval > 0 && interval <= MAX_TIMEOUT)
+    ) {
+      // Past 2^31 − 1 ms setTimeout fires after 1 ms instead, which would re-arm forever.
+      throw new RangeError(
+        `interval must be a number of ms > 0 and ≤ 2147483647, received ${describe(interval)}`,
+      );
+    }
+    this.interval = checkNumber('interval', interval, 0); // the TypeError for anything else
+    // `=== undefined`, not `??`: a null burst is a mistake to report.
+    this.burst =
+      options.burst === undefined ? this.limit : checkInteger('burst', options.burst, 1, { max: this.limit });
     this.#tokens = this.burst;
     this.#refilledAt = performance.now();
   }
@@ -103,6 +184,11 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
     return this.inner.closed;
   }
 
+  /** Whether the rate holds pops back now; the exact rule is in the class comment. */
+  get isRateLimited(): boolean {
+    return this.#limited;
+  }
+
   push(item: T, options?: PushOptions): Promise<void> {
     return this.inner.push(item, options);
   }
@@ -114,9 +200,17 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
   tryPop(): T | undefined {
     if (this.#waiters.length > 0) return undefined;
     const now = performance.now();
-    if (!this.#permitFree(now)) return undefined;
+    if (!this.#permitFree(now)) {
+      this.#heldBack = this.inner.size > 0;
+      this.#update();
+      return undefined;
+    }
     const item = this.inner.tryPop();
-    if (item !== undefined) this.#use(now);
+    if (item !== undefined) {
+      this.#use(now);
+      this.#heldBack = false;
+      this.#update();
+    }
     return item;
   }
 
@@ -124,8 +218,13 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
     const refused = refusal(signal);
     if (refused !== undefined) return refused;
     if (this.inner.closed && this.inner.size === 0) return RESOLVED_UNDEFINED;
-    if (this.#waiters.length === 0 && this.#permitFree(performance.now())) return this.#popWithPermit(signal);
-    const waiter = new Waiter<boolean>(signal, undefined, 0, false);
+    if (this.#waiters.length === 0 && this.#permitFree(performance.now())) {
+      const popped = this.#popWithPermit(signal);
+      this.#heldBack = false;
+      this.#update();
+      return popped;
+    }
+    const waiter = new RateWaiter(signal, this.#onWaiterAbort);
     this.#waiters.push(waiter);
     this.#grant(performance.now());
     // true: a permit is ours; false: woken by close(), look again.
@@ -133,15 +232,33 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
   }
 
   close(): void {
+    const wasLimited = this.#limited;
     this.inner.close();
     for (let waiter = this.#waiters.shiftLive(); waiter !== null; waiter = this.#waiters.shiftLive()) {
       waiter.settle(false);
     }
-    this.#schedule(performance.now());
+    const now = performance.now();
+    this.#schedule(now);
+    // The woken poppers look again at once: they are still held back if items are left that the
+    // rate forbids taking now, and nothing is held back if the queue is empty for good.
+    this.#heldBack = wasLimited && this.inner.size > 0 && !this.#permitFree(now);
+    this.#update();
   }
 
   drain(): T[] {
-    return this.inner.drain();
+    const items = this.inner.drain();
+    this.#forgetIfEmpty();
+    return items;
+  }
+
+  /**
+   * Removes one waiting item from the inner queue (`inner.remove`); false if it was not there or
+   * the inner queue cannot remove. Uses no permit and returns none.
+   */
+  remove(item: T): boolean {
+    const removed = this.inner.remove?.(item) ?? false;
+    if (removed) this.#forgetIfEmpty();
+    return removed;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
@@ -150,6 +267,22 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
       if (item === undefined) return;
       yield item;
     }
+  }
+
+  /** Once the inner queue is empty, no item is held back any more. */
+  #forgetIfEmpty(): void {
+    if (this.#heldBack && this.inner.size === 0) {
+      this.#heldBack = false;
+      this.#update();
+    }
+  }
+
+  /** Announces a change of isRateLimited; call after anything that may change it. */
+  #update(): void {
+    const limited = this.#heldBack || this.#waiters.length > 0;
+    if (limited === this.#limited) return;
+    this.#limited = limited;
+    this.emit(limited ? 'rateLimit' : 'rateLimitCleared');
   }
 
   /** Pops from the inner queue holding a permit (reserving one now unless `reserved`). */
@@ -213,12 +346,17 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
       const waiter = this.#waiters.shiftLive();
       if (waiter === null) break;
       this.#reserve(now);
+      this.#heldBack = false;
       waiter.settle(true);
     }
     this.#schedule(now);
+    this.#update();
   }
 
-  /** Arms one timer for the moment the next permit frees, if poppers wait and time will free it. */
+  /**
+   * Arms one timer for the moment the next permit frees, if poppers wait and time will free it.
+   * The delay never exceeds setTimeout's limit: a later moment is reached by re-arming.
+   */
   #schedule(now: number): void {
     const at = this.#waiters.length === 0 ? Number.POSITIVE_INFINITY : this.#nextFree(now);
     if (at === this.#timerAt) return;
@@ -232,7 +370,7 @@ export class RateLimitedQueue<T> implements WorkQueue<T> {
         this.#timerAt = Number.POSITIVE_INFINITY;
         this.#grant(performance.now());
       },
-      Math.max(1, Math.ceil(at - now)),
+      Math.min(MAX_TIMEOUT, Math.max(1, Math.ceil(at - now))),
     );
   }
 

@@ -1,10 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import type { Backend, Collector, Executor, Outcome, Producer, WorkQueue } from './contracts.js';
 import { abortError } from './errors.js';
-import { isThenable } from './inline-backend.js';
 import { Pool } from './pool.js';
 import { drive, isProducer } from './producer.js';
-import { checkObject, checkSignal, describe } from './validate.js';
+import { isThenable } from './thenable.js';
+import { checkBoolean, checkObject, checkSignal, describe } from './validate.js';
 
 /** Options of {@link run}. Give exactly one of `executor` and `backend`. */
 export interface RunConfig<I, O> {
@@ -59,9 +59,7 @@ export async function run<I, O>(config: RunConfig<I, O>): Promise<RunSummary> {
   }
   const collect = toCollectFunction(config.collector);
   const outer = checkSignal('signal', config.signal);
-  if (config.failFast !== undefined && typeof config.failFast !== 'boolean') {
-    throw new TypeError(`failFast must be a boolean, received ${describe(config.failFast)}`);
-  }
+  if (config.failFast !== undefined) checkBoolean('failFast', config.failFast);
   const controller = new AbortController();
   const { signal } = controller;
   // The pool settles a cancelled task at once, but errgroup's Wait returns only once every

@@ -1,27 +1,99 @@
 /**
  * Option checks shared by every constructor, and exported for adapter authors so that their
  * errors read like poolkit's own. Each throws a TypeError (wrong type) or a RangeError (right
- * type, out of range) naming the option, the expected range and the value received.
+ * type, out of range) naming the option, the expected range and the value received, and
+ * carrying a Node-style `code`, as Node's own argument errors do:
+ *
+ * | class | code |
+ * |---|---|
+ * | TypeError | `ERR_INVALID_ARG_TYPE` |
+ * | RangeError | `ERR_INVALID_ARG_VALUE` |
+ *
+ * Describing the value received never throws, whatever the value (see {@link describe}), so a
+ * hostile value cannot replace the clear error with its own.
  */
 
-/** Renders a received value for an error message. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'function') return 'a function';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') {
-    // Name the class when there is one: "an instance of Int32Array" says more than "an object".
-    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' && name !== '' && name !== 'Object'
-      ? `an instance of ${name}`
-      : 'an object';
-  }
-  return String(value);
+/** The largest delay `setTimeout` honours; above it Node fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A TypeError for an argument or option of the wrong type, with `code` `ERR_INVALID_ARG_TYPE`.
+ *
+ * @example
+ * throw argTypeError(`inputs must be an array, received ${describe(inputs)}`);
+ */
+export function argTypeError(message: string): TypeError & { code: string } {
+  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' });
 }
 
-/** An integer ≥ min (and ≤ max); `Infinity` too when `allowInfinity`. */
+/**
+ * A RangeError for an argument or option of the right type but out of range, with `code`
+ * `ERR_INVALID_ARG_VALUE` unless a more specific `code` is given (`ERR_UNKNOWN_KERNEL`…).
+ */
+export function argRangeError(
+  message: string,
+  code = 'ERR_INVALID_ARG_VALUE',
+): RangeError & { code: string } {
+  return Object.assign(new RangeError(message), { code });
+}
+
+/**
+ * Renders a received value for an error message: strings quoted, `-0` as `-0`, bigints with
+ * `n`, objects by class (`an instance of Int32Array`), arrays as `an array`.
+ *
+ * Never throws and runs no user code it cannot survive: a throwing `constructor` getter, a
+ * Proxy whose traps throw, or a revoked Proxy (on which even `Array.isArray` throws) fall back to
+ * `an object` / `a revoked Proxy`.
+ */
+export function describe(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'function':
+      return 'a function';
+    case 'object':
+      return value === null ? 'null' : describeObject(value);
+    default:
+      // boolean, undefined, symbol: String() never calls user code for these (a template
+      // literal would throw on a symbol).
+      return String(value);
+  }
+}
+
+function describeObject(value: object): string {
+  const array = isArray(value);
+  if (array === undefined) return 'a revoked Proxy';
+  if (array) return 'an array';
+  try {
+    // Name the class when there is one: "an instance of Int32Array" says more than "an object".
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && name !== '' && name !== 'Object') return `an instance of ${name}`;
+  } catch {
+    // A getter or Proxy trap that throws: the value stays anonymous.
+  }
+  return 'an object';
+}
+
+/** `Array.isArray`, or undefined for a revoked Proxy (the only value on which it throws). */
+function isArray(value: object): boolean | undefined {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An integer ≥ min (and ≤ max); `Infinity` too when `allowInfinity`. Returns the value.
+ *
+ * @example
+ * checkInteger('concurrency', options.concurrency, 1, { allowInfinity: true });
+ * // RangeError: concurrency must be an integer ≥ 1 or Infinity, received 0
+ */
 export function checkInteger(
   name: string,
   value: unknown,
@@ -29,49 +101,134 @@ export function checkInteger(
   { max = Number.MAX_SAFE_INTEGER, allowInfinity = false } = {},
 ): number {
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`${name} must be a number, received ${describe(value)}`);
+    throw argTypeError(`${name} must be a number, received ${describe(value)}`);
   }
   if (value === Number.POSITIVE_INFINITY && allowInfinity) return value;
   if (!Number.isInteger(value) || value < min || value > max) {
     const range = allowInfinity ? `an integer ≥ ${min} or Infinity` : `an integer from ${min} to ${max}`;
-    throw new RangeError(`${name} must be ${range}, received ${describe(value)}`);
+    throw argRangeError(`${name} must be ${range}, received ${describe(value)}`);
   }
   return value;
 }
 
-/** A finite number ≥ min (and ≤ max). */
+/** A finite number ≥ min (and ≤ max). Returns the value. */
 export function checkNumber(name: string, value: unknown, min: number, max = Number.MAX_VALUE): number {
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`${name} must be a number, received ${describe(value)}`);
+    throw argTypeError(`${name} must be a number, received ${describe(value)}`);
   }
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new RangeError(
-      `${name} must be a finite number from ${min} to ${max}, received ${describe(value)}`,
+    throw argRangeError(`${name} must be a finite number from ${min} to ${max}, received ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A time limit: a number of ms > 0 and ≤ 2147483647 (setTimeout's limit), or Infinity (no
+ * limit). Fractions are allowed. Returns the value.
+ *
+ * @example
+ * checkTimeout('timeout', 0); // RangeError: timeout must be > 0 and ≤ 2147483647 ms (or Infinity), received 0
+ */
+export function checkTimeout(name: string, value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw argTypeError(`${name} must be a number of milliseconds, received ${describe(value)}`);
+  }
+  if (!(value > 0) || value > MAX_TIMER_MS) {
+    if (value === Number.POSITIVE_INFINITY) return value;
+    throw argRangeError(
+      `${name} must be > 0 and ≤ ${MAX_TIMER_MS} ms (or Infinity), received ${describe(value)}`,
     );
   }
   return value;
 }
 
-/** A function. */
-export function checkFunction(name: string, value: unknown): void {
-  if (typeof value !== 'function') {
-    throw new TypeError(`${name} must be a function, received ${describe(value)}`);
+/**
+ * A delay: a number of ms ≥ 0 and ≤ 2147483647 (setTimeout's limit; above it a timer would fire
+ * after 1 ms), or Infinity ("never") when `allowInfinity`. Fractions are allowed. Returns the value.
+ *
+ * @example
+ * checkDelay('options.idleTimeout', -1, { allowInfinity: true });
+ * // RangeError: options.idleTimeout must be ≥ 0 and ≤ 2147483647 ms (or Infinity), received -1
+ */
+export function checkDelay(name: string, value: unknown, { allowInfinity = false } = {}): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw argTypeError(`${name} must be a number of milliseconds, received ${describe(value)}`);
   }
-}
-
-/** An AbortSignal (or undefined). */
-export function checkSignal(name: string, value: unknown): AbortSignal | undefined {
-  if (value === undefined) return undefined;
-  if (!(value instanceof AbortSignal)) {
-    throw new TypeError(`${name} must be an AbortSignal, received ${describe(value)}`);
+  if (value === Number.POSITIVE_INFINITY && allowInfinity) return value;
+  if (!(value >= 0) || value > MAX_TIMER_MS) {
+    const range = `≥ 0 and ≤ ${MAX_TIMER_MS} ms${allowInfinity ? ' (or Infinity)' : ''}`;
+    throw argRangeError(`${name} must be ${range}, received ${describe(value)}`);
   }
   return value;
 }
 
-/** A required options object (not null, not an array). */
+/** A boolean (no truthy stand-ins). Returns the value. */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw argTypeError(`${name} must be a boolean, received ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A non-empty string, such as a backend's name. Returns the value. The empty string is a
+ * TypeError like any other non-name: it is never a usable value.
+ */
+export function checkName(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') {
+    throw argTypeError(`${name} must be a non-empty string, received ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * One of the strings in `allowed` (a string enum). Returns the value, typed as the union.
+ * Any other value, a string outside the list included, is a TypeError: the option's type is the
+ * union of those literals (as Node treats an unknown enum value as a wrong type).
+ *
+ * @example
+ * checkOneOf('onFull', 'drop', ['wait', 'reject']);
+ * // TypeError: onFull must be 'wait' or 'reject', received "drop"
+ */
+export function checkOneOf<const T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    const quoted = allowed.map((a) => `'${a}'`);
+    const last = quoted.pop();
+    const list = quoted.length > 0 ? `${quoted.join(', ')} or ${last}` : `${last}`;
+    throw argTypeError(`${name} must be ${list}, received ${describe(value)}`);
+  }
+  return value as T;
+}
+
+/** A function. */
+export function checkFunction(name: string, value: unknown): void {
+  if (typeof value !== 'function') {
+    throw argTypeError(`${name} must be a function, received ${describe(value)}`);
+  }
+}
+
+/** An AbortSignal (or undefined). Returns the value. */
+export function checkSignal(name: string, value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!isAbortSignal(value)) {
+    throw argTypeError(`${name} must be an AbortSignal, received ${describe(value)}`);
+  }
+  return value;
+}
+
+/** `instanceof AbortSignal`, false where it throws (a Proxy's getPrototypeOf trap, a revoked Proxy). */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  try {
+    return value instanceof AbortSignal;
+  } catch {
+    return false;
+  }
+}
+
+/** A required options object (not null, not an array, not a revoked Proxy). */
 export function checkObject(name: string, value: unknown): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${name} must be an object, received ${describe(value)}`);
+  if (typeof value !== 'object' || value === null || isArray(value) !== false) {
+    throw argTypeError(`${name} must be an object, received ${describe(value)}`);
   }
 }
 

@@ -2,9 +2,10 @@
  * Waiter lists: the callers blocked on a queue (pushers waiting for room, poppers waiting for
  * an item), in arrival order.
  *
- * A doubly linked list, so that an aborted waiter leaves in O(1) from anywhere in the line and
- * the head is taken in O(1) — no `Array.prototype.shift` on long lines. Only the slow path
- * (an operation that must wait) allocates a {@link Waiter}; `tryPush`/`tryPop` never touch one.
+ * An {@link IntrusiveList} (the same one the Pool uses for its blocked callers), so that an
+ * aborted waiter leaves in O(1) from anywhere in the line and the head is taken in O(1) — no
+ * `Array.prototype.shift` on long lines. Only the slow path (an operation that must wait)
+ * allocates a {@link Waiter}; `tryPush`/`tryPop` never touch one.
  *
  *   head ─▶ [w1] ⇄ [w2] ⇄ [w3] ◀─ tail        abort of w2:  [w1] ⇄ [w3]
  *
@@ -12,6 +13,7 @@
  * Once unlinked it has been (or is about to be) settled exactly once.
  */
 import { abortError } from './errors.js';
+import { IntrusiveList, type Linked } from './intrusive-list.js';
 import { checkSignal } from './validate.js';
 
 /**
@@ -34,11 +36,11 @@ export function refusal(signal: unknown): Promise<never> | undefined {
  * One blocked caller. It is its own abort listener (`handleEvent`), so waiting costs one
  * object and one promise, no extra closure.
  */
-export class Waiter<V> {
+export class Waiter<V> implements Linked<Waiter<V>> {
   prev: Waiter<V> | null = null;
   next: Waiter<V> | null = null;
   /** The list holding this waiter, null once it has left (settled or aborted). */
-  list: WaiterList<V> | null = null;
+  list: IntrusiveList<Waiter<V>> | null = null;
   readonly promise: Promise<V>;
   resolve!: (value: V) => void;
   reject!: (error: unknown) => void;
@@ -83,21 +85,7 @@ export class Waiter<V> {
 }
 
 /** A FIFO line of {@link Waiter}s with O(1) append, take-first and remove-anywhere. */
-export class WaiterList<V> {
-  head: Waiter<V> | null = null;
-  tail: Waiter<V> | null = null;
-  length = 0;
-
-  push(waiter: Waiter<V>): void {
-    waiter.list = this;
-    waiter.prev = this.tail;
-    waiter.next = null;
-    if (this.tail === null) this.head = waiter;
-    else this.tail.next = waiter;
-    this.tail = waiter;
-    this.length++;
-  }
-
+export class WaiterList<V> extends IntrusiveList<Waiter<V>> {
   /**
    * Unlinks and returns the first waiter whose signal has not aborted, or null. A waiter whose
    * signal aborted but whose listener has not run yet (another abort listener ran first and
@@ -114,16 +102,5 @@ export class WaiterList<V> {
       }
       return waiter;
     }
-  }
-
-  remove(waiter: Waiter<V>): void {
-    if (waiter.prev === null) this.head = waiter.next;
-    else waiter.prev.next = waiter.next;
-    if (waiter.next === null) this.tail = waiter.prev;
-    else waiter.next.prev = waiter.prev;
-    waiter.prev = null;
-    waiter.next = null;
-    waiter.list = null;
-    this.length--;
   }
 }

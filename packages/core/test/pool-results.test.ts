@@ -110,7 +110,7 @@ describe('results buffer (enqueue + tryResult / nextResult / results)', () => {
 
   it("emits 'error' for a failed enqueue()d task and never rejects anything unhandled", async () => {
     const pool = new Pool<number, number>({ executor: () => Promise.reject(new Error('boom')) });
-    const errors: Array<[unknown, number]> = [];
+    const errors: Array<[unknown, number | undefined]> = [];
     pool.on('error', (error, input) => errors.push([error, input]));
     await pool.enqueue(7);
     await pool.close();

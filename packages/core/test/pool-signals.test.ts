@@ -17,13 +17,40 @@ function recordingBackend(): Backend<number, number> & { seen: RunOptions[] } {
 }
 
 describe('the signal a backend receives', () => {
-  it('is the shared neverAborted signal for a try that nothing can cancel', async () => {
+  it('is one stop signal shared by every try that only a force-stop can cancel, per pool', async () => {
     const backend = recordingBackend();
     const pool = new Pool({ backend });
-    await Promise.all([pool.submit(1), pool.submit(2)]);
-    expect(backend.seen.map((o) => o.signal)).toEqual([neverAborted, neverAborted]);
-    expect(neverAborted.aborted).toBe(false);
+    const other = new Pool({ backend: recordingBackend() });
+    await Promise.all([pool.submit(1), pool.submit(2), other.submit(3)]);
+    const [first, second] = backend.seen.map((o) => o.signal);
+    expect(first).toBe(second);
+    expect(first).not.toBe(neverAborted);
+    expect(first.aborted).toBe(false);
     await pool.close();
+    await other.close();
+    expect(first.aborted).toBe(false); // a graceful close cancels nothing
+  });
+
+  it('the shared stop signal aborts with a PoolStoppedError on stop({ force: true })', async () => {
+    let seen: AbortSignal | undefined;
+    const pool = new Pool<number, number>({
+      backend: {
+        name: 'hanging',
+        concurrency: 1,
+        run: (_n, options) => {
+          seen = options.signal;
+          return new Promise(() => {});
+        },
+        close: async () => {},
+      },
+    });
+    const running = pool.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    await pool.stop({ force: true });
+    await expect(running).rejects.toMatchObject({ code: 'ERR_POOL_STOPPED' });
+    expect(seen?.aborted).toBe(true);
+    expect((seen!.reason as { code?: string }).code).toBe('ERR_POOL_STOPPED');
+    expect(neverAborted.aborted).toBe(false);
   });
 
   it('is a signal of its own for a try with a timeout or a task signal, and it aborts on timeout', async () => {

@@ -2,8 +2,8 @@
  * The kernels the addon knows. Names starting with `__` are test aids (`__panic`) and are
  * left out of the public {@link kernels} list, but `runBatch` still accepts them.
  */
+import { argRangeError, argTypeError, describeValue as describe } from '@poolkit/core';
 import { type KernelInfo, loadAddon } from './addon.js';
-import { describe, rangeError, typeError } from './options.js';
 
 /** The names of the built-in kernels, in a stable order. */
 export const kernels = ['md5', 'isprime', 'mandelbrot', 'spin', 'square', 'fnv1a', 'noop'] as const;
@@ -29,11 +29,14 @@ export function kernelInfos(): ReadonlyMap<string, KernelInfo> {
 
 /** The description of kernel `name`; throws ERR_UNKNOWN_KERNEL (RangeError) when there is none. */
 export function kernelInfo(name: unknown): KernelInfo {
-  if (typeof name !== 'string') throw typeError(`kernel must be a string, received ${describe(name)}`);
+  if (typeof name !== 'string') throw argTypeError(`kernel must be a string, received ${describe(name)}`);
   const info = kernelInfos().get(name);
   if (info === undefined) {
     const known = [...kernelInfos().keys()].filter((k) => !k.startsWith('__')).join(', ');
-    throw rangeError(`unknown kernel ${JSON.stringify(name)}; known kernels: ${known}`, 'ERR_UNKNOWN_KERNEL');
+    throw argRangeError(
+      `unknown kernel ${JSON.stringify(name)}; known kernels: ${known}`,
+      'ERR_UNKNOWN_KERNEL',
+    );
   }
   return info;
 }

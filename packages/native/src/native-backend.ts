@@ -1,11 +1,21 @@
 /**
  * `NativeBackend`: the poolkit {@link Backend} over one native kernel, one task per `run` call.
  */
-import { abortError, type Backend, PoolClosedError, type RunOptions } from '@poolkit/core';
+import {
+  abortError,
+  argRangeError,
+  argTypeError,
+  type Backend,
+  checkInteger,
+  checkName,
+  checkOptions,
+  PoolClosedError,
+  type RunOptions,
+} from '@poolkit/core';
 import type { KernelInfo } from './addon.js';
 import { loadAddon } from './addon.js';
 import { kernelInfo } from './kernels.js';
-import { checkInteger, checkOptions, describe, MAX_THREADS, typeError } from './options.js';
+import { MAX_THREADS } from './pool-threads.js';
 import { encodeInputs, encodeParams, submitRaw } from './run-batch.js';
 
 /** Options of {@link NativeBackend}. */
@@ -44,22 +54,20 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
   #closed = false;
 
   constructor(options: NativeBackendOptions) {
-    const opts = checkOptions<NativeBackendOptions>('options', options);
+    checkOptions('options', options);
+    const opts: Partial<NativeBackendOptions> = options ?? {};
     if (opts.kernel === undefined)
-      throw typeError('options.kernel must be a kernel name, received undefined');
+      throw argTypeError('options.kernel must be a kernel name, received undefined');
     this.#info = kernelInfo(opts.kernel);
     this.#params = encodeParams(opts.params);
     const addon = loadAddon();
     if (opts.threads === undefined) {
       this.concurrency = addon.threads();
     } else {
-      this.concurrency = checkInteger('options.threads', opts.threads, 1, MAX_THREADS);
+      this.concurrency = checkInteger('options.threads', opts.threads, 1, { max: MAX_THREADS });
       addon.ensureThreads(this.concurrency);
     }
-    if (opts.name !== undefined && typeof opts.name !== 'string') {
-      throw typeError(`options.name must be a string, received ${describe(opts.name)}`);
-    }
-    this.name = opts.name ?? `native:${this.#info.name}`;
+    this.name = opts.name === undefined ? `native:${this.#info.name}` : checkName('options.name', opts.name);
   }
 
   /** Runs the kernel on one item. See the class doc for the shapes. */
@@ -76,11 +84,8 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     }
     const encoded = encodeInputs(info, batch);
     if (encoded.items !== 1) {
-      throw Object.assign(
-        new RangeError(
-          `a ${this.name} task takes exactly one item (${info.inputArity} numbers), received ${encoded.items}`,
-        ),
-        { code: 'ERR_INVALID_ARG_VALUE' },
+      throw argRangeError(
+        `a ${this.name} task takes exactly one item (${info.inputArity} numbers), received ${encoded.items}`,
       );
     }
     const { data } = await submitRaw(info.name, encoded, this.#params, 1, 1, signal);

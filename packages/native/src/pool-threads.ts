@@ -1,6 +1,9 @@
 /** The size of the process-wide Rust pool. */
+import { checkInteger } from '@poolkit/core';
 import { loadAddon } from './addon.js';
-import { checkInteger, MAX_THREADS } from './options.js';
+
+/** The most threads the native pool accepts (rust/thread_pool.rs MAX_THREADS). */
+export const MAX_THREADS = 256;
 
 /**
  * How many threads the process-wide pool has now. It starts with the available cores, or
@@ -15,5 +18,5 @@ export function poolThreads(): number {
  * shrinks: idle threads cost nothing but their stacks, and keep nothing alive.
  */
 export function setPoolThreads(threads: number): number {
-  return loadAddon().ensureThreads(checkInteger('threads', threads, 1, MAX_THREADS));
+  return loadAddon().ensureThreads(checkInteger('threads', threads, 1, { max: MAX_THREADS }));
 }

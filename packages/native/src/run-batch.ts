@@ -3,19 +3,20 @@
  * The input is copied into Rust memory before `runBatch` returns, so the caller may reuse or
  * transfer it at once; the JS event loop never waits for the kernels.
  */
-import { abortError } from '@poolkit/core';
+import {
+  abortError,
+  argRangeError,
+  argTypeError,
+  checkInteger,
+  checkOneOf,
+  checkOptions,
+  checkSignal,
+  describeValue as describe,
+} from '@poolkit/core';
 import { type KernelInfo, loadAddon } from './addon.js';
 import type { NumericKernelName } from './kernels.js';
 import { kernelInfo } from './kernels.js';
-import {
-  checkInteger,
-  checkOptions,
-  checkSignal,
-  describe,
-  MAX_THREADS,
-  rangeError,
-  typeError,
-} from './options.js';
+import { MAX_THREADS } from './pool-threads.js';
 
 /** Options of {@link runBatch}. Every field is optional. */
 export interface BatchOptions {
@@ -55,17 +56,17 @@ function encodeNumbers(info: KernelInfo, inputs: unknown): Encoded {
     for (let i = 0; i < list.length; i++) {
       const x = list[i];
       if (typeof x !== 'number') {
-        throw typeError(`inputs[${i}] must be a number for kernel ${info.name}, received ${describe(x)}`);
+        throw argTypeError(`inputs[${i}] must be a number for kernel ${info.name}, received ${describe(x)}`);
       }
       data[i] = x;
     }
   } else {
-    throw typeError(
+    throw argTypeError(
       `inputs of kernel ${info.name} must be a Float64Array or an array of numbers, received ${describe(inputs)}`,
     );
   }
   if (data.length % info.inputArity !== 0) {
-    throw rangeError(
+    throw argRangeError(
       `kernel ${info.name} takes ${info.inputArity} numbers per item, but inputs holds ${data.length} numbers`,
     );
   }
@@ -86,7 +87,7 @@ function isDetached(view: Uint8Array): boolean {
 /** Packs byte items end to end into one buffer plus `items + 1` offsets. */
 function encodeBytes(info: KernelInfo, inputs: unknown): Encoded {
   if (!Array.isArray(inputs)) {
-    throw typeError(
+    throw argTypeError(
       `inputs of kernel ${info.name} must be an array of Uint8Array or string, received ${describe(inputs)}`,
     );
   }
@@ -103,7 +104,7 @@ function encodeBytes(info: KernelInfo, inputs: unknown): Encoded {
       }
       total += item.byteLength;
     } else
-      throw typeError(
+      throw argTypeError(
         `inputs[${i}] must be a Uint8Array or a string for kernel ${info.name}, received ${describe(item)}`,
       );
     offsets[i + 1] = total;
@@ -174,13 +175,13 @@ export function encodeInputs(info: KernelInfo, inputs: unknown): Encoded {
 export function encodeParams(params: unknown): Float64Array | undefined {
   if (params === undefined) return undefined;
   if (!Array.isArray(params) && !ArrayBuffer.isView(params)) {
-    throw typeError(`params must be an array of numbers, received ${describe(params)}`);
+    throw argTypeError(`params must be an array of numbers, received ${describe(params)}`);
   }
   const list = params as ArrayLike<unknown>;
   const out = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) {
     if (typeof list[i] !== 'number')
-      throw typeError(`params[${i}] must be a number, received ${describe(list[i])}`);
+      throw argTypeError(`params[${i}] must be a number, received ${describe(list[i])}`);
     out[i] = list[i] as number;
   }
   return out;
@@ -230,19 +231,18 @@ export async function runBatch(
   inputs: unknown,
   options?: BatchOptions,
 ): Promise<BatchResult> {
-  const opts = checkOptions<BatchOptions>('options', options);
+  checkOptions('options', options);
+  const opts: BatchOptions = options ?? {};
   const signal = checkSignal('options.signal', opts.signal);
   const addon = loadAddon();
   const threads =
     opts.threads === undefined
       ? addon.threads()
-      : checkInteger('options.threads', opts.threads, 1, MAX_THREADS);
+      : checkInteger('options.threads', opts.threads, 1, { max: MAX_THREADS });
   const chunkSize =
-    opts.chunkSize === undefined ? 0 : checkInteger('options.chunkSize', opts.chunkSize, 1, 2 ** 32);
-  const output = opts.output ?? 'buffers';
-  if (output !== 'buffers' && output !== 'packed') {
-    throw typeError(`options.output must be 'buffers' or 'packed', received ${describe(output)}`);
-  }
+    opts.chunkSize === undefined ? 0 : checkInteger('options.chunkSize', opts.chunkSize, 1, { max: 2 ** 32 });
+  const output =
+    opts.output === undefined ? 'buffers' : checkOneOf('options.output', opts.output, ['buffers', 'packed']);
   const info = kernelInfo(kernel);
   const encoded = encodeInputs(info, inputs);
   const params = encodeParams(opts.params);

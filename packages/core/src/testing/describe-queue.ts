@@ -54,7 +54,9 @@ const errorCode = (error: unknown): unknown => (error as { code?: unknown }).cod
  * FIFO order among equal priorities, push waiting while full, pop waiting while empty, close
  * waking pushers (QueueClosedError, code `ERR_QUEUE_CLOSED`) and poppers (`undefined`), drain,
  * async iteration, aborts (AbortError, nothing lost), tryPush/tryPop, size/capacity/closed, and a
- * fast-check model: a random sequence of operations never loses nor duplicates an item.
+ * fast-check model: a random sequence of operations never loses nor duplicates an item. When the
+ * queue has the optional `remove`, it is checked too (order kept, room freed, false when absent
+ * or already popped) and the model uses it.
  *
  * The queue may settle promises asynchronously; the suite waits a macrotask (`setImmediate`)
  * before looking. It must not need timers to make progress when nothing limits it.
@@ -67,10 +69,14 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
     for (const capacity of capacities) {
       describe(`with capacity ${capacity}`, () => {
         const bounded = Number.isFinite(capacity);
-        // Tests that need a full queue exist only for bounded capacities: an unbounded queue has
-        // no such case, so they are not registered at all rather than reported as skipped.
-        const itBounded = bounded ? it : ((() => undefined) as unknown as typeof it);
         const make = (): WorkQueue<number> => factory({ capacity });
+        const removable = typeof make().remove === 'function';
+        // Tests that need a full queue exist only for bounded capacities, and tests of remove only
+        // for queues that have it: such tests are not registered at all rather than reported as
+        // skipped.
+        const itIf = (condition: boolean): typeof it =>
+          condition ? it : ((() => undefined) as unknown as typeof it);
+        const itBounded = itIf(bounded);
         /** Fills a bounded queue to capacity with 0, 1, 2, … */
         const fill = (queue: WorkQueue<number>): void => {
           for (let i = 0; i < capacity; i++) expect(queue.tryPush(i)).toBe(true);
@@ -273,6 +279,58 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
           }
         });
 
+        itIf(removable && capacity > 0)(
+          'remove takes out a middle item and keeps the order of the rest',
+          () => {
+            const queue = make();
+            const stored = Math.min(capacity, 5);
+            for (let i = 0; i < stored; i++) expect(queue.tryPush(i)).toBe(true);
+            const middle = stored >> 1;
+            expect(queue.remove?.(middle)).toBe(true);
+            expect(queue.size).toBe(stored - 1);
+            expect(queue.remove?.(middle)).toBe(false);
+            const rest = Array.from({ length: stored }, (_, i) => i).filter((i) => i !== middle);
+            expect(queue.drain()).toEqual(rest);
+          },
+        );
+
+        itIf(removable && bounded && capacity > 0)(
+          'remove frees room at once for a blocked pusher',
+          async () => {
+            const queue = make();
+            fill(queue);
+            const push = track(queue.push(100));
+            await tick();
+            expect(push.current.state).toBe('pending');
+            expect(queue.remove?.(0)).toBe(true);
+            await tick();
+            expect(push.current.state).toBe('fulfilled');
+            expect(queue.size).toBe(capacity);
+            expect(queue.drain()).toEqual([...Array.from({ length: capacity - 1 }, (_, i) => i + 1), 100]);
+          },
+        );
+
+        itIf(removable)('remove of an item that is not in the queue is false and changes nothing', () => {
+          const queue = make();
+          expect(queue.remove?.(1)).toBe(false);
+          const stored = bounded ? Math.min(capacity, 3) : 3;
+          for (let i = 0; i < stored; i++) expect(queue.tryPush(i)).toBe(true);
+          expect(queue.remove?.(99)).toBe(false);
+          expect(queue.size).toBe(stored);
+          expect(queue.drain()).toEqual(Array.from({ length: stored }, (_, i) => i));
+        });
+
+        itIf(removable)('remove of an item already popped is false', async () => {
+          const queue = make();
+          const pushes = [queue.push(1), queue.push(2)];
+          expect(await queue.pop()).toBe(1);
+          expect(queue.remove?.(1)).toBe(false);
+          expect(await queue.pop()).toBe(2);
+          await Promise.all(pushes);
+          expect(queue.remove?.(2)).toBe(false);
+          expect(queue.size).toBe(0);
+        });
+
         it('a random sequence of operations never loses or duplicates an item', async () => {
           await fc.assert(
             fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 60 }), async (ops) => {
@@ -288,7 +346,7 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
 
 type Operation =
   | { kind: 'tryPush' | 'push' | 'pushAbortable' | 'tryPop' | 'pop' | 'popAbortable' | 'drain' | 'close' }
-  | { kind: 'abort'; pick: number };
+  | { kind: 'abort' | 'remove'; pick: number };
 
 const operation: fc.Arbitrary<Operation> = fc.oneof(
   // Pushes weigh more than pops so that bounded queues fill up and pushers block.
@@ -303,12 +361,15 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'drain' } as Operation) },
   { weight: 1, arbitrary: fc.constant({ kind: 'close' } as Operation) },
   { weight: 2, arbitrary: fc.nat(20).map((pick) => ({ kind: 'abort', pick }) as Operation) },
+  // Picks a stored item, or (pick 0 of an empty buffer, or past its end) one that is not there.
+  { weight: 2, arbitrary: fc.nat(20).map((pick) => ({ kind: 'remove', pick }) as Operation) },
 );
 
 /**
  * Runs `ops` on the queue and on a reference model, and after each (once the queue settled)
  * compares every synchronous answer, every settled promise and `size`. At the end, every item
- * pushed was popped or drained exactly once, or refused exactly once.
+ * pushed was popped, drained or removed exactly once, or refused exactly once. `remove` runs only
+ * on queues that have it.
  */
 async function runModel(
   queue: WorkQueue<number>,
@@ -323,6 +384,7 @@ async function runModel(
   let nextItem = 0;
   const out: number[] = []; // every item that left the queue, in order
   const refused = new Set<number>();
+  const removed = new Set<number>();
   // What each promise should have become, by id.
   const expected = new Map<Pending, Settled<unknown>>();
   const abortable: Pending[] = [];
@@ -445,6 +507,22 @@ async function runModel(
         queue.close();
         closeModel();
         break;
+      case 'remove': {
+        if (queue.remove === undefined) break;
+        // Some picks aim past the buffer, at an item that is not in the queue: one that left it,
+        // one a blocked pusher still holds (not in the queue yet), or one never pushed.
+        const absent = [...out.slice(-2), ...pushers.slice(0, 2).map((pusher) => pusher.id), nextItem + 1000];
+        const index = op.pick % (buffer.length + absent.length);
+        const present = index < buffer.length;
+        const item = present ? buffer[index] : absent[index - buffer.length];
+        if (present) {
+          buffer.splice(index, 1);
+          removed.add(item);
+          admit();
+        }
+        expect(queue.remove(item)).toBe(present);
+        break;
+      }
     }
     await tick();
     expect(queue.size).toBe(buffer.length);
@@ -477,7 +555,8 @@ async function runModel(
   const left = new Set(out);
   expect(left.size).toBe(out.length); // no duplicates
   for (const item of refused) expect(left.has(item)).toBe(false);
-  expect(left.size + refused.size).toBe(nextItem); // nothing lost
+  for (const item of removed) expect(left.has(item) || refused.has(item)).toBe(false);
+  expect(left.size + refused.size + removed.size).toBe(nextItem); // nothing lost
   // Equal priorities: items leave in the order they were pushed.
   expect(out).toEqual([...out].sort((a, b) => a - b));
 }

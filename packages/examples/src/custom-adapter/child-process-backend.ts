@@ -24,8 +24,10 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   abortError,
+  argTypeError,
   type Backend,
   checkInteger,
+  checkName,
   checkObject,
   describeValue,
   PoolClosedError,
@@ -110,12 +112,9 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
         ? Math.min(availableParallelism(), 64)
         : checkInteger('processes', options.processes, 1, { max: 64 });
     if (options.execArgv !== undefined && !Array.isArray(options.execArgv)) {
-      throw new TypeError('execArgv must be an array of strings');
+      throw argTypeError(`execArgv must be an array of strings, received ${describeValue(options.execArgv)}`);
     }
-    if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
-      throw new TypeError(`name must be a non-empty string, received ${describeValue(options.name)}`);
-    }
-    this.name = options.name ?? 'child-process';
+    this.name = options.name === undefined ? 'child-process' : checkName('name', options.name);
     this.concurrency = processes;
     this.#execArgv = [...(options.execArgv ?? [])];
     for (let i = 0; i < processes; i++) this.#spawn();

@@ -1,0 +1,128 @@
+/**
+ * The Pool's side of its queue: everything between a caller's submit and the pump taking the
+ * next task — the queue itself, the line of callers blocked on it while it is full, the one
+ * pop() kept pending when tryPop() cannot serve, and the task that pop brought while no slot
+ * was free ("held").
+ *
+ *   submit ─▶ offer ─tryPush─▶ WorkQueue ─tryPop─▶ take ─▶ pump
+ *               │                 ▲    └─pop()─▶ held ─┘
+ *               └─▶ blocked line ─┘ (admitted oldest first as room appears)
+ *
+ * The pool is its queue's only consumer, so room appears only when the pool itself takes or
+ * removes a task: right then, {@link Feed.admit} moves the oldest blocked callers in with
+ * tryPush. Waiting for room thus costs no promise and no closure beyond the caller's own
+ * (queue.push would add a waiter, a promise and two continuations per caller: 3× slower when
+ * most callers wait). A blocked caller is a NEW task (never accepted); everything the queue
+ * holds was accepted the moment it went in.
+ */
+import type { WorkQueue } from '../contracts.js';
+import { IntrusiveList } from '../intrusive-list.js';
+import { type Task, WAITING } from './task.js';
+
+/** What the feed tells its pool. */
+export interface FeedHost<I, O> {
+  /** The queue took `task` (at once, or later from the blocked line). */
+  accepted(task: Task<I, O>): void;
+  /** The pending pop() brought a task while nothing could start it: it is held, then pumped. */
+  popped(): void;
+  /** The queue's pop() rejected (a custom queue's failure). */
+  failed(error: unknown): void;
+}
+
+export class Feed<I, O> {
+  readonly queue: WorkQueue<Task<I, O>>;
+  /** Callers blocked on a full queue, not yet accepted or refused, oldest first. */
+  readonly blocked = new IntrusiveList<Task<I, O>>();
+  readonly #host: FeedHost<I, O>;
+  /** Taken by the pending pop() while no slot was free to start it; counted as waiting. */
+  #held: Task<I, O> | undefined = undefined;
+  #popping = false;
+
+  constructor(queue: WorkQueue<Task<I, O>>, host: FeedHost<I, O>) {
+    this.queue = queue;
+    this.#host = host;
+  }
+
+  /** Accepts `task` now if the queue takes it (and nobody is ahead of it in the blocked line). */
+  offer(task: Task<I, O>): boolean {
+    if (this.blocked.length > 0 || !this.queue.tryPush(task, task.options)) return false;
+    this.#host.accepted(task);
+    return true;
+  }
+
+  /** Lines a caller up until there is room. */
+  block(task: Task<I, O>): void {
+    this.blocked.push(task);
+  }
+
+  /** Moves blocked callers into the queue while it takes them, oldest first. */
+  admit(): void {
+    for (let task = this.blocked.head; task !== null; task = this.blocked.head) {
+      if (!this.queue.tryPush(task, task.options)) return;
+      this.blocked.remove(task);
+      this.#host.accepted(task);
+    }
+  }
+
+  /** The next task to start: the held one, else what tryPop() gives (maybe a tombstone). */
+  take(): Task<I, O> | undefined {
+    const held = this.#held;
+    if (held !== undefined) {
+      this.#held = undefined;
+      return held;
+    }
+    return this.queue.tryPop();
+  }
+
+  /**
+   * A waiting task leaves: the held one, or (`inQueue`) one the queue can remove at once —
+   * freeing its room and, behind a rate limit, never using a slot. With a queue that cannot
+   * remove items it stays as a tombstone the pump skips.
+   */
+  remove(task: Task<I, O>, inQueue: boolean): void {
+    if (task === this.#held) this.#held = undefined;
+    else if (inQueue) this.queue.remove?.(task);
+  }
+
+  /** Removes and returns every waiting task: the held one first, then the queue's in pop order. */
+  drain(): Task<I, O>[] {
+    const tasks = this.queue.drain();
+    const held = this.#held;
+    if (held !== undefined) {
+      this.#held = undefined;
+      tasks.unshift(held);
+    }
+    return tasks;
+  }
+
+  /** Whether a task the pending pop() brought waits for a slot. */
+  get holding(): boolean {
+    return this.#held !== undefined;
+  }
+
+  /**
+   * Keeps one pop() pending, for a pool with a free slot, when tryPop() found nothing it may
+   * take now: a rate limiter holding items back, a rendezvous queue (which takes an item only
+   * while a pop waits), or a caller blocked on room.
+   */
+  waitForItem(): void {
+    if (this.#popping || this.#held !== undefined) return;
+    const queue = this.queue;
+    if (queue.size === 0 && queue.capacity !== 0 && this.blocked.length === 0) return;
+    if (queue.closed && queue.size === 0) return;
+    this.#popping = true;
+    queue.pop().then(
+      (task) => {
+        this.#popping = false;
+        if (task?.status === WAITING) this.#held = task;
+        this.#host.popped();
+      },
+      (error: unknown) => {
+        this.#popping = false;
+        this.#host.failed(error);
+      },
+    );
+    // With a pop waiting, a rendezvous queue takes an item from tryPush.
+    if (this.blocked.length > 0) this.admit();
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The Pool's options and every check of them: one flat object, validated once in the
+ * constructor (and per task for {@link TaskOptions}), each error naming the option, the range
+ * and the value received.
+ */
+import { availableParallelism } from 'node:os';
+import { ChannelQueue } from '../channel-queue.js';
+import type { Backend, Executor, Transferable, WorkQueue } from '../contracts.js';
+import { abortError } from '../errors.js';
+import { InlineBackend } from '../inline-backend.js';
+import { type ResolvedRetry, type RetryPolicy, resolveRetry } from '../retry.js';
+import {
+  argTypeError,
+  checkBoolean,
+  checkInteger,
+  checkObject,
+  checkOneOf,
+  checkOptions,
+  checkSignal,
+  checkTimeout,
+  describe,
+} from '../validate.js';
+
+/** Options of one task. */
+export interface TaskOptions {
+  /** Higher starts first, with a queue that orders by priority. Default 0. */
+  priority?: number;
+  /** Cancels the task: while waiting for room (never accepted), while queued, or while running. */
+  signal?: AbortSignal;
+  /** ms of execution per try; overrides the pool's `timeout`. */
+  timeout?: number;
+  /** Named entry point for backends that have several (piscina's named exports). */
+  task?: string;
+  /** Transferables handed to a thread without copying. */
+  transfer?: readonly Transferable[];
+}
+
+/** What `submit`/`enqueue` do when the queue is full. */
+export type OnFull = 'wait' | 'reject';
+
+/** Options of {@link Pool}. Give exactly one of `backend` and `executor`. */
+export interface PoolOptions<I, O> {
+  /** Where tasks run. The pool closes it when the pool closes. */
+  backend?: Backend<I, O>;
+  /** Shorthand for `backend: new InlineBackend(executor, { concurrency })`. */
+  executor?: Executor<I, O>;
+  /**
+   * Tasks in flight at once: an integer ≥ 1, writable later as `pool.concurrency`. Default:
+   * `backend.concurrency`, or available cores with an executor. With a `backend`, the pool never
+   * has more in flight than `backend.concurrency`, whatever this says.
+   */
+  concurrency?: number;
+  /** The queue between callers and the pool; the pool owns it (closes it). Default: a ChannelQueue. */
+  queue?: WorkQueue<unknown>;
+  /** Capacity of the default queue (ignored with `queue`). Default 1024; 0 = rendezvous; Infinity allowed. */
+  capacity?: number;
+  /**
+   * A full queue makes `submit`/`enqueue` wait for room (`'wait'`, default), or reject at once
+   * with `QueueFullError` (`'reject'`: load shedding, like piscina's `maxQueue`).
+   */
+  onFull?: OnFull;
+  /** Start paused: tasks are accepted but none starts until `resume()`. Default false. */
+  paused?: boolean;
+  /** Keep outcomes of `enqueue()`d tasks for tryResult/nextResult/results. Default false. */
+  keepResults?: boolean;
+  /** Outcomes kept before the pool stops starting tasks until some are read. Default 1024. */
+  resultsCapacity?: number;
+  /** ms of execution per try (time in the queue excluded). Default: none. */
+  timeout?: number;
+  /** Extra tries on failure (a number), or a {@link RetryPolicy}. Default 0. */
+  retries?: number | RetryPolicy;
+  /** Measure queue wait and run time into histograms, read as `pool.latency`. Default false. */
+  latency?: boolean;
+  /** Aborting it stops the pool (like `stop()`). */
+  signal?: AbortSignal;
+}
+
+/** @internal The checked options with their defaults filled in. */
+export interface ResolvedPoolOptions<I, O> {
+  readonly backend: Backend<I, O>;
+  /** The executor's backend, made by the pool: nobody else can reach it. */
+  readonly ownBackend: boolean;
+  readonly concurrency: number;
+  readonly queue: WorkQueue<unknown>;
+  readonly onFull: OnFull;
+  readonly paused: boolean;
+  readonly keepResults: boolean;
+  readonly resultsCapacity: number;
+  /** 0 = none. */
+  readonly timeout: number;
+  readonly retry: ResolvedRetry;
+  readonly latency: boolean;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** @internal Checks the Pool's options; throws TypeError/RangeError naming the option. */
+export function resolvePoolOptions<I, O>(options: PoolOptions<I, O>): ResolvedPoolOptions<I, O> {
+  checkObject('Pool options', options);
+  const { backend, executor } = options;
+  if ((backend === undefined) === (executor === undefined)) {
+    throw argTypeError('Pool needs exactly one of backend and executor');
+  }
+  if (executor !== undefined && typeof executor !== 'function') {
+    throw argTypeError(`executor must be a function, received ${describe(executor)}`);
+  }
+  if (backend !== undefined) checkBackend(backend);
+  const concurrency =
+    options.concurrency === undefined
+      ? defaultConcurrency(backend?.concurrency ?? availableParallelism())
+      : checkConcurrency(options.concurrency);
+  let queue: WorkQueue<unknown>;
+  if (options.queue !== undefined) {
+    checkQueue(options.queue);
+    if (options.capacity !== undefined) {
+      throw argTypeError('Pool takes capacity or queue, not both (capacity sizes the default queue)');
+    }
+    queue = options.queue;
+  } else {
+    const capacity =
+      options.capacity === undefined
+        ? 1024
+        : checkInteger('capacity', options.capacity, 0, { allowInfinity: true });
+    queue = new ChannelQueue({ capacity });
+  }
+  return {
+    backend: backend ?? new InlineBackend(executor!, { concurrency }),
+    ownBackend: backend === undefined,
+    concurrency,
+    queue,
+    onFull: options.onFull === undefined ? 'wait' : checkOneOf('onFull', options.onFull, ['wait', 'reject']),
+    paused: options.paused === undefined ? false : checkBoolean('paused', options.paused),
+    keepResults: options.keepResults === undefined ? false : checkBoolean('keepResults', options.keepResults),
+    resultsCapacity:
+      options.resultsCapacity === undefined
+        ? 1024
+        : checkInteger('resultsCapacity', options.resultsCapacity, 1, { allowInfinity: true }),
+    timeout: options.timeout === undefined ? 0 : checkTimeout('timeout', options.timeout),
+    retry: resolveRetry('retries', options.retries),
+    latency: options.latency === undefined ? false : checkBoolean('latency', options.latency),
+    signal: checkSignal('signal', options.signal),
+  };
+}
+
+/** `concurrency`, as the option and as `pool.concurrency = n`: an integer ≥ 1. */
+export function checkConcurrency(value: unknown): number {
+  return checkInteger('concurrency', value, 1);
+}
+
+/** A backend's own concurrency may be Infinity (or fractional): the pool needs a whole number. */
+function defaultConcurrency(backendConcurrency: number): number {
+  return Number.isFinite(backendConcurrency) ? Math.floor(backendConcurrency) : availableParallelism();
+}
+
+/** @internal Why a submit/enqueue with these options is refused at once (bad options, aborted signal), or undefined. */
+export function taskRefusal(options: TaskOptions | undefined): Error | undefined {
+  if (options === undefined) return undefined;
+  try {
+    checkTaskOptions(options);
+  } catch (error) {
+    return error as Error;
+  }
+  return options.signal?.aborted ? abortError(options.signal.reason) : undefined;
+}
+
+/** @internal Checks the options of one submit/enqueue. */
+export function checkTaskOptions(options: TaskOptions): void {
+  checkOptions('task options', options);
+  if (
+    options.priority !== undefined &&
+    (typeof options.priority !== 'number' || !Number.isFinite(options.priority))
+  ) {
+    throw argTypeError(`priority must be a finite number, received ${describe(options.priority)}`);
+  }
+  checkSignal('signal', options.signal);
+  if (options.timeout !== undefined) checkTimeout('timeout', options.timeout);
+  if (options.task !== undefined && typeof options.task !== 'string') {
+    throw argTypeError(`task must be a string, received ${describe(options.task)}`);
+  }
+  if (options.transfer !== undefined && !Array.isArray(options.transfer)) {
+    throw argTypeError(`transfer must be an array, received ${describe(options.transfer)}`);
+  }
+}
+
+function checkBackend(backend: unknown): void {
+  const b = backend as Partial<Backend>;
+  if (typeof b !== 'object' || b === null || typeof b.run !== 'function' || typeof b.close !== 'function') {
+    throw argTypeError(
+      `backend must implement Backend (run and close methods), received ${describe(backend)}`,
+    );
+  }
+  if (typeof b.concurrency !== 'number' || !(b.concurrency >= 1)) {
+    throw argTypeError(`backend.concurrency must be a number ≥ 1, received ${describe(b.concurrency)}`);
+  }
+}
+
+function checkQueue(queue: unknown): void {
+  const q = queue as Partial<WorkQueue<unknown>>;
+  const methods = ['push', 'tryPush', 'pop', 'tryPop', 'close', 'drain'] as const;
+  if (typeof q !== 'object' || q === null || methods.some((m) => typeof q[m] !== 'function')) {
+    throw argTypeError(`queue must implement WorkQueue, received ${describe(queue)}`);
+  }
+}
+
+/** Where a pool is in its life. Transitions: open → closing → closed, open/closing → stopping → closed. */
+export type PoolState = 'open' | 'closing' | 'stopping' | 'closed';
+
+/** Options of {@link Pool.stop}. */
+export interface StopOptions {
+  /** Also cancel the running tasks: their signals abort with a PoolStoppedError. Default false. */
+  force?: boolean;
+}
+
+/** Events of a {@link Pool}. */
+export interface PoolEvents<I> {
+  [event: string]: unknown[];
+  /** Nothing waits in the queue any more (tasks may still run). */
+  drain: [];
+  /** Nothing waits or runs. */
+  idle: [];
+  /**
+   * An `enqueue()`d task failed (`input` is its input; its outcome also goes to the results
+   * buffer when kept), or the queue's `pop()` rejected (`input` is undefined).
+   */
+  error: [error: unknown, input: I | undefined];
+  /** The queue's rate limit started holding tasks back (a RateLimitedQueue's 'rateLimit'). */
+  rateLimit: [];
+  /** The rate limit stopped holding tasks back. */
+  rateLimitCleared: [];
+}

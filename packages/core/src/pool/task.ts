@@ -1,0 +1,97 @@
+/**
+ * The Pool's records: one {@link Task} per submitted input, one {@link Attempt} per try of it.
+ *
+ * A task's life, in `status`:
+ *
+ *   NEW ──accepted by the queue──▶ WAITING ──popped and started──▶ RUNNING ──▶ DONE
+ *    │                               │                               (tries, backoffs)
+ *    └── refused / aborted ─────▶ DONE ◀── cancelled (abort, clear, stop) ──┘
+ *
+ * A task is accepted synchronously right after the queue takes it, so every task a pop returns
+ * is WAITING or DONE (a tombstone, with a queue that cannot remove items).
+ */
+import type { RunOptions, TaskContext, Transferable } from '../contracts.js';
+import type { IntrusiveList, Linked } from '../intrusive-list.js';
+import type { TaskOptions } from './options.js';
+
+export const NEW = 0;
+export const WAITING = 1;
+export const RUNNING = 2;
+export const DONE = 3;
+
+/** Where a task's outcome goes. */
+export const TO_PROMISE = 0;
+export const TO_RESULTS = 1;
+export const TO_CALLBACK = 2;
+export type Sink = typeof TO_PROMISE | typeof TO_RESULTS | typeof TO_CALLBACK;
+
+/** @internal Receives the outcome of a task dispatched by run(). */
+export type OutcomeCallback<I> = (ok: boolean, value: unknown, input: I) => void;
+
+/**
+ * One try of a task: the context the executor sees and the options the backend gets.
+ *
+ * Its `signal` is made on first use, and only for a try that something of its own can cancel
+ * (a timeout or the task's signal): materialising an AbortController costs a tiny task about
+ * 7 µs, ten times the rest of the pool's work per task. Every other try shares the pool's stop
+ * signal, which aborts only on `stop({ force: true })`.
+ */
+export class Attempt implements TaskContext, RunOptions {
+  controller: AbortController | undefined = undefined;
+  task?: string;
+  transfer?: readonly Transferable[];
+  /** performance.now() at the start of the try, when the pool measures latency. */
+  startedAt = 0;
+  constructor(
+    readonly attempt: number,
+    /** False when only a force-stop can cancel this try: no timeout and no task signal. */
+    readonly cancellable: boolean,
+    readonly stopSignal: AbortSignal,
+  ) {}
+  get signal(): AbortSignal {
+    if (!this.cancellable) return this.stopSignal;
+    if (this.controller === undefined) this.controller = new AbortController();
+    return this.controller.signal;
+  }
+  /** Aborts this try's own signal (a shared stop signal is aborted by the pool itself). */
+  abort(reason: unknown): void {
+    if (!this.cancellable) return;
+    if (this.controller === undefined) this.controller = new AbortController();
+    this.controller.abort(reason);
+  }
+}
+
+/**
+ * One submitted input. Its links put it in one of the pool's lines at a time: the callers
+ * blocked on a full queue (status NEW) or the tasks in flight (status RUNNING); while WAITING
+ * it sits in the queue itself.
+ */
+export class Task<I, O> implements Linked<Task<I, O>> {
+  status = NEW;
+  attempts = 0;
+  current: Attempt | undefined = undefined;
+  /** The try's timeout, or the retry's backoff. */
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  resolve: ((value: O) => void) | undefined = undefined;
+  reject: ((error: unknown) => void) | undefined = undefined;
+  callback: OutcomeCallback<I> | undefined = undefined;
+  /** enqueue()/dispatch(): resolves the caller's promise once the task is accepted. */
+  accepted: (() => void) | undefined = undefined;
+  /** performance.now() at acceptance, when the pool measures latency. */
+  acceptedAt = 0;
+  prev: Task<I, O> | null = null;
+  next: Task<I, O> | null = null;
+  list: IntrusiveList<Task<I, O>> | null = null;
+  constructor(
+    readonly input: I,
+    readonly options: TaskOptions | undefined,
+    readonly sink: Sink,
+  ) {}
+
+  /** Hands the outcome to a submit() promise or a run() callback (TO_RESULTS is the pool's). */
+  settle(ok: boolean, value: unknown): void {
+    if (this.sink === TO_CALLBACK) this.callback!(ok, value, this.input);
+    else if (ok) this.resolve!(value as O);
+    else this.reject!(value);
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Tries, timeouts and retries of running tasks.
+ *
+ * A running task makes one {@link Attempt} per try. A try ends by settling (the backend's
+ * promise), by its timeout, or by being cancelled. Only the current try of a RUNNING task may
+ * end it: a try that timed out or was cancelled and settles later is stale and ignored. A failed
+ * try is retried after a backoff while the policy allows and the host says the task may go on;
+ * otherwise the task ends for good through `host.finish`.
+ *
+ *   begin ─▶ try 1 ──fail──▶ backoff ─▶ try 2 ──ok──▶ finish(SUCCEEDED)
+ *               └──timeout──▶ (retry or) finish(FAILED, TaskTimeoutError)
+ */
+import { TaskTimeoutError } from '../errors.js';
+import type { ResolvedRetry } from '../retry.js';
+import { isThenable } from '../thenable.js';
+import { type Ending, FAILED, SUCCEEDED } from './counters.js';
+import type { LatencyRecorder } from './latency.js';
+import { Attempt, RUNNING, type Task } from './task.js';
+
+/** What the tries need from their pool. */
+export interface TryHost<I, O> {
+  /** Runs one try on the backend. */
+  invoke(input: I, attempt: Attempt): O | Promise<O>;
+  /** Whether a failed task may be tried again now (the pool is not stopping, its signal not aborted). */
+  mayRetry(task: Task<I, O>): boolean;
+  /** The task ended for good. */
+  finish(task: Task<I, O>, ending: Ending, value: unknown): void;
+}
+
+export class Tries<I, O> {
+  readonly #host: TryHost<I, O>;
+  readonly #timeout: number;
+  readonly #retry: ResolvedRetry;
+  readonly #stopSignal: AbortSignal;
+  readonly #latency: LatencyRecorder | undefined;
+
+  constructor(
+    host: TryHost<I, O>,
+    timeout: number,
+    retry: ResolvedRetry,
+    stopSignal: AbortSignal,
+    latency: LatencyRecorder | undefined,
+  ) {
+    this.#host = host;
+    this.#timeout = timeout;
+    this.#retry = retry;
+    this.#stopSignal = stopSignal;
+    this.#latency = latency;
+  }
+
+  /** Starts the next try of a RUNNING task. */
+  begin(task: Task<I, O>): void {
+    const options = task.options;
+    const timeout = options?.timeout ?? this.#timeout;
+    const timed = timeout > 0 && timeout !== Number.POSITIVE_INFINITY;
+    const attempt = new Attempt(++task.attempts, timed || options?.signal !== undefined, this.#stopSignal);
+    if (options !== undefined) {
+      if (options.task !== undefined) attempt.task = options.task;
+      if (options.transfer !== undefined) attempt.transfer = options.transfer;
+    }
+    task.current = attempt;
+    if (this.#latency !== undefined) attempt.startedAt = performance.now();
+    if (timed) {
+      task.timer = setTimeout(() => {
+        if (task.current !== attempt) return;
+        const error = new TaskTimeoutError(timeout);
+        attempt.abort(error);
+        this.#tried(task, attempt, false, error);
+      }, timeout);
+    }
+    let result: O | Promise<O>;
+    try {
+      result = this.#host.invoke(task.input, attempt);
+    } catch (error) {
+      this.#tried(task, attempt, false, error);
+      return;
+    }
+    if (isThenable(result)) {
+      (result as PromiseLike<O>).then(
+        (value) => this.#tried(task, attempt, true, value),
+        (error: unknown) => this.#tried(task, attempt, false, error),
+      );
+    } else {
+      this.#tried(task, attempt, true, result);
+    }
+  }
+
+  /**
+   * The task ends now without its try (cancelled): aborts the current try with `reason`, so the
+   * backend stops it, and drops its timer. Its later settlement is stale.
+   */
+  cancel(task: Task<I, O>, reason: unknown): void {
+    const attempt = task.current;
+    task.current = undefined;
+    this.#clearTimer(task);
+    attempt?.abort(reason);
+  }
+
+  /** Drops a finished task's timer and current try. */
+  end(task: Task<I, O>): void {
+    task.current = undefined;
+    this.#clearTimer(task);
+  }
+
+  /** True while the task waits out a retry's backoff (no try in flight). */
+  inBackoff(task: Task<I, O>): boolean {
+    return task.current === undefined && task.timer !== undefined;
+  }
+
+  #clearTimer(task: Task<I, O>): void {
+    if (task.timer !== undefined) {
+      clearTimeout(task.timer);
+      task.timer = undefined;
+    }
+  }
+
+  /** One try ended. A stale try (timed out or cancelled before it settled) is ignored. */
+  #tried(task: Task<I, O>, attempt: Attempt, ok: boolean, value: unknown): void {
+    if (task.current !== attempt || task.status !== RUNNING) return;
+    task.current = undefined;
+    this.#clearTimer(task);
+    if (this.#latency !== undefined) this.#latency.run(attempt.startedAt, performance.now());
+    if (
+      !ok &&
+      task.attempts < this.#retry.attempts &&
+      this.#host.mayRetry(task) &&
+      this.#retry.shouldRetry(value)
+    ) {
+      task.timer = setTimeout(() => {
+        task.timer = undefined;
+        if (task.status === RUNNING) this.begin(task);
+      }, this.#retry.delay(task.attempts));
+      return;
+    }
+    this.#host.finish(task, ok ? SUCCEEDED : FAILED, value);
+  }
+}
