@@ -147,7 +147,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       },
       resolved.timeout,
       resolved.retry,
-      this.#stopController.signal,
+      this.#stopController,
       this.#latency,
     );
     // Re-emit a RateLimitedQueue's (or any emitting queue's) rate-limit edges.
@@ -385,7 +385,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #accept(task: Task<I, O>): void {
     task.status = WAITING;
     this.#counters.accept();
-    if (this.#latency !== undefined) task.acceptedAt = performance.now();
+    if (this.#latency !== undefined) task.stamp = performance.now();
     const accepted = task.accepted;
     if (accepted !== undefined) {
       task.accepted = undefined;
@@ -513,8 +513,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   /** Keeps a pop() pending while a slot is free (see Feed.waitForItem). */
   #waitForItem(): void {
     if (this.#paused || this.#state === 'stopping') return;
-    if (this.#counters.running >= this.#limit || this.#resultsFull()) return;
-    this.#feed.waitForItem();
+    if (this.#resultsFull()) return;
+    this.#feed.waitForItem(this.#limit - this.#counters.running);
   }
 
   /** The pending pop() brought a task (now held): start it, unless the pool stopped meanwhile. */
@@ -531,7 +531,11 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#counters.start();
     this.#inFlight.push(task);
     if (task.sink === TO_RESULTS && this.#results !== undefined) this.#results.reserved++;
-    if (this.#latency !== undefined) this.#latency.wait(task.acceptedAt, performance.now());
+    if (this.#latency !== undefined) {
+      const now = performance.now();
+      this.#latency.wait(task.stamp, now);
+      task.stamp = now; // the first try's start: Tries reads it
+    }
     this.#tries.begin(task);
   }
 

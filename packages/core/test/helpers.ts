@@ -51,3 +51,30 @@ export async function resolveAfter<T>(wait: Promise<unknown>, value: T): Promise
   await wait;
   return value;
 }
+
+/**
+ * An executor whose tasks run until the test releases them, oldest first. `started` lists the
+ * inputs in start order; `inFlight` is how many started and were not released yet.
+ */
+export function gatedExecutor<I>() {
+  const started: I[] = [];
+  const gates: Array<() => void> = [];
+  const executor = async (input: I): Promise<I> => {
+    started.push(input);
+    const gate = deferred();
+    gates.push(gate.resolve);
+    await gate.promise;
+    return input;
+  };
+  return {
+    executor,
+    started,
+    get inFlight() {
+      return gates.length;
+    },
+    releaseOne: () => gates.shift()?.(),
+    releaseAll: () => {
+      for (const release of gates.splice(0)) release();
+    },
+  };
+}

@@ -1,8 +1,8 @@
 /**
  * The Pool's side of its queue: everything between a caller's submit and the pump taking the
- * next task — the queue itself, the line of callers blocked on it while it is full, the one
- * pop() kept pending when tryPop() cannot serve, and the task that pop brought while no slot
- * was free ("held").
+ * next task — the queue itself, the line of callers blocked on it while it is full, the pop()s
+ * kept pending (one per free slot) when tryPop() cannot serve, and the tasks those pops brought
+ * before a slot could start them ("held").
  *
  *   submit ─▶ offer ─tryPush─▶ WorkQueue ─tryPop─▶ take ─▶ pump
  *               │                 ▲    └─pop()─▶ held ─┘
@@ -34,9 +34,10 @@ export class Feed<I, O> {
   /** Callers blocked on a full queue, not yet accepted or refused, oldest first. */
   readonly blocked = new IntrusiveList<Task<I, O>>();
   readonly #host: FeedHost<I, O>;
-  /** Taken by the pending pop() while no slot was free to start it; counted as waiting. */
-  #held: Task<I, O> | undefined = undefined;
-  #popping = false;
+  /** Brought by pending pop()s, not started yet, oldest first; counted as waiting. */
+  #held: Task<I, O>[] = [];
+  /** pop()s pending on the queue. */
+  #popping = 0;
 
   constructor(queue: WorkQueue<Task<I, O>>, host: FeedHost<I, O>) {
     this.queue = queue;
@@ -66,12 +67,7 @@ export class Feed<I, O> {
 
   /** The next task to start: the held one, else what tryPop() gives (maybe a tombstone). */
   take(): Task<I, O> | undefined {
-    const held = this.#held;
-    if (held !== undefined) {
-      this.#held = undefined;
-      return held;
-    }
-    return this.queue.tryPop();
+    return this.#held.length > 0 ? this.#held.shift() : this.queue.tryPop();
   }
 
   /**
@@ -80,49 +76,47 @@ export class Feed<I, O> {
    * remove items it stays as a tombstone the pump skips.
    */
   remove(task: Task<I, O>, inQueue: boolean): void {
-    if (task === this.#held) this.#held = undefined;
+    const held = this.#held.length > 0 ? this.#held.indexOf(task) : -1;
+    if (held !== -1) this.#held.splice(held, 1);
     else if (inQueue) this.queue.remove?.(task);
   }
 
   /** Removes and returns every waiting task: the held one first, then the queue's in pop order. */
   drain(): Task<I, O>[] {
     const tasks = this.queue.drain();
+    if (this.#held.length === 0) return tasks;
     const held = this.#held;
-    if (held !== undefined) {
-      this.#held = undefined;
-      tasks.unshift(held);
-    }
-    return tasks;
-  }
-
-  /** Whether a task the pending pop() brought waits for a slot. */
-  get holding(): boolean {
-    return this.#held !== undefined;
+    this.#held = [];
+    return held.concat(tasks);
   }
 
   /**
-   * Keeps one pop() pending, for a pool with a free slot, when tryPop() found nothing it may
-   * take now: a rate limiter holding items back, a rendezvous queue (which takes an item only
-   * while a pop waits), or a caller blocked on room.
+   * Keeps up to `free` pop()s pending (one per free slot of the pool, counting tasks already
+   * held) when tryPop() found nothing it may take now: a rate limiter holding items back, a
+   * rendezvous queue (which takes an item only while a pop waits: with two free slots, two
+   * submits in a row are taken), or a caller blocked on room.
    */
-  waitForItem(): void {
-    if (this.#popping || this.#held !== undefined) return;
+  waitForItem(free: number): void {
     const queue = this.queue;
-    if (queue.size === 0 && queue.capacity !== 0 && this.blocked.length === 0) return;
-    if (queue.closed && queue.size === 0) return;
-    this.#popping = true;
-    queue.pop().then(
-      (task) => {
-        this.#popping = false;
-        if (task?.status === WAITING) this.#held = task;
-        this.#host.popped();
-      },
-      (error: unknown) => {
-        this.#popping = false;
-        this.#host.failed(error);
-      },
-    );
-    // With a pop waiting, a rendezvous queue takes an item from tryPush.
-    if (this.blocked.length > 0) this.admit();
+    // A buffered queue gets no more pops than it has items (a pop on a rate-limited queue with
+    // nothing to take would still wait on the rate); a rendezvous queue one per free slot.
+    const wanted = queue.capacity === 0 ? free : Math.min(free, queue.size + this.blocked.length);
+    while (this.#popping + this.#held.length < wanted) {
+      if (queue.closed && queue.size === 0) return;
+      this.#popping++;
+      queue.pop().then(
+        (task) => {
+          this.#popping--;
+          if (task?.status === WAITING) this.#held.push(task);
+          this.#host.popped();
+        },
+        (error: unknown) => {
+          this.#popping--;
+          this.#host.failed(error);
+        },
+      );
+      // With a pop waiting, a rendezvous queue takes an item from tryPush.
+      if (this.blocked.length > 0) this.admit();
+    }
   }
 }

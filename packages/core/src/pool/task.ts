@@ -34,26 +34,30 @@ export type OutcomeCallback<I> = (ok: boolean, value: unknown, input: I) => void
  * Its `signal` is made on first use, and only for a try that something of its own can cancel
  * (a timeout or the task's signal): materialising an AbortController costs a tiny task about
  * 7 µs, ten times the rest of the pool's work per task. Every other try shares the pool's stop
- * signal, which aborts only on `stop({ force: true })`.
+ * signal, which aborts only on `stop({ force: true })`. Kept to five fields: it is allocated
+ * once per try on the hot path.
  */
 export class Attempt implements TaskContext, RunOptions {
-  controller: AbortController | undefined = undefined;
   task?: string;
   transfer?: readonly Transferable[];
-  /** performance.now() at the start of the try, when the pool measures latency. */
-  startedAt = 0;
+  /**
+   * The try's own controller (made on first use), or — for a try that only a force-stop can
+   * cancel — the pool's stop controller, which this try must never abort itself.
+   */
+  controller: AbortController | undefined;
   constructor(
     readonly attempt: number,
     /** False when only a force-stop can cancel this try: no timeout and no task signal. */
     readonly cancellable: boolean,
-    readonly stopSignal: AbortSignal,
-  ) {}
+    stop: AbortController,
+  ) {
+    this.controller = cancellable ? undefined : stop;
+  }
   get signal(): AbortSignal {
-    if (!this.cancellable) return this.stopSignal;
     if (this.controller === undefined) this.controller = new AbortController();
     return this.controller.signal;
   }
-  /** Aborts this try's own signal (a shared stop signal is aborted by the pool itself). */
+  /** Aborts this try's own signal (the shared stop signal is aborted by the pool itself). */
   abort(reason: unknown): void {
     if (!this.cancellable) return;
     if (this.controller === undefined) this.controller = new AbortController();
@@ -77,8 +81,8 @@ export class Task<I, O> implements Linked<Task<I, O>> {
   callback: OutcomeCallback<I> | undefined = undefined;
   /** enqueue()/dispatch(): resolves the caller's promise once the task is accepted. */
   accepted: (() => void) | undefined = undefined;
-  /** performance.now() at acceptance, when the pool measures latency. */
-  acceptedAt = 0;
+  /** performance.now() at acceptance, then at the start of the current try (with `latency: true`). */
+  stamp = 0;
   prev: Task<I, O> | null = null;
   next: Task<I, O> | null = null;
   list: IntrusiveList<Task<I, O>> | null = null;

@@ -31,20 +31,20 @@ export class Tries<I, O> {
   readonly #host: TryHost<I, O>;
   readonly #timeout: number;
   readonly #retry: ResolvedRetry;
-  readonly #stopSignal: AbortSignal;
+  readonly #stop: AbortController;
   readonly #latency: LatencyRecorder | undefined;
 
   constructor(
     host: TryHost<I, O>,
     timeout: number,
     retry: ResolvedRetry,
-    stopSignal: AbortSignal,
+    stop: AbortController,
     latency: LatencyRecorder | undefined,
   ) {
     this.#host = host;
     this.#timeout = timeout;
     this.#retry = retry;
-    this.#stopSignal = stopSignal;
+    this.#stop = stop;
     this.#latency = latency;
   }
 
@@ -53,13 +53,14 @@ export class Tries<I, O> {
     const options = task.options;
     const timeout = options?.timeout ?? this.#timeout;
     const timed = timeout > 0 && timeout !== Number.POSITIVE_INFINITY;
-    const attempt = new Attempt(++task.attempts, timed || options?.signal !== undefined, this.#stopSignal);
+    // The pool stamped the first try's start (its queue wait ends there); a retry stamps its own.
+    if (this.#latency !== undefined && task.attempts > 0) task.stamp = performance.now();
+    const attempt = new Attempt(++task.attempts, timed || options?.signal !== undefined, this.#stop);
     if (options !== undefined) {
       if (options.task !== undefined) attempt.task = options.task;
       if (options.transfer !== undefined) attempt.transfer = options.transfer;
     }
     task.current = attempt;
-    if (this.#latency !== undefined) attempt.startedAt = performance.now();
     if (timed) {
       task.timer = setTimeout(() => {
         if (task.current !== attempt) return;
@@ -119,7 +120,7 @@ export class Tries<I, O> {
     if (task.current !== attempt || task.status !== RUNNING) return;
     task.current = undefined;
     this.#clearTimer(task);
-    if (this.#latency !== undefined) this.#latency.run(attempt.startedAt, performance.now());
+    if (this.#latency !== undefined) this.#latency.run(task.stamp, performance.now());
     if (
       !ok &&
       task.attempts < this.#retry.attempts &&
