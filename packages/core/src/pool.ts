@@ -246,10 +246,11 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
 
   /**
    * Starts no more tasks until resume(): submit/enqueue are still accepted (a full queue still
-   * makes them wait), running tasks finish. Idempotent.
+   * makes them wait), running tasks finish. Idempotent. Has no effect once close() or stop() was
+   * called: a graceful close finishes everything accepted, and nothing may hold it back.
    */
   pause(): void {
-    this.#paused = true;
+    if (this.#state === 'open') this.#paused = true;
   }
 
   /** Starts waiting tasks again, up to `concurrency`, before it returns. Idempotent. */
@@ -310,6 +311,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     if (this.#state === 'closed') return this.#ending!;
     if (this.#state !== 'stopping') {
       this.#state = 'stopping';
+      this.#paused = false; // nothing starts while stopping anyway
       this.#wasStopped = true;
       this.#feed.queue.close();
       this.#refuseBlocked();
@@ -385,7 +387,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #accept(task: Task<I, O>): void {
     task.status = WAITING;
     this.#counters.accept();
-    if (this.#latency !== undefined) task.stamp = performance.now();
+    if (this.#latency !== undefined) task.stamp = this.#latency.now();
     const accepted = task.accepted;
     if (accepted !== undefined) {
       task.accepted = undefined;
@@ -532,7 +534,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#inFlight.push(task);
     if (task.sink === TO_RESULTS && this.#results !== undefined) this.#results.reserved++;
     if (this.#latency !== undefined) {
-      const now = performance.now();
+      const now = this.#latency.now();
       this.#latency.wait(task.stamp, now);
       task.stamp = now; // the first try's start: Tries reads it
     }

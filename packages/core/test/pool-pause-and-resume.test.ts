@@ -160,3 +160,15 @@ describe('pause() and resume()', () => {
     expect(() => new Pool({ executor: (n) => n, paused: 'yes' as unknown as boolean })).toThrow(/paused/);
   });
 });
+
+describe('pause() after close()', () => {
+  it('has no effect: a closing pool still finishes everything accepted', async () => {
+    const pool = new Pool<number, number>({ executor: async (n) => n * 2, concurrency: 1 });
+    const results = [1, 2, 3].map((n) => pool.submit(n));
+    const closed = pool.close();
+    pool.pause();
+    expect(pool.paused).toBe(false);
+    await closed;
+    expect(await Promise.all(results)).toEqual([2, 4, 6]);
+  });
+});

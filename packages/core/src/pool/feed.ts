@@ -38,6 +38,12 @@ export class Feed<I, O> {
   #held: Task<I, O>[] = [];
   /** pop()s pending on the queue. */
   #popping = 0;
+  /**
+   * Accepted tasks the queue handed straight to a pending pop(), whose promise has not
+   * resolved yet: no longer in the queue, not yet held, but waiting all the same (clear() and
+   * stop() must find them). Oldest first, as the pops resolve.
+   */
+  #inTransit: Task<I, O>[] = [];
 
   constructor(queue: WorkQueue<Task<I, O>>, host: FeedHost<I, O>) {
     this.queue = queue;
@@ -46,8 +52,17 @@ export class Feed<I, O> {
 
   /** Accepts `task` now if the queue takes it (and nobody is ahead of it in the blocked line). */
   offer(task: Task<I, O>): boolean {
-    if (this.blocked.length > 0 || !this.queue.tryPush(task, task.options)) return false;
+    if (this.blocked.length > 0 || !this.#push(task)) return false;
     this.#host.accepted(task);
+    return true;
+  }
+
+  /** tryPush, noting a task that went straight to a pending pop() (the queue did not grow). */
+  #push(task: Task<I, O>): boolean {
+    if (this.#popping === 0) return this.queue.tryPush(task, task.options);
+    const size = this.queue.size;
+    if (!this.queue.tryPush(task, task.options)) return false;
+    if (this.queue.size === size) this.#inTransit.push(task);
     return true;
   }
 
@@ -59,7 +74,7 @@ export class Feed<I, O> {
   /** Moves blocked callers into the queue while it takes them, oldest first. */
   admit(): void {
     for (let task = this.blocked.head; task !== null; task = this.blocked.head) {
-      if (!this.queue.tryPush(task, task.options)) return;
+      if (!this.#push(task)) return;
       this.blocked.remove(task);
       this.#host.accepted(task);
     }
@@ -76,18 +91,18 @@ export class Feed<I, O> {
    * remove items it stays as a tombstone the pump skips.
    */
   remove(task: Task<I, O>, inQueue: boolean): void {
-    const held = this.#held.length > 0 ? this.#held.indexOf(task) : -1;
-    if (held !== -1) this.#held.splice(held, 1);
-    else if (inQueue) this.queue.remove?.(task);
+    if (removeFrom(this.#held, task) || removeFrom(this.#inTransit, task)) return;
+    if (inQueue) this.queue.remove?.(task);
   }
 
-  /** Removes and returns every waiting task: the held one first, then the queue's in pop order. */
+  /** Removes and returns every waiting task: held ones first, then those in transit, then the queue's. */
   drain(): Task<I, O>[] {
     const tasks = this.queue.drain();
-    if (this.#held.length === 0) return tasks;
-    const held = this.#held;
+    if (this.#held.length === 0 && this.#inTransit.length === 0) return tasks;
+    const out = this.#held.concat(this.#inTransit, tasks);
     this.#held = [];
-    return held.concat(tasks);
+    this.#inTransit = [];
+    return out;
   }
 
   /**
@@ -107,6 +122,7 @@ export class Feed<I, O> {
       queue.pop().then(
         (task) => {
           this.#popping--;
+          if (task !== undefined) removeFrom(this.#inTransit, task);
           if (task?.status === WAITING) this.#held.push(task);
           this.#host.popped();
         },
@@ -119,4 +135,14 @@ export class Feed<I, O> {
       if (this.blocked.length > 0) this.admit();
     }
   }
+}
+
+/** Removes `task` from `list` (usually its head); false if it is not there. */
+function removeFrom<T>(list: T[], item: T): boolean {
+  if (list.length === 0) return false;
+  const index = list[0] === item ? 0 : list.indexOf(item);
+  if (index === -1) return false;
+  if (index === 0) list.shift();
+  else list.splice(index, 1);
+  return true;
 }

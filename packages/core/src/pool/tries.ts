@@ -54,7 +54,7 @@ export class Tries<I, O> {
     const timeout = options?.timeout ?? this.#timeout;
     const timed = timeout > 0 && timeout !== Number.POSITIVE_INFINITY;
     // The pool stamped the first try's start (its queue wait ends there); a retry stamps its own.
-    if (this.#latency !== undefined && task.attempts > 0) task.stamp = performance.now();
+    if (this.#latency !== undefined && task.attempts > 0) task.stamp = this.#latency.now();
     const attempt = new Attempt(++task.attempts, timed || options?.signal !== undefined, this.#stop);
     if (options !== undefined) {
       if (options.task !== undefined) attempt.task = options.task;
@@ -73,7 +73,7 @@ export class Tries<I, O> {
     try {
       result = this.#host.invoke(task.input, attempt);
     } catch (error) {
-      this.#tried(task, attempt, false, error);
+      this.#tried(task, attempt, false, error, true);
       return;
     }
     if (isThenable(result)) {
@@ -82,7 +82,7 @@ export class Tries<I, O> {
         (error: unknown) => this.#tried(task, attempt, false, error),
       );
     } else {
-      this.#tried(task, attempt, true, result);
+      this.#tried(task, attempt, true, result, true);
     }
   }
 
@@ -116,23 +116,37 @@ export class Tries<I, O> {
   }
 
   /** One try ended. A stale try (timed out or cancelled before it settled) is ignored. */
-  #tried(task: Task<I, O>, attempt: Attempt, ok: boolean, value: unknown): void {
+  #tried(task: Task<I, O>, attempt: Attempt, ok: boolean, value: unknown, sync = false): void {
     if (task.current !== attempt || task.status !== RUNNING) return;
     task.current = undefined;
     this.#clearTimer(task);
-    if (this.#latency !== undefined) this.#latency.run(task.stamp, performance.now());
-    if (
-      !ok &&
-      task.attempts < this.#retry.attempts &&
-      this.#host.mayRetry(task) &&
-      this.#retry.shouldRetry(value)
-    ) {
+    const latency = this.#latency;
+    if (latency !== undefined) {
+      const end = sync ? latency.read() : latency.now();
+      latency.run(task.stamp, end);
+      if (ok || !this.#retries(task, value)) {
+        // The slot this try frees goes to the next task in the same step: it starts at `end`.
+        const outer = latency.enter(end);
+        try {
+          this.#host.finish(task, ok ? SUCCEEDED : FAILED, value);
+        } finally {
+          latency.leave(outer);
+        }
+      }
+      return;
+    }
+    if (ok || !this.#retries(task, value)) this.#host.finish(task, ok ? SUCCEEDED : FAILED, value);
+  }
+
+  /** Schedules the next try of a failed task if the policy and the host allow; false if not. */
+  #retries(task: Task<I, O>, error: unknown): boolean {
+    if (task.attempts < this.#retry.attempts && this.#host.mayRetry(task) && this.#retry.shouldRetry(error)) {
       task.timer = setTimeout(() => {
         task.timer = undefined;
         if (task.status === RUNNING) this.begin(task);
       }, this.#retry.delay(task.attempts));
-      return;
+      return true;
     }
-    this.#host.finish(task, ok ? SUCCEEDED : FAILED, value);
+    return false;
   }
 }
