@@ -146,8 +146,9 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     if (this.#closing !== undefined)
       return Promise.reject(new PoolClosedError('the piscina backend is closed'));
     const { task, transfer } = options;
-    // A signal that can never abort (the Pool's for a try with no timeout and no task signal)
-    // needs no cancellation bookkeeping: the direct path below costs ~5 µs less per task.
+    // A signal that can never abort (core's neverAborted, from a caller that knows the task cannot
+    // be cancelled) needs no cancellation bookkeeping: the direct path below costs ~5 µs less per
+    // task. A Pool's tries always carry a signal that can abort (at least its force-stop signal).
     const signal = options.signal === neverAborted ? undefined : options.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const slot = signal === undefined ? -1 : this.#table.acquire();

@@ -11,7 +11,11 @@ export type Transferable = TransferListItem;
 
 /** What an executor or a {@link Work} receives along with its input. */
 export interface TaskContext {
-  /** Aborts when the task is cancelled, times out or its pool stops; cooperative work should watch it. */
+  /**
+   * Aborts when the task is cancelled (its own signal), its try times out, or its pool is
+   * force-stopped (`stop({ force: true })`); cooperative work should watch it. Tries that only a
+   * force-stop can cancel share one signal per pool.
+   */
   readonly signal: AbortSignal;
   /** Which try this is: 1 for the first, 2 for the first retry, and so on. */
   readonly attempt: number;
@@ -75,7 +79,12 @@ export type Collector<I, O> =
 
 /** What a {@link Backend} receives with each task. */
 export interface RunOptions {
-  /** Aborts when the task must stop (cancelled, timed out, pool stopped). The backend must then reject. */
+  /**
+   * Aborts when the task must stop (cancelled, timed out, pool force-stopped): the backend must
+   * then reject, and stop the work if it can (a thread backend terminates the thread). It may be
+   * shared by many tasks (a Pool's stop signal, a caller's request signal): remove any listener
+   * when the task ends, and prefer one listener per signal to one per task.
+   */
   signal: AbortSignal;
   /** A named entry point, for backends that run modules with several (piscina's named exports). */
   task?: string;
