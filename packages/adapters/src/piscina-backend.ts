@@ -111,6 +111,9 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   readonly #table: TaskTable;
   readonly #watch = new AbortWatch();
   #closing: Promise<void> | undefined;
+  /** run() promises not settled yet: close() ends the threads once this is 0. */
+  #live = 0;
+  #drained: (() => void) | undefined;
 
   constructor(options: PiscinaBackendOptions) {
     const resolved = resolveOptions(options);
@@ -160,7 +163,8 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     // table is full, because a task with a signal runs alone on its thread.
     const piscinaSignal = slot < 0 ? signal : undefined;
     const running = this.#piscina.run(envelope, { transferList, signal: piscinaSignal });
-    if (signal === undefined) return running.catch((error: unknown) => Promise.reject(translate(error)));
+    this.#live++;
+    if (signal === undefined) return running.then(this.#passValue, this.#passError);
     return new Promise<O>((resolve, reject) => {
       const flight = new Flight(
         signal,
@@ -168,8 +172,14 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
         this.#table,
         this.#watch,
         this.#terminateThread,
-        resolve,
-        reject,
+        (value: O) => {
+          this.#settled();
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#settled();
+          reject(error);
+        },
       );
       running.then(
         (value: O) => flight.fulfil(value),
@@ -181,11 +191,37 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   /**
    * Waits for queued and running tasks, then ends every thread. Idempotent; afterwards nothing
    * of this backend keeps the process alive and `run` rejects with PoolClosedError.
+   *
+   * It waits on its own count of unsettled run() promises, not on piscina's close(): piscina does
+   * not replace a thread terminated during its close() (an abort or a timeout of a running task),
+   * so work queued behind that thread — a live task, or the tombstone of one aborted while queued
+   * (it settled for its caller, piscina still holds it) — never drained and close() never
+   * resolved. Until our count reaches 0 piscina is open and replaces threads as usual; then
+   * nothing it holds matters to anyone and its threads are ended with destroy().
    */
   close(): Promise<void> {
-    this.#closing ??= this.#piscina.close();
+    this.#closing ??= this.#close();
     return this.#closing;
   }
+
+  async #close(): Promise<void> {
+    if (this.#live > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    await this.#piscina.destroy();
+  }
+
+  #settled(): void {
+    if (--this.#live === 0 && this.#drained !== undefined) this.#drained();
+  }
+
+  readonly #passValue = (value: O): O => {
+    this.#settled();
+    return value;
+  };
+
+  readonly #passError = (error: unknown): never => {
+    this.#settled();
+    throw translate(error);
+  };
 
   /** Terminates the thread whose id is `threadId`; piscina fails its tasks and starts a replacement. */
   readonly #terminateThread = (threadId: number): void => {

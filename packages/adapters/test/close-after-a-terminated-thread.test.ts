@@ -1,0 +1,60 @@
+import { neverAborted, Pool } from '@poolkit/core';
+import { describe, expect, it } from 'vitest';
+import { backend, never } from './helpers.js';
+
+/** Resolves with 'settled' or 'pending' after `ms`: a hang becomes a failed assertion, not a stuck test. */
+function within<T>(promise: Promise<T>, ms: number): Promise<'settled' | 'pending'> {
+  return Promise.race([
+    promise.then(
+      () => 'settled' as const,
+      () => 'settled' as const,
+    ),
+    new Promise<'pending'>((resolve) => setTimeout(() => resolve('pending'), ms)),
+  ]);
+}
+
+describe('close() after a thread was terminated (regression: it stayed pending forever)', () => {
+  // One thread; A times out (its thread is terminated), B is aborted a few ms after A failed,
+  // while close() or stop() already runs. B sat in piscina's queue behind the dead thread, and
+  // piscina does not replace a thread terminated during its own close().
+  for (const ending of ['close', 'stop'] as const) {
+    it(`${ending}() settles for every gap between the timeout and the abort`, {
+      timeout: 60_000,
+    }, async () => {
+      // The window is a few ms wide and moves with thread start-up: try every gap up to 12 ms, twice.
+      for (const gap of [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+      ]) {
+        const pool = new Pool({ backend: backend({ threads: 1 }) });
+        const controller = new AbortController();
+        const a = pool
+          .submit({ ms: 400, value: 'a' }, { task: 'sleepThen', timeout: 50 })
+          .catch((e) => e.code);
+        const b = pool
+          .submit({ ms: 10, value: 'b' }, { task: 'sleepThen', signal: controller.signal })
+          .catch((e) => e.name);
+        void a.then(() => setTimeout(() => controller.abort(), gap));
+        const ended = ending === 'close' ? pool.close() : pool.stop();
+        expect(await within(ended, 3_000), `${ending}() with a ${gap} ms gap`).toBe('settled');
+        expect(await a).toBe('ERR_TASK_TIMEOUT');
+        expect(['AbortError', 'PoolStoppedError', 'b']).toContain(await b);
+        expect(pool.state).toBe('closed');
+      }
+    });
+  }
+
+  it('backend.close() then an abort of the running task: the queued tasks still settle, close() resolves', async () => {
+    const b = backend({ threads: 1 });
+    const controller = new AbortController();
+    const running = b.run({ ms: 2_000, value: 'slow' }, { signal: controller.signal, task: 'sleepThen' });
+    const queuedPlain = b.run({ ms: 1, value: 'plain' }, { signal: neverAborted, task: 'sleepThen' });
+    const queuedSignalled = b.run({ ms: 1, value: 'signalled' }, { signal: never(), task: 'sleepThen' });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the slow one runs
+    const closed = b.close();
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await queuedPlain).toBe('plain');
+    expect(await queuedSignalled).toBe('signalled');
+    expect(await within(closed, 5_000)).toBe('settled');
+  });
+});
