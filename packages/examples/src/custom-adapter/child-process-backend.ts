@@ -325,9 +325,15 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
     this.#updateRefs();
   }
 
-  /** Children keep the parent alive only while there is work (waiting or running) or a ready() caller. */
+  /**
+   * Children keep the parent alive only while there is work (waiting or running), a ready()
+   * caller, or a close() waiting for them to exit. (Regression: a child that finished starting
+   * during close() sent 'ready', which unreferenced every child; with nothing else alive the
+   * parent exited with close() still pending, one run in ~30 under load.)
+   */
   #updateRefs(): void {
     const busy =
+      this.#closing !== undefined ||
       this.#waiting.length > 0 ||
       this.#readyWaiters.length > 0 ||
       [...this.#children].some((c) => c.job !== undefined);
