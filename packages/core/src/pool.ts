@@ -81,8 +81,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   readonly backend: Backend<I, O>;
   readonly #feed: Feed<I, O>;
   readonly #onFull: OnFull;
-  /** The pool's own InlineBackend, called directly (nobody else can reach it, so its slots are ours). */
-  readonly #invoke: ((input: I, ctx: Attempt) => O | Promise<O>) | undefined;
   /** The most a backend of someone else's accepts at once; Infinity for the pool's own. */
   readonly #backendLimit: number;
   readonly #tries: Tries<I, O>;
@@ -117,9 +115,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#concurrency = resolved.concurrency;
     this.#backendLimit = resolved.ownBackend ? Number.POSITIVE_INFINITY : resolved.backend.concurrency;
     this.#limit = Math.min(this.#concurrency, this.#backendLimit);
-    this.#invoke = resolved.ownBackend
-      ? (this.backend as InlineBackend<I, O>)[kInvoke].bind(this.backend)
-      : undefined;
     this.#feed = new Feed(resolved.queue as WorkQueue<Task<I, O>>, {
       accepted: (task) => this.#accept(task),
       popped: () => this.#popped(),
@@ -131,14 +126,17 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       ? new ResultsBuffer(
           resolved.resultsCapacity,
           () => this.#done(),
-          // Room in the buffer may let the pool start the next task.
+          // A full buffer held the pool back: the place just read may let it start the next task.
           () => this.#state !== 'closed' && queueMicrotask(() => this.#pump()),
         )
       : undefined;
     this.#latency = resolved.latency ? new LatencyRecorder() : undefined;
     // Every try in flight may listen to the stop signal (a backend's abort race).
     setMaxListeners(0, this.#stopController.signal);
-    const run = this.#invoke ?? ((input: I, attempt: Attempt) => this.backend.run(input, attempt));
+    // The pool's own InlineBackend is called directly: nobody else can reach it, so its slots are ours.
+    const run = resolved.ownBackend
+      ? (this.backend as InlineBackend<I, O>)[kInvoke].bind(this.backend)
+      : (input: I, attempt: Attempt) => this.backend.run(input, attempt);
     this.#tries = new Tries<I, O>(
       {
         invoke: run,

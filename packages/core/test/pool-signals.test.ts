@@ -16,6 +16,21 @@ function recordingBackend(): Backend<number, number> & { seen: RunOptions[] } {
   };
 }
 
+/** A backend whose tasks never settle on their own; `seen` is the signal of the last run. */
+function hangingBackend(): Backend<number, number> & { seen: AbortSignal | undefined } {
+  const backend: Backend<number, number> & { seen: AbortSignal | undefined } = {
+    name: 'hanging',
+    concurrency: 1,
+    seen: undefined,
+    run: (_n, options) => {
+      backend.seen = options.signal;
+      return new Promise(() => {});
+    },
+    close: async () => {},
+  };
+  return backend;
+}
+
 describe('the signal a backend receives', () => {
   it('is one stop signal shared by every try that only a force-stop can cancel, per pool', async () => {
     const backend = recordingBackend();
@@ -32,24 +47,14 @@ describe('the signal a backend receives', () => {
   });
 
   it('the shared stop signal aborts with a PoolStoppedError on stop({ force: true })', async () => {
-    let seen: AbortSignal | undefined;
-    const pool = new Pool<number, number>({
-      backend: {
-        name: 'hanging',
-        concurrency: 1,
-        run: (_n, options) => {
-          seen = options.signal;
-          return new Promise(() => {});
-        },
-        close: async () => {},
-      },
-    });
+    const backend = hangingBackend();
+    const pool = new Pool<number, number>({ backend });
     const running = pool.submit(1);
     await new Promise((resolve) => setImmediate(resolve));
     await pool.stop({ force: true });
     await expect(running).rejects.toMatchObject({ code: 'ERR_POOL_STOPPED' });
-    expect(seen?.aborted).toBe(true);
-    expect((seen!.reason as { code?: string }).code).toBe('ERR_POOL_STOPPED');
+    expect(backend.seen?.aborted).toBe(true);
+    expect((backend.seen!.reason as { code?: string }).code).toBe('ERR_POOL_STOPPED');
     expect(neverAborted.aborted).toBe(false);
   });
 
@@ -64,22 +69,11 @@ describe('the signal a backend receives', () => {
     expect(timed).not.toBe(signalled);
     await pool.close();
 
-    let seen: AbortSignal | undefined;
-    const hanging = new Pool<number, number>({
-      backend: {
-        name: 'hanging',
-        concurrency: 1,
-        run: (_n, options) => {
-          seen = options.signal;
-          return new Promise(() => {});
-        },
-        close: async () => {},
-      },
-      timeout: 10,
-    });
+    const hangingOne = hangingBackend();
+    const hanging = new Pool<number, number>({ backend: hangingOne, timeout: 10 });
     await expect(hanging.submit(1)).rejects.toMatchObject({ code: 'ERR_TASK_TIMEOUT' });
-    expect(seen?.aborted).toBe(true);
-    expect((seen!.reason as { code?: string }).code).toBe('ERR_TASK_TIMEOUT');
+    expect(hangingOne.seen?.aborted).toBe(true);
+    expect((hangingOne.seen!.reason as { code?: string }).code).toBe('ERR_TASK_TIMEOUT');
     await hanging.close();
     expect(neverAborted.aborted).toBe(false);
   });

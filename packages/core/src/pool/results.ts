@@ -20,8 +20,8 @@ export class ResultsBuffer<T> {
   readonly capacity: number;
   /** Whether nothing more can come (the pool ended and nothing waits or runs). */
   readonly #isDone: () => boolean;
-  /** Called after an outcome was read: its place is free again. */
-  readonly #onRead: () => void;
+  /** Called when a read makes room in a buffer that was full (the pool may start tasks again). */
+  readonly #onRoom: () => void;
   /** Places held by running tasks whose outcomes will need one. */
   reserved = 0;
   #ring: (T | undefined)[] = new Array<T | undefined>(INITIAL_RING).fill(undefined);
@@ -29,10 +29,10 @@ export class ResultsBuffer<T> {
   #size = 0;
   #readers: Array<(outcome: T | undefined) => void> = [];
 
-  constructor(capacity: number, isDone: () => boolean, onRead: () => void) {
+  constructor(capacity: number, isDone: () => boolean, onRoom: () => void) {
     this.capacity = capacity;
     this.#isDone = isDone;
-    this.#onRead = onRead;
+    this.#onRoom = onRoom;
   }
 
   /** The next outcome if one is ready; `done` once nothing more can come. Never waits. */
@@ -83,11 +83,12 @@ export class ResultsBuffer<T> {
   /** Takes the oldest kept outcome, or undefined when none is ready. */
   #read(): T | undefined {
     if (this.#size === 0) return undefined;
+    const wasFull = this.full;
     const outcome = this.#ring[this.#head];
     this.#ring[this.#head] = undefined; // let it be collected
     this.#head = (this.#head + 1) & (this.#ring.length - 1);
     this.#size--;
-    this.#onRead();
+    if (wasFull) this.#onRoom();
     return outcome;
   }
 

@@ -121,21 +121,21 @@ export class Tries<I, O> {
     task.current = undefined;
     this.#clearTimer(task);
     const latency = this.#latency;
-    if (latency !== undefined) {
-      const end = sync ? latency.read() : latency.now();
-      latency.run(task.stamp, end);
-      if (ok || !this.#retries(task, value)) {
-        // The slot this try frees goes to the next task in the same step: it starts at `end`.
-        const outer = latency.enter(end);
-        try {
-          this.#host.finish(task, ok ? SUCCEEDED : FAILED, value);
-        } finally {
-          latency.leave(outer);
-        }
-      }
+    const end = latency === undefined ? 0 : sync ? latency.read() : latency.now();
+    if (latency !== undefined) latency.run(task.stamp, end);
+    if (!ok && this.#retries(task, value)) return;
+    const ending = ok ? SUCCEEDED : FAILED;
+    if (latency === undefined) {
+      this.#host.finish(task, ending, value);
       return;
     }
-    if (ok || !this.#retries(task, value)) this.#host.finish(task, ok ? SUCCEEDED : FAILED, value);
+    // The slot this try frees goes to the next task in the same step: it starts at `end`.
+    const outer = latency.enter(end);
+    try {
+      this.#host.finish(task, ending, value);
+    } finally {
+      latency.leave(outer);
+    }
   }
 
   /** Schedules the next try of a failed task if the policy and the host allow; false if not. */
