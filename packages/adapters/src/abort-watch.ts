@@ -17,10 +17,12 @@
 /** How often the signals in flight are checked, in ms. */
 export const POLL_MS = 5;
 
-/** One watched task: `onAbort` is called once, from the timer, when `signal` is found aborted. */
+/**
+ * One watched task (or batch): `poll` is called from the timer until it returns true (then it is
+ * no longer watched); it checks its signals and acts on those found aborted.
+ */
 export interface Watched {
-  readonly signal: AbortSignal;
-  onAbort(): void;
+  poll(): boolean;
 }
 
 export class AbortWatch {
@@ -48,10 +50,7 @@ export class AbortWatch {
       return;
     }
     for (const entry of this.#watched) {
-      if (entry.signal.aborted) {
-        this.#watched.delete(entry);
-        entry.onAbort();
-      }
+      if (entry.poll()) this.#watched.delete(entry);
     }
   }
 }

@@ -14,6 +14,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   abortError,
   type Backend,
+  type BatchEntry,
+  type BatchResult,
   neverAborted,
   PoolClosedError,
   type RunOptions,
@@ -22,6 +24,8 @@ import {
 } from '@poolkit/core';
 import { Piscina } from 'piscina';
 import { AbortWatch, type Watched } from './abort-watch.js';
+import { BatchFlight, type BatchFlightHost } from './batch-flight.js';
+import { BATCH_MARK, type BatchEnvelope, type BatchReply } from './batch-protocol.js';
 import { fromErrorData, isErrorData } from './error-data.js';
 import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { TaskTable } from './task-table.js';
@@ -114,6 +118,10 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   /** run() promises not settled yet: close() ends the threads once this is 0. */
   #live = 0;
   #drained: (() => void) | undefined;
+  /** Batches in flight by id, for the flushes their shims post ahead of the answer. */
+  readonly #batches = new Map<number, BatchFlight<O>>();
+  #nextBatch = 0;
+  readonly #flightHost: BatchFlightHost;
 
   constructor(options: PiscinaBackendOptions) {
     const resolved = resolveOptions(options);
@@ -138,6 +146,125 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     // A thread that dies with no task attached (an uncaught error after its task returned) is
     // reported through 'error'; piscina replaces it. Without a listener it would crash the process.
     this.#piscina.on('error', () => {});
+    // Batches' early outcomes (see runMany) arrive as worker messages.
+    this.#piscina.on('message', (message: unknown) => {
+      const id = (message as Partial<BatchReply> | null)?.[BATCH_MARK];
+      if (typeof id === 'number') this.#batches.get(id)?.onFlush(message as BatchReply);
+    });
+    this.#flightHost = {
+      table: this.#table,
+      terminate: this.#terminateThread,
+      abortReason,
+      crashed: translate,
+      runAlone: (entry) => this.run(entry.input as I, entry.options),
+    };
+  }
+
+  /**
+   * Runs several tasks as one piscina task: the shim runs them one after another on one thread
+   * (awaiting async ones) and sends back each task's value or error as data, with its run time.
+   * Every task keeps its own outcome; one failure fails only that task. A task aborted before
+   * its turn is skipped; an aborted running task ends its thread, and the tasks after it come
+   * back `'rerun'`. The shim sends the outcomes so far before a task that can be cancelled
+   * starts, so those survive the kill. A thread that dies fails only the task it was running:
+   * the others are kept (if sent) or `'rerun'`. Entries with a transfer list, or another `task`
+   * than the first entry's, run alone through run(). Never rejects.
+   */
+  runMany(
+    batch: readonly BatchEntry<I>[],
+    report?: (index: number, result: BatchResult<O>) => void,
+  ): Promise<readonly BatchResult<O>[]> {
+    const results: BatchResult<O>[] = new Array(batch.length);
+    if (this.#closing !== undefined) {
+      const reason = new PoolClosedError('the piscina backend is closed');
+      return Promise.resolve(results.fill({ status: 'rejected', reason }));
+    }
+    const task = batch[0]?.options.task;
+    const sent: number[] = [];
+    const slots: number[] = [];
+    const alone: Promise<void>[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const { input, options } = batch[i];
+      if (options.signal.aborted) {
+        results[i] = { status: 'rejected', reason: abortReason(options.signal) };
+      } else if (options.transfer !== undefined || options.task !== task) {
+        alone.push(this.#runAlone(input, options, results, i));
+      } else {
+        const slot = this.#table.acquire();
+        if (slot < 0) alone.push(this.#runAlone(input, options, results, i));
+        else {
+          sent.push(i);
+          slots.push(slot);
+        }
+      }
+    }
+    const whole =
+      sent.length === 0 ? Promise.resolve() : this.#send(batch, sent, slots, task, results, report);
+    return alone.length === 0
+      ? whole.then(() => results)
+      : Promise.all([whole, ...alone]).then(() => results);
+  }
+
+  #runAlone(input: I, options: RunOptions, results: BatchResult<O>[], i: number): Promise<void> {
+    return this.run(input, options).then(
+      (value) => {
+        results[i] = { status: 'fulfilled', value };
+      },
+      (reason: unknown) => {
+        results[i] = { status: 'rejected', reason };
+      },
+    );
+  }
+
+  #send(
+    batch: readonly BatchEntry<I>[],
+    sent: number[],
+    slots: number[],
+    task: string | undefined,
+    results: BatchResult<O>[],
+    report: ((index: number, result: BatchResult<O>) => void) | undefined,
+  ): Promise<void> {
+    const n = sent.length;
+    const inputs = new Array<unknown>(n);
+    const killable = new Uint8Array(n);
+    const entries = new Array<BatchEntry>(n);
+    let attempts: number[] | undefined;
+    for (let j = 0; j < n; j++) {
+      const entry = batch[sent[j]];
+      entries[j] = entry;
+      inputs[j] = entry.input;
+      if (entry.options.cancellable !== false) killable[j] = 1;
+      const attempt = entry.options.attempt ?? 1;
+      if (attempt !== 1) {
+        attempts ??= new Array<number>(n).fill(1);
+        attempts[j] = attempt;
+      }
+    }
+    const id = this.#nextBatch++;
+    const envelope: BatchEnvelope = { b: id, t: task, i: inputs, s: slots, k: killable };
+    if (attempts !== undefined) envelope.a = attempts;
+    this.#live++;
+    return new Promise<void>((resolve) => {
+      const flight = new BatchFlight<O>(
+        entries,
+        slots,
+        this.#flightHost,
+        (outcomes) => {
+          this.#watch.delete(flight);
+          this.#batches.delete(id);
+          for (let j = 0; j < n; j++) results[sent[j]] = outcomes[j] ?? { status: 'rerun' };
+          this.#settled();
+          resolve();
+        },
+        report === undefined ? undefined : (j, result) => report(sent[j], result),
+      );
+      this.#batches.set(id, flight);
+      this.#watch.add(flight);
+      this.#piscina.run(envelope, { name: 'runBatch' }).then(
+        (reply: BatchReply) => flight.fulfil(reply),
+        (error: unknown) => flight.fail(error),
+      );
+    });
   }
 
   /**
@@ -252,6 +379,12 @@ class Flight<O> implements Watched {
     private readonly reject: (error: unknown) => void,
   ) {
     if (slot >= 0) watch.add(this);
+  }
+
+  poll(): boolean {
+    if (!this.signal.aborted) return false;
+    this.onAbort();
+    return true;
   }
 
   /** The signal aborted while the task was queued or running. */

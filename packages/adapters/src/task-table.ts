@@ -53,6 +53,11 @@ export class TaskTable {
     this.#free[this.#top++] = slot;
   }
 
+  /** The slot's state now: QUEUED, CANCELLED, DONE, or the id of the thread running it. */
+  state(slot: number): number {
+    return Atomics.load(this.#states, slot);
+  }
+
   /**
    * Cancels the task in `slot`: returns the threadId running it (> 0), or QUEUED when it had not
    * started (it never will), or DONE when it already finished.

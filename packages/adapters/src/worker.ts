@@ -10,7 +10,15 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { threadId, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import {
+  BATCH_ERROR,
+  BATCH_MARK,
+  BATCH_OK,
+  BATCH_SKIPPED,
+  type BatchEnvelope,
+  type BatchReply,
+} from './batch-protocol.js';
 import { toErrorData } from './error-data.js';
 import { CANCELLED, DONE, QUEUED } from './task-table.js';
 
@@ -131,6 +139,132 @@ export function run(envelope: Envelope): unknown {
   }
   finish(slot);
   return result;
+}
+
+/**
+ * Runs a batch: the tasks one after another (awaiting async ones), each skipped if the main
+ * thread cancelled it first, each timed, each error turned into data. Never throws for a task's
+ * own failure; resolves with the outcomes not flushed earlier.
+ */
+export function runBatch(envelope: BatchEnvelope): BatchReply | Promise<BatchReply> {
+  if (namespace === undefined) {
+    if (loadError !== undefined) throw toErrorData(loadError);
+    return loading.then(() => runBatch(envelope));
+  }
+  const fn = pick(envelope.t);
+  return new BatchRun(envelope, fn).go(0);
+}
+
+class BatchRun {
+  #from = 0;
+  #flushes = 0;
+  #e: number[] = [];
+  #v: unknown[] = [];
+  #t: number[] = [];
+
+  constructor(
+    private readonly envelope: BatchEnvelope,
+    private readonly fn: TaskFunction,
+  ) {}
+
+  /** Runs tasks from `index` on; switches to async only at a task that returns a promise. */
+  go(index: number): BatchReply | Promise<BatchReply> {
+    const { i: inputs, s: slots, a: attempts, k: killable } = this.envelope;
+    for (let n = index; n < inputs.length; n++) {
+      if (killable[n] === 1 && this.#e.length > 0) this.#flush();
+      const slot = slots[n];
+      if (Atomics.compareExchange(states, slot, QUEUED, threadId) === CANCELLED) {
+        this.#put(BATCH_SKIPPED, undefined, 0);
+        continue;
+      }
+      const attempt = attempts === undefined ? 1 : attempts[n];
+      const ctx = attempt === 1 ? context : { signal: neverAborts, attempt };
+      const start = performance.now();
+      let result: unknown;
+      try {
+        result = this.fn(inputs[n], ctx);
+      } catch (error) {
+        finish(slot);
+        this.#put(BATCH_ERROR, toErrorData(error), performance.now() - start);
+        continue;
+      }
+      if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
+        return Promise.resolve(result).then(
+          (value) => {
+            this.#settle(slot, value, start);
+            return this.go(n + 1);
+          },
+          (error: unknown) => {
+            finish(slot);
+            this.#put(BATCH_ERROR, toErrorData(error), performance.now() - start);
+            return this.go(n + 1);
+          },
+        );
+      }
+      this.#settle(slot, result, start);
+    }
+    return this.#reply(this.#flushes);
+  }
+
+  #settle(slot: number, value: unknown, start: number): void {
+    finish(slot);
+    const time = performance.now() - start;
+    // A function or a symbol cannot cross: that task fails alone, not the whole answer.
+    if (typeof value === 'function' || typeof value === 'symbol') {
+      this.#put(BATCH_ERROR, toErrorData(notCloneable(`a ${typeof value}`)), time);
+    } else {
+      this.#put(BATCH_OK, value, time);
+    }
+  }
+
+  #put(kind: number, value: unknown, time: number): void {
+    this.#e.push(kind);
+    this.#v.push(value);
+    this.#t.push(time);
+  }
+
+  #reply(flushes: number | undefined): BatchReply {
+    const reply: BatchReply = {
+      [BATCH_MARK]: this.envelope.b,
+      from: this.#from,
+      e: this.#e,
+      v: this.#v,
+      t: this.#t,
+    };
+    if (flushes !== undefined) reply.flushes = flushes;
+    this.#from += this.#e.length;
+    this.#e = [];
+    this.#v = [];
+    this.#t = [];
+    return reply;
+  }
+
+  /** Sends the outcomes so far ahead of the answer: the next task may be killed. */
+  #flush(): void {
+    this.#flushes++;
+    const reply = this.#reply(undefined);
+    try {
+      parentPort!.postMessage(reply);
+    } catch {
+      // A value deep inside could not be cloned: that task fails alone, the others go as they are.
+      for (let n = 0; n < reply.v.length; n++) {
+        if (reply.e[n] !== BATCH_OK) continue;
+        try {
+          structuredClone(reply.v[n]);
+        } catch (error) {
+          reply.e[n] = BATCH_ERROR;
+          reply.v[n] = toErrorData(notCloneable(String((error as Error)?.message ?? error)));
+        }
+      }
+      parentPort!.postMessage(reply);
+    }
+  }
+}
+
+function notCloneable(what: string): Error {
+  const error = new TypeError(`the task's result cannot be sent back from a worker thread: ${what}`);
+  (error as Error & { code?: string }).code = 'ERR_RESULT_NOT_CLONEABLE';
+  return error;
 }
 
 export default run;

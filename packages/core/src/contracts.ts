@@ -92,7 +92,32 @@ export interface RunOptions {
   transfer?: readonly Transferable[];
   /** Which try this is (1 for the first); a Pool sets it. Backends pass it on as `TaskContext.attempt`. */
   readonly attempt?: number;
+  /**
+   * False when only a force-stop of the whole pool can abort `signal` (the try has no timeout
+   * and no signal of its own; a Pool then hands it its shared stop signal). A batching backend
+   * may use it to decide when outcomes must reach the Pool before the next task starts (see
+   * {@link Backend.runMany}). Absent means it may be cancelled.
+   */
+  readonly cancellable?: boolean;
 }
+
+/** One task of a batch handed to {@link Backend.runMany}: its input and the options `run` would get. */
+export interface BatchEntry<I = unknown> {
+  readonly input: I;
+  readonly options: RunOptions;
+}
+
+/**
+ * How one task of a batch ended, as {@link Backend.runMany} reports it: settled like
+ * `Promise.allSettled`'s entries, or `'rerun'` — it never ran to an end through no fault of its
+ * own (its thread was killed or crashed while running another task of the batch), so the Pool
+ * runs it again without counting a try or a failure. `time` is the task's own run time in ms,
+ * measured where it ran; a Pool sizes its batches from it.
+ */
+export type BatchResult<O = unknown> =
+  | { readonly status: 'fulfilled'; readonly value: O; readonly time?: number }
+  | { readonly status: 'rejected'; readonly reason: unknown; readonly time?: number }
+  | { readonly status: 'rerun' };
 
 /**
  * The adapter contract: something that can run one task at a time per `run` call, up to
@@ -109,6 +134,36 @@ export interface Backend<I = unknown, O = unknown> {
   /** How many tasks it can usefully run at once (threads × tasks per thread, for example). */
   readonly concurrency: number;
   run(input: I, options: RunOptions): Promise<O>;
+  /**
+   * Optional batching capability: runs several tasks in one call — one message to a thread,
+   * one native call — one after another on one of its `concurrency` slots, and resolves with
+   * one {@link BatchResult} per entry, in order. A Pool in front of a backend that has it
+   * groups tasks that are already waiting when a slot frees (never waiting to fill a batch),
+   * sized from the reported run times (see the Pool's `maxBatch`).
+   *
+   * Obligations, beyond run()'s (checked by `describeBackend` when present):
+   * - each entry keeps everything it would have alone: its own value or error (one failure
+   *   fails only that entry), its own `attempt`, `task` and `signal`;
+   * - an entry whose signal aborted before its turn is skipped (never started);
+   * - an entry whose signal aborts while it runs is stopped as run() would stop it (a thread
+   *   backend terminates the thread): entries that had not finished are reported `'rerun'`,
+   *   and the outcomes of entries that had finished are kept — reported before any entry
+   *   that can be cancelled (`options.cancellable !== false`) starts;
+   * - a thread that crashes fails only the entry that was running; the others are `'rerun'`
+   *   (or keep their outcomes, when already reported);
+   * - it resolves (never rejects, never hangs) once every entry has a result; a rejection
+   *   fails every entry of the batch with that error.
+   * An entry whose signal has aborted may report anything: the Pool has already settled it.
+   *
+   * `report(index, result)`, when given, delivers an entry's result before the batch ends (a
+   * thread backend calls it with the outcomes it sends ahead of a cancellable entry): the Pool
+   * settles that task at once, so a later entry that hangs does not hold it back (nor let its
+   * timeout expire). The entry's place in the final array is then ignored.
+   */
+  runMany?(
+    batch: readonly BatchEntry<I>[],
+    report?: (index: number, result: BatchResult<O>) => void,
+  ): Promise<readonly BatchResult<O>[]>;
   close(): Promise<void>;
 }
 

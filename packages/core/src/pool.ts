@@ -14,6 +14,7 @@ import { Emitter } from './emitter.js';
 import { abortError, PoolClearedError, PoolClosedError, PoolStoppedError, QueueFullError } from './errors.js';
 import { type InlineBackend, kInvoke } from './inline-backend.js';
 import { IntrusiveList } from './intrusive-list.js';
+import { Batcher, type Pending } from './pool/batcher.js';
 import {
   CANCELLED,
   Counters,
@@ -51,7 +52,7 @@ import {
   WAITING,
 } from './pool/task.js';
 import { Tries } from './pool/tries.js';
-import { checkBoolean, checkOptions } from './validate.js';
+import { argTypeError, checkBoolean, checkOptions, describe } from './validate.js';
 
 export type { LatencySummary, PoolLatency } from './pool/latency.js';
 export type { OnFull, PoolEvents, PoolOptions, PoolState, StopOptions, TaskOptions } from './pool/options.js';
@@ -91,6 +92,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   /** Aborts on stop({ force: true }); the signal of every try nothing else can cancel. */
   readonly #stopController = new AbortController();
   readonly #latency: LatencyRecorder | undefined;
+  /** Groups tries into backend calls, for a backend with runMany (and maxBatch > 1). */
+  readonly #batcher: Batcher<I, O> | undefined;
 
   #concurrency: number;
   #limit: number;
@@ -134,9 +137,19 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     // Every try in flight may listen to the stop signal (a backend's abort race).
     setMaxListeners(0, this.#stopController.signal);
     // The pool's own InlineBackend is called directly: nobody else can reach it, so its slots are ours.
+    this.#batcher =
+      resolved.maxBatch > 1
+        ? new Batcher(this.backend, resolved.maxBatch, {
+            settleAll: (settle) => this.#batch(settle),
+            holdTimer: (task, turns) => this.#tries.holdTimer(task, turns),
+            armTimer: (task) => this.#tries.armTimer(task),
+          })
+        : undefined;
     const run = resolved.ownBackend
       ? (this.backend as InlineBackend<I, O>)[kInvoke].bind(this.backend)
-      : (input: I, attempt: Attempt) => this.backend.run(input, attempt);
+      : this.#batcher !== undefined
+        ? this.#batchedInvoke(this.#batcher)
+        : (input: I, attempt: Attempt) => this.backend.run(input, attempt);
     this.#tries = new Tries<I, O>(
       {
         invoke: run,
@@ -214,6 +227,46 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    */
   enqueue(input: I, options?: TaskOptions): Promise<void> {
     return this.#submit<void>(input, options, TO_RESULTS, undefined);
+  }
+
+  /**
+   * Runs every input and resolves once all have ended, with one {@link Outcome} per input, in
+   * input order: a failure, a timeout or a cancellation is that input's outcome, never a
+   * rejection of the whole. Cheaper per item than `submit()` (no promise per item), and with a
+   * batching backend the items go out in batches. The inputs are accepted in order, waiting
+   * while the queue is full; the options apply to each. Rejects at once (accepting nothing)
+   * when the pool is not open or the options are invalid.
+   *
+   * @example
+   * const outcomes = await pool.submitAll(buffers, { task: 'md5' });
+   * const digests = outcomes.map((o) => (o.ok ? o.value : undefined));
+   */
+  submitAll(inputs: Iterable<I>, options?: TaskOptions): Promise<Outcome<I, O>[]> {
+    const refused = this.#state !== 'open' ? this.#closedError() : taskRefusal(options);
+    if (refused !== undefined) return Promise.reject(refused);
+    if (inputs === null || typeof (inputs as Partial<Iterable<I>>)?.[Symbol.iterator] !== 'function') {
+      return Promise.reject(
+        argTypeError(`submitAll() takes an iterable of inputs, received ${describe(inputs)}`),
+      );
+    }
+    const list = Array.isArray(inputs) ? (inputs as I[]) : Array.from(inputs);
+    const outcomes = new Array<Outcome<I, O>>(list.length);
+    if (list.length === 0) return Promise.resolve(outcomes);
+    return new Promise((resolve) => {
+      let left = list.length;
+      for (let index = 0; index < list.length; index++) {
+        const task = new Task<I, O>(list[index], options, TO_CALLBACK);
+        const callback = (ok: boolean, value: unknown, input: I) => {
+          outcomes[index] = ok ? { ok: true, input, value: value as O } : { ok: false, input, error: value };
+          if (--left === 0) resolve(outcomes);
+        };
+        task.callback = callback;
+        task.reject = (error) => callback(false, error, task.input);
+        // The pool may end (or the signal abort) while later inputs wait: those are refused, as outcomes.
+        if (this.#state !== 'open') task.reject(this.#closedError());
+        else this.#dispatch(task);
+      }
+    });
   }
 
   /** @internal For run(): like enqueue, with the outcome handed to `callback`. */
@@ -482,6 +535,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     try {
       do {
         this.#repump = false;
+        if (this.#batcher !== undefined) {
+          this.#pumpBatches(this.#batcher);
+          continue;
+        }
         while (
           this.#counters.running < this.#limit &&
           !this.#paused &&
@@ -510,11 +567,68 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#check();
   }
 
+  /**
+   * A batching pool's invoke: the try joins the batcher's ready line. Inside the pump it is
+   * picked up into the batch being filled; from anywhere else (a retry's timer) it pumps.
+   */
+  #batchedInvoke(batcher: Batcher<I, O>): (input: I, attempt: Attempt, task: Task<I, O>) => Pending<I, O> {
+    return (input, attempt, task) => {
+      const pending = batcher.add(input, attempt, task);
+      if (!this.#pumping) this.#pump();
+      return pending;
+    };
+  }
+
+  /** Whether the pump may start a new task now (slots aside). */
+  #mayStart(): boolean {
+    return !this.#paused && this.#state !== 'stopping' && this.#state !== 'closed' && !this.#resultsFull();
+  }
+
+  /**
+   * The pump of a batching pool: while a slot (one backend call) is free, fills one batch —
+   * retries and re-runs first, then tasks that wait now — and sends it. A batch takes only
+   * what is already here: with one task waiting it is a batch of one, sent at once.
+   */
+  #pumpBatches(batcher: Batcher<I, O>): void {
+    while (batcher.busy < this.#limit && this.#state !== 'closed') {
+      const free = this.#limit - batcher.busy;
+      const k = batcher.size(this.#counters.waiting + batcher.readyCount, free);
+      const batch: Pending<I, O>[] = [];
+      batcher.takeReady(batch, k);
+      // A ready try that could not join stays first for the next batch.
+      if (batcher.readyCount === 0) this.#fillBatch(batcher, batch, k);
+      if (batch.length === 0) break;
+      batcher.send(batch);
+    }
+    if (this.#feed.blocked.length > 0) this.#feed.admit();
+  }
+
+  /** Starts waiting tasks into `batch` while they fit and the pool may start them. */
+  #fillBatch(batcher: Batcher<I, O>, batch: Pending<I, O>[], k: number): void {
+    while (batch.length < k && this.#mayStart()) {
+      const task = this.#feed.take();
+      if (task === undefined) break;
+      if (task.status !== WAITING) continue; // a tombstone
+      if (task.options?.signal?.aborted) {
+        this.#cancelWaiting(task, abortError(task.options.signal.reason), false);
+        continue;
+      }
+      if (batch.length > 0 && !joins(batch[0], task)) {
+        this.#feed.putBack(task); // first of the next batch
+        break;
+      }
+      this.#start(task); // begin() hands the try to the batcher's ready line: take it from there
+      batch.push(batcher.takeLast()!);
+      if (this.#feed.blocked.length > 0) this.#feed.admit();
+    }
+  }
+
   /** Keeps a pop() pending while a slot is free (see Feed.waitForItem). */
   #waitForItem(): void {
     if (this.#paused || this.#state === 'stopping') return;
     if (this.#resultsFull()) return;
-    this.#feed.waitForItem(this.#limit - this.#counters.running);
+    const used = this.#batcher === undefined ? this.#counters.running : this.#batcher.busy;
+    this.#feed.waitForItem(this.#limit - used);
   }
 
   /** The pending pop() brought a task (now held): start it, unless the pool stopped meanwhile. */
@@ -612,6 +726,13 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       this.#check();
     }
   }
+}
+
+/** Whether a waiting task may join a batch that `first` opened: same entry point, no transfers. */
+function joins<I, O>(first: Pending<I, O>, task: Task<I, O>): boolean {
+  const options = task.options;
+  if (first.alone || options?.transfer !== undefined) return false;
+  return first.options.task === options?.task;
 }
 
 function stoppedBeforeStart(): PoolStoppedError {

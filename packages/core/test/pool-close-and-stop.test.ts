@@ -173,14 +173,18 @@ describe('close() and stop()', () => {
 
   it('aborting the pool signal stops the pool', async () => {
     const controller = new AbortController();
+    // The running task ends only when the test says so: no timing decides what runs first.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     const pool = new Pool<number, number>({
-      executor: (n) => resolveAfter(sleep(5), n),
+      executor: (n) => resolveAfter(gate, n),
       concurrency: 1,
       signal: controller.signal,
     });
     const results = [1, 2, 3].map((n) => track(pool.submit(n)));
     await tick();
     controller.abort();
+    release();
     await sleep(30);
     expect(pool.state).toBe('closed');
     expect(results.map((r) => r.state)).toEqual(['fulfilled', 'rejected', 'rejected']);

@@ -85,6 +85,11 @@ export class Feed<I, O> {
     return this.#held.length > 0 ? this.#held.shift() : this.queue.tryPop();
   }
 
+  /** Puts back a task just taken (it goes first again): it could not join the batch being filled. */
+  putBack(task: Task<I, O>): void {
+    this.#held.unshift(task);
+  }
+
   /**
    * A waiting task leaves: the held one, or (`inQueue`) one the queue can remove at once —
    * freeing its room and, behind a rate limit, never using a slot. With a queue that cannot

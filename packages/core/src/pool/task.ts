@@ -76,6 +76,8 @@ export class Task<I, O> implements Linked<Task<I, O>> {
   current: Attempt | undefined = undefined;
   /** The try's timeout, or the retry's backoff. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The try's timeout waits for its turn in a batch (see Tries.holdTimer). */
+  held = false;
   resolve: ((value: O) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
   callback: OutcomeCallback<I> | undefined = undefined;

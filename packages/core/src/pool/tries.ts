@@ -20,12 +20,15 @@ import { Attempt, RUNNING, type Task } from './task.js';
 /** What the tries need from their pool. */
 export interface TryHost<I, O> {
   /** Runs one try on the backend. */
-  invoke(input: I, attempt: Attempt): O | Promise<O>;
+  invoke(input: I, attempt: Attempt, task: Task<I, O>): O | PromiseLike<O>;
   /** Whether a failed task may be tried again now (the pool is not stopping, its signal not aborted). */
   mayRetry(task: Task<I, O>): boolean;
   /** The task ended for good. */
   finish(task: Task<I, O>, ending: Ending, value: unknown): void;
 }
+
+/** The longest delay setTimeout takes as given (2^31 − 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export class Tries<I, O> {
   readonly #host: TryHost<I, O>;
@@ -61,17 +64,10 @@ export class Tries<I, O> {
       if (options.transfer !== undefined) attempt.transfer = options.transfer;
     }
     task.current = attempt;
-    if (timed) {
-      task.timer = setTimeout(() => {
-        if (task.current !== attempt) return;
-        const error = new TaskTimeoutError(timeout);
-        attempt.abort(error);
-        this.#tried(task, attempt, false, error);
-      }, timeout);
-    }
-    let result: O | Promise<O>;
+    if (timed) this.#arm(task, attempt, timeout);
+    let result: O | PromiseLike<O>;
     try {
-      result = this.#host.invoke(task.input, attempt);
+      result = this.#host.invoke(task.input, attempt, task);
     } catch (error) {
       this.#tried(task, attempt, false, error, true);
       return;
@@ -97,6 +93,41 @@ export class Tries<I, O> {
     attempt?.abort(reason);
   }
 
+  #arm(task: Task<I, O>, attempt: Attempt, delay: number, timeout = delay): void {
+    task.timer = setTimeout(() => {
+      if (task.current !== attempt) return;
+      const error = new TaskTimeoutError(timeout);
+      attempt.abort(error);
+      this.#tried(task, attempt, false, error);
+    }, delay);
+  }
+
+  /**
+   * Batching: the current try waits behind others in its batch, so its timeout does not run
+   * yet; {@link armTimer} starts it when its turn comes.
+   */
+  holdTimer(task: Task<I, O>, turns: number): void {
+    const attempt = task.current;
+    if (attempt === undefined || task.timer === undefined) return;
+    clearTimeout(task.timer);
+    task.held = true;
+    // Until its turn is reported, the try may take `turns` timeouts (one per task up to it): a
+    // backend that never reports still cannot make it wait forever.
+    const timeout = task.options?.timeout ?? this.#timeout;
+    this.#arm(task, attempt, Math.min(timeout * turns, MAX_TIMER_MS), timeout);
+  }
+
+  /** Starts the timeout of a try held by {@link holdTimer}, now. */
+  armTimer(task: Task<I, O>): void {
+    if (!task.held) return;
+    task.held = false;
+    const attempt = task.current;
+    if (attempt !== undefined && task.status === RUNNING) {
+      if (task.timer !== undefined) clearTimeout(task.timer);
+      this.#arm(task, attempt, task.options?.timeout ?? this.#timeout);
+    }
+  }
+
   /** Drops a finished task's timer and current try. */
   end(task: Task<I, O>): void {
     task.current = undefined;
@@ -109,6 +140,7 @@ export class Tries<I, O> {
   }
 
   #clearTimer(task: Task<I, O>): void {
+    task.held = false;
     if (task.timer !== undefined) {
       clearTimeout(task.timer);
       task.timer = undefined;

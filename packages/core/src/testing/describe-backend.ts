@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../contracts.js';
+import type { Backend, BatchEntry, BatchResult, RunOptions } from '../contracts.js';
 import { isAbortError, TaskTimeoutError } from '../errors.js';
 import { Pool } from '../pool.js';
 import type { ProbeInput } from './probe.js';
@@ -14,6 +14,8 @@ export interface BackendConformance<I, O> {
   slow?: I;
   /** ms a rejection after abort may take (thread termination is slower than a promise). Default 2000. */
   abortWithinMs?: number;
+  /** An input whose task returns its context's `attempt`: checks that tries' numbers reach the task. */
+  attempt?: I;
 }
 
 /** The conformance of a backend that runs `probeExecutor` (see {@link ProbeInput}). */
@@ -30,6 +32,7 @@ export const probeConformance: BackendConformance<ProbeInput, unknown> = {
     code: 'ERR_PROBE',
   },
   slow: { op: 'wait-abort' },
+  attempt: { op: 'attempt' },
 };
 
 /**
@@ -51,7 +54,7 @@ export function describeBackend<I, O>(
   factory: () => Backend<I, O> | Promise<Backend<I, O>>,
   conformance: BackendConformance<I, O>,
 ): void {
-  const { samples, failing, slow } = conformance;
+  const { samples, failing, slow, attempt } = conformance;
   const abortWithin = conformance.abortWithinMs ?? 2000;
   if (samples.length < 2) throw new TypeError('describeBackend needs at least 2 samples');
 
@@ -152,6 +155,17 @@ export function describeBackend<I, O>(
       });
     }
 
+    if (attempt !== undefined) {
+      it("passes each try's attempt number to the task", async () => {
+        await withBackend(async (backend) => {
+          expect(await backend.run(attempt, { signal: signal(), attempt: 1 })).toBe(1);
+          expect(await backend.run(attempt, { signal: signal(), attempt: 3 })).toBe(3);
+        });
+      });
+    }
+
+    describeBatching();
+
     it('closes idempotently', async () => {
       const backend = await factory();
       await backend.close();
@@ -176,6 +190,130 @@ export function describeBackend<I, O>(
       });
     });
   });
+
+  /** The checks of the optional runMany capability, run only against a backend that has it. */
+  function describeBatching(): void {
+    const entry = (input: I, options?: Partial<RunOptions>): BatchEntry<I> => ({
+      input,
+      options: { signal: signal(), ...options },
+    });
+    const many = async (backend: Backend<I, O>, batch: BatchEntry<I>[]) => {
+      expect(typeof backend.runMany).toBe('function');
+      const outcome = await settleWithin(backend.runMany!(batch), abortWithin + 5000);
+      expect(outcome.settled, 'runMany settles').toBe(true);
+      expect(outcome.ok, 'runMany resolves (never rejects)').toBe(true);
+      const results = outcome.value as BatchResult<O>[];
+      expect(results).toHaveLength(batch.length);
+      return results;
+    };
+    const batching = async (body: (backend: Backend<I, O>) => Promise<void>) =>
+      withBackend(async (backend) => {
+        if (typeof backend.runMany === 'function') await body(backend);
+      });
+
+    describe('batching (runMany), when the backend has it', () => {
+      it('gives every entry its own outcome, in order; a failure fails only its entry', async () => {
+        await batching(async (backend) => {
+          const batch = [...samples, ...samples].map((s) => entry(s.input));
+          if (failing !== undefined) batch.splice(1, 0, entry(failing.input));
+          const results = await many(backend, batch);
+          const expected = [...samples, ...samples].map((s) => s.output);
+          if (failing !== undefined) {
+            const failed = results.splice(1, 1)[0];
+            expect(failed.status).toBe('rejected');
+            const error = (failed as { reason: Error & { code?: string } }).reason;
+            if (failing.name !== undefined) expect(error.name).toBe(failing.name);
+            if (failing.message !== undefined) expect(error.message).toContain(failing.message);
+            if (failing.code !== undefined) expect(error.code).toBe(failing.code);
+          }
+          expect(results.map((r) => r.status)).toEqual(expected.map(() => 'fulfilled'));
+          expect(results.map((r) => (r as { value: O }).value)).toEqual(expected);
+          // The backend goes on working afterwards, one by one too.
+          expect(await backend.run(samples[0].input, { signal: signal() })).toEqual(samples[0].output);
+        });
+      });
+
+      it('skips an entry whose signal aborted before the call', async () => {
+        await batching(async (backend) => {
+          const controller = new AbortController();
+          controller.abort(new Error('cancelled by the test'));
+          const results = await many(backend, [
+            entry(samples[0].input),
+            entry(samples[1].input, { signal: controller.signal }),
+            entry(samples[0].input),
+          ]);
+          expect(results[1].status).toBe('rejected');
+          expect(isAbortError((results[1] as { reason: unknown }).reason)).toBe(true);
+          expect(results[0]).toMatchObject({ status: 'fulfilled', value: samples[0].output });
+          expect(results[2]).toMatchObject({ status: 'fulfilled', value: samples[0].output });
+        });
+      });
+
+      if (attempt !== undefined) {
+        it("gives each entry its own try's attempt number", async () => {
+          await batching(async (backend) => {
+            const results = await many(backend, [
+              entry(attempt, { attempt: 1 }),
+              entry(attempt, { attempt: 2 }),
+              entry(attempt, { attempt: 5 }),
+            ]);
+            expect(results.map((r) => (r as { value: unknown }).value)).toEqual([1, 2, 5]);
+          });
+        });
+      }
+
+      if (slow !== undefined) {
+        it('stops an aborted running entry: finished entries keep their outcomes, later ones come back rerun', async () => {
+          await batching(async (backend) => {
+            const controller = new AbortController();
+            const running = backend.runMany!([
+              entry(samples[0].input),
+              entry(slow, { signal: controller.signal }),
+              entry(samples[1].input),
+            ]);
+            await new Promise((resolve) => setTimeout(resolve, 150));
+            controller.abort(new Error('cancelled by the test'));
+            const outcome = await settleWithin(running, abortWithin + 1000);
+            expect(outcome.settled, 'runMany settles promptly after the abort').toBe(true);
+            const results = outcome.value as BatchResult<O>[];
+            expect(results).toHaveLength(3);
+            expect(results[0]).toMatchObject({ status: 'fulfilled', value: samples[0].output });
+            // The aborted entry itself may report anything (its Pool has settled it already).
+            // Run after the abort, or handed back to be run again: never a failure of its own.
+            const last = results[2];
+            if (last.status === 'fulfilled') expect(last.value).toEqual(samples[1].output);
+            else expect(last.status).toBe('rerun');
+            expect(await backend.run(samples[1].input, { signal: signal() })).toEqual(samples[1].output);
+          });
+        });
+      }
+
+      it('is used by a Pool for tasks that wait, and every result arrives', async () => {
+        await batching(async (backend) => {
+          const sizes: number[] = [];
+          const runMany = backend.runMany!.bind(backend);
+          const spy: Backend<I, O> = {
+            name: backend.name,
+            concurrency: backend.concurrency,
+            run: (input, options) => backend.run(input, options),
+            runMany: (batch) => {
+              sizes.push(batch.length);
+              return runMany(batch);
+            },
+            close: async () => {},
+          };
+          const pool = new Pool<I, O>({ backend: spy });
+          const count = Math.max(32, 8 * Math.min(backend.concurrency, 16));
+          const picks = Array.from({ length: count }, (_, i) => samples[i % samples.length]);
+          const results = await Promise.all(picks.map((s) => pool.submit(s.input)));
+          expect(results).toEqual(picks.map((s) => s.output));
+          await pool.close();
+          expect(Math.max(0, ...sizes), 'some batch held more than one task').toBeGreaterThan(1);
+          expect(pool.stats).toMatchObject({ submitted: count, succeeded: count, failed: 0, cancelled: 0 });
+        });
+      });
+    });
+  }
 }
 
 /** Waits for `promise` at most `ms`; reports whether it settled, and how. */

@@ -11,6 +11,7 @@ export type ProbeInput =
   | { op: 'square'; n: number }
   | { op: 'sleep'; ms: number; value: unknown }
   | { op: 'throw'; name: string; message: string; code?: string }
+  | { op: 'attempt' } // returns ctx.attempt: the try's number
   | { op: 'wait-abort' }; // runs until its signal aborts (or 10 s, whichever comes first)
 
 /**
@@ -32,6 +33,8 @@ export const probeExecutor: Executor<ProbeInput, unknown> = async (input, ctx) =
       if (input.code !== undefined) error.code = input.code;
       throw error;
     }
+    case 'attempt':
+      return ctx.attempt;
     case 'wait-abort':
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 10_000);

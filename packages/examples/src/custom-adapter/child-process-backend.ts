@@ -139,7 +139,7 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
       };
       const job: Job = {
         id,
-        message: { type: 'run', id, task: options?.task, input },
+        message: { type: 'run', id, task: options?.task, input, attempt: options?.attempt ?? 1 },
         signal,
         settled: false,
         done: new Promise((done) => {

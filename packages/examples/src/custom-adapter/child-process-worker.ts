@@ -5,7 +5,7 @@
  * plain data, so `code` survives).
  *
  * Cancelling a task kills this process, so the context's signal never aborts here; `attempt`
- * is not known in the child and is always 1.
+ * is the try's number the parent sent with the task.
  */
 import type { TaskContext } from '@poolkit/core';
 import { toErrorData } from './error-data.js';
@@ -15,7 +15,8 @@ type TaskFunction = (input: unknown, ctx: TaskContext) => unknown;
 
 // With a callback, a send on a closed channel (the parent is gone) is reported there, not thrown.
 const send = (message: ChildMessage) => process.send?.(message, undefined, undefined, () => {});
-const context: TaskContext = Object.freeze({ signal: new AbortController().signal, attempt: 1 });
+const neverAborts = new AbortController().signal;
+const first: TaskContext = Object.freeze({ signal: neverAborts, attempt: 1 });
 
 if (process.send === undefined) {
   console.error('child-process-worker.js runs as a child of ChildProcessBackend (with an IPC channel)');
@@ -33,7 +34,8 @@ try {
 
 process.on('message', async (message: RunMessage) => {
   if (message?.type !== 'run') return;
-  const { id, task, input } = message;
+  const { id, task, input, attempt } = message;
+  const context = attempt === 1 || attempt === undefined ? first : { signal: neverAborts, attempt };
   try {
     const fn = namespace[task ?? 'default'];
     if (typeof fn !== 'function') {

@@ -18,6 +18,8 @@ export interface RunMessage {
   /** The export to call; undefined means the default export. */
   task: string | undefined;
   input: unknown;
+  /** The try's number (1 for the first), passed on as the task's `ctx.attempt`. */
+  attempt: number;
 }
 
 export type ChildMessage =

@@ -1,0 +1,49 @@
+/**
+ * What a batch looks like on its way to a worker thread and back (PiscinaBackend.runMany and
+ * the shim's runBatch). Shared by both sides; holds no code that runs on import.
+ */
+
+/**
+ * What the main thread sends for a batch (`runMany`): one piscina task carrying several of ours,
+ * all for the same export. Arrays are index-aligned.
+ */
+export interface BatchEnvelope {
+  /** The batch's id, echoed by every flush. */
+  b: number;
+  /** The export to call; undefined means the default export. */
+  t: string | undefined;
+  /** The inputs. */
+  i: unknown[];
+  /** Each task's slot in the shared table (every task of a batch has one). */
+  s: number[];
+  /** Each try's number, when any of them is a retry; absent when all are first tries. */
+  a?: number[];
+  /**
+   * Per task, 1 when the main thread may kill it (it can be cancelled: a timeout or a signal of
+   * its own): the outcomes not yet sent are flushed before it starts, so killing it loses none.
+   */
+  k: Uint8Array;
+}
+
+/** Per-task outcome kinds in a {@link BatchReply}. */
+export const BATCH_OK = 0;
+export const BATCH_ERROR = 1;
+export const BATCH_SKIPPED = 2;
+
+/** Outcomes of tasks `from ..` of a batch: in the batch's answer, or posted early as a flush. */
+export interface BatchReply {
+  /** The batch's id; the key a flush is recognised by on the main thread. */
+  [BATCH_MARK]: number;
+  from: number;
+  /** BATCH_OK / BATCH_ERROR / BATCH_SKIPPED per task. */
+  e: number[];
+  /** The value, or the ErrorData, per task. */
+  v: unknown[];
+  /** Run time per task, ms. */
+  t: number[];
+  /** In the batch's answer only: how many flushes were posted before it. */
+  flushes?: number;
+}
+
+/** The key of a {@link BatchReply}: a flush posted on parentPort is told apart by it. */
+export const BATCH_MARK = '__poolkitBatch';

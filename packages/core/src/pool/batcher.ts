@@ -1,0 +1,293 @@
+/**
+ * Adaptive batching: the Pool's tries go to a backend that can batch (`Backend.runMany`) as
+ * groups, one backend call per group, so a task costs the backend's per-message price once per
+ * batch instead of once per task.
+ *
+ *   Tries.begin ─invoke─▶ Pending ─▶ ready line ─┐
+ *   pump: new tasks started into the open batch ──┴─▶ send ─▶ run() (one task) │ runMany() (several)
+ *                                                          ◀── one result per task, or 'rerun'
+ *
+ * Each try is a {@link Pending}: the thenable its Tries awaits, and the {@link BatchEntry} the
+ * backend receives (its `options` is the try's own Attempt), so a task in a batch keeps its own
+ * outcome, attempt, signal and timeout. A batch is one slot of the pool's `concurrency`: the
+ * slot frees when the backend's answer for the whole batch arrives.
+ *
+ * Sizing (after the prototype measured in the batching issue): a batch takes
+ * `ceil(waiting / free slots)` tasks — the share of what waits that one slot would run next
+ * anyway — capped at `kmax = round(TARGET_MS / ewma(run time per task))` and at `maxBatch`. The
+ * average is weighted by batch size, from the run times the backend reports; a lone task never
+ * waits for company (a batch holds only what is already waiting) and goes through plain `run()`.
+ */
+import type { Backend, BatchEntry, BatchResult } from '../contracts.js';
+import type { Attempt, Task } from './task.js';
+
+/** The work one batch aims at, in ms: enough to hide the message cost, short enough to stay fair. */
+export const TARGET_MS = 2;
+/** The cap on a batch before any run time has been measured. */
+export const FIRST_KMAX = 16;
+/** With tasks of a batch's worth each, one batch in this many still takes two (see Batcher.size). */
+export const PROBE_EVERY = 16;
+/** Weight of one task's run time in the average; a batch of n counts as n samples. */
+const ALPHA = 0.05;
+
+/** One try handed to the batcher: what Tries awaits, and what the backend receives. */
+export class Pending<I, O> implements BatchEntry<I>, PromiseLike<O> {
+  onValue: ((value: O) => void) | undefined = undefined;
+  onError: ((error: unknown) => void) | undefined = undefined;
+  constructor(
+    readonly input: I,
+    readonly options: Attempt,
+    readonly task: Task<I, O>,
+  ) {}
+
+  /** Tries calls this once, right after invoke; the batcher calls back exactly once. */
+  // biome-ignore lint/suspicious/noThenProperty: a deliberate thenable, awaited only by Tries
+  then<R1 = O, R2 = never>(
+    onValue?: ((value: O) => R1 | PromiseLike<R1>) | null,
+    onError?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): PromiseLike<R1 | R2> {
+    this.onValue = onValue as (value: O) => void;
+    this.onError = onError as (error: unknown) => void;
+    return this as unknown as PromiseLike<R1 | R2>;
+  }
+
+  /** Cancelled since it was handed over (abort, timeout, force-stop): its outcome is not wanted. */
+  get stale(): boolean {
+    const controller = this.options.controller;
+    return controller?.signal.aborted === true;
+  }
+
+  /** The task that must run alone, or in a batch of its own name only. */
+  get alone(): boolean {
+    return this.options.transfer !== undefined;
+  }
+}
+
+/** What the batcher needs from its pool. */
+export interface BatchHost<I, O> {
+  /** Runs `settle` with the pool's pump held, then pumps once. */
+  settleAll(settle: () => void): void;
+  /** A task's try waits behind `turns - 1` others in its batch: its timeout must not run yet. */
+  holdTimer(task: Task<I, O>, turns: number): void;
+  /** Its turn came (the tasks before it were reported, or it leads its batch): its timeout runs. */
+  armTimer(task: Task<I, O>): void;
+}
+
+export class Batcher<I, O> {
+  readonly #backend: Backend<I, O>;
+  readonly #runMany: (
+    batch: readonly BatchEntry<I>[],
+    report: (index: number, result: BatchResult<O>) => void,
+  ) => Promise<readonly BatchResult<O>[]>;
+  readonly #maxBatch: number;
+  readonly #host: BatchHost<I, O>;
+  /** Tries begun and not sent: retries, re-runs, and the tasks the pump is starting. */
+  #ready: Pending<I, O>[] = [];
+  /** Backend calls in flight: the slots in use. */
+  busy = 0;
+  /** Weighted average run time of one task, ms; 0 until measured. */
+  #ewma = 0;
+  /** Batches sized since the last probe of two (see size()). */
+  #sinceProbe = 0;
+
+  constructor(backend: Backend<I, O>, maxBatch: number, host: BatchHost<I, O>) {
+    this.#backend = backend;
+    this.#runMany = backend.runMany!.bind(backend);
+    this.#maxBatch = maxBatch;
+    this.#host = host;
+  }
+
+  /** The Tries' invoke: queues the try; the pump sends it. */
+  readonly add = (input: I, attempt: Attempt, task: Task<I, O>): Pending<I, O> => {
+    const pending = new Pending<I, O>(input, attempt, task);
+    this.#ready.push(pending);
+    return pending;
+  };
+
+  /** Tries waiting to be sent (they belong to running tasks). */
+  get readyCount(): number {
+    return this.#ready.length;
+  }
+
+  /**
+   * The most tasks one batch may take now, with `waiting` tasks for `free` slots. When the
+   * average says one task is a batch's worth, every PROBE_EVERY-th batch still takes two: lone
+   * tasks go through run() and report no run time, so without a probe one slow measurement
+   * (a busy main thread inflates it) would switch batching off for good.
+   */
+  size(waiting: number, free: number): number {
+    const ewma = this.#ewma;
+    let kmax =
+      ewma > 0
+        ? Math.min(this.#maxBatch, Math.max(1, Math.round(TARGET_MS / ewma)))
+        : Math.min(this.#maxBatch, FIRST_KMAX);
+    if (kmax === 1 && this.#maxBatch > 1 && ++this.#sinceProbe >= PROBE_EVERY) {
+      this.#sinceProbe = 0;
+      kmax = 2;
+    }
+    return Math.min(kmax, Math.max(1, Math.ceil(waiting / Math.max(1, free))));
+  }
+
+  /** The run time per task the sizing uses, ms (0 until measured). */
+  get runTime(): number {
+    return this.#ewma;
+  }
+
+  /**
+   * Moves ready tries into `batch` (up to `k`), oldest first, dropping stale ones. Stops at one
+   * that cannot share the batch: it goes first in the next.
+   */
+  takeReady(batch: Pending<I, O>[], k: number): void {
+    const ready = this.#ready;
+    let i = 0;
+    while (i < ready.length && batch.length < k) {
+      const pending = ready[i];
+      if (pending.stale) {
+        i++;
+        continue;
+      }
+      if (!fits(batch, pending)) break;
+      batch.push(pending);
+      i++;
+    }
+    if (i > 0) ready.splice(0, i);
+  }
+
+  /** The newest ready try: the one a task just started by the pump made. */
+  takeLast(): Pending<I, O> | undefined {
+    return this.#ready.pop();
+  }
+
+  /** Sends one batch: a lone try through run(), several through runMany(). */
+  send(batch: Pending<I, O>[]): void {
+    this.busy++;
+    if (batch.length === 1) {
+      const pending = batch[0];
+      let running: Promise<O>;
+      try {
+        running = this.#backend.run(pending.input, pending.options);
+      } catch (error) {
+        running = Promise.reject(error);
+      }
+      running.then(
+        (value) => this.#settleOne(pending, true, value),
+        (error: unknown) => this.#settleOne(pending, false, error),
+      );
+      return;
+    }
+    // A batch runs its tasks one after another: each task's timeout starts when its turn comes,
+    // which the backend tells by reporting the tasks before it (see Backend.runMany).
+    this.#host.armTimer(batch[0].task);
+    for (let i = 1; i < batch.length; i++) this.#host.holdTimer(batch[i].task, i + 1);
+    // The first task not reported yet: the one running (its timeout runs).
+    let turn = 0;
+    let running: Promise<readonly BatchResult<O>[]>;
+    // Results reported early settle their task at once; the final array's entry is then skipped.
+    let early: boolean[] | undefined;
+    const report = (index: number, result: BatchResult<O>) => {
+      if (!Number.isInteger(index) || index < 0 || index >= batch.length) return;
+      early ??= new Array<boolean>(batch.length).fill(false);
+      if (early[index] || result?.status === 'rerun') return;
+      early[index] = true;
+      const pending = batch[index];
+      this.#host.settleAll(() => {
+        if (result?.status === 'fulfilled') pending.onValue!(result.value);
+        else if (result?.status === 'rejected') pending.onError!(result.reason);
+        else
+          pending.onError!(
+            new TypeError(`${this.#backend.name}: runMany reported no valid result for a task`),
+          );
+        if (index === turn) {
+          while (turn < batch.length && early![turn]) turn++;
+          if (turn < batch.length) this.#host.armTimer(batch[turn].task);
+        }
+      });
+    };
+    try {
+      running = this.#runMany(batch, report);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      (results) => this.#host.settleAll(() => this.#settleMany(batch, results, early)),
+      (error: unknown) => this.#host.settleAll(() => this.#failMany(batch, error, true, early)),
+    );
+  }
+
+  #settleOne(pending: Pending<I, O>, ok: boolean, value: unknown): void {
+    this.#host.settleAll(() => {
+      this.busy--;
+      if (ok) pending.onValue!(value as O);
+      else pending.onError!(value);
+    });
+  }
+
+  #settleMany(
+    batch: Pending<I, O>[],
+    results: readonly BatchResult<O>[],
+    early: boolean[] | undefined,
+  ): void {
+    this.busy--;
+    if (!Array.isArray(results) || results.length !== batch.length) {
+      const got = Array.isArray(results) ? `${results.length} results` : typeof results;
+      this.#failMany(
+        batch,
+        new TypeError(`${this.#backend.name}: runMany returned ${got} for a batch of ${batch.length} tasks`),
+        false,
+        early,
+      );
+      return;
+    }
+    let time = 0;
+    let timed = 0;
+    let rerun: Pending<I, O>[] | undefined;
+    for (let i = 0; i < batch.length; i++) {
+      const pending = batch[i];
+      const result = results[i];
+      const status = result?.status;
+      if (early?.[i]) {
+        // Settled already: only its run time counts.
+      } else if (status === 'fulfilled') {
+        pending.onValue!(result.value);
+      } else if (status === 'rejected') {
+        pending.onError!(result.reason);
+      } else if (status === 'rerun') {
+        if (!pending.stale) (rerun ??= []).push(pending);
+        continue;
+      } else {
+        pending.onError!(new TypeError(`${this.#backend.name}: runMany returned no valid result for a task`));
+        continue;
+      }
+      const t = (result as { time?: unknown }).time;
+      if (typeof t === 'number' && t >= 0 && t < Number.POSITIVE_INFINITY) {
+        time += t;
+        timed++;
+      }
+    }
+    if (timed > 0) this.#sample(time / timed, timed);
+    // Re-runs go first: they were started before anything still waiting.
+    if (rerun !== undefined) this.#ready.unshift(...rerun);
+  }
+
+  #failMany(batch: Pending<I, O>[], error: unknown, release: boolean, early: boolean[] | undefined): void {
+    if (release) this.busy--;
+    for (let i = 0; i < batch.length; i++) if (!early?.[i]) batch[i].onError!(error);
+  }
+
+  /** Folds a batch's mean run time into the average, weighted as `n` samples. */
+  #sample(mean: number, n: number): void {
+    if (this.#ewma === 0) {
+      this.#ewma = Math.max(mean, 1e-6);
+      return;
+    }
+    const weight = 1 - (1 - ALPHA) ** n;
+    this.#ewma = Math.max(this.#ewma + weight * (mean - this.#ewma), 1e-6);
+  }
+}
+
+/** Whether `next` may join `batch`: one entry point per batch, transfers alone. */
+export function fits<I, O>(batch: readonly Pending<I, O>[], next: Pending<I, O>): boolean {
+  if (batch.length === 0) return true;
+  if (next.alone || batch[0].alone) return false;
+  return batch[0].options.task === next.options.task;
+}
