@@ -105,8 +105,9 @@ describe('PiscinaBackend.runMany', () => {
   it('a timed-out running task kills its thread: earlier tasks keep their outcomes, later ones re-run once', async () => {
     const b = backend({ threads: 1 });
     const { sizes } = recorded(b);
+    await b.run(1, { signal: never() }); // the thread is up: its start-up does not eat the timeouts
     const counts = counters(10);
-    const pool = new Pool<unknown, unknown>({ backend: b, paused: true, timeout: 300 });
+    const pool = new Pool<unknown, unknown>({ backend: b, paused: true, timeout: 1000 });
     const all = Array.from({ length: 10 }, (_, i) =>
       pool.submit(input(counts, i, i === 3 ? 'spin' : 'ok'), { task: 'counted' }),
     );
@@ -135,7 +136,9 @@ describe('PiscinaBackend.runMany', () => {
       }),
     );
     pool.resume();
-    setTimeout(() => controller.abort(), 200);
+    // Abort once task 2 really runs (a loaded machine may take a while to start the thread).
+    while (Atomics.load(counts, 2) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
     const outcomes = await Promise.allSettled(all);
     expect(isAbortError((outcomes[2] as PromiseRejectedResult).reason)).toBe(true);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(7);
@@ -173,12 +176,23 @@ describe('random batches with failures, aborts, timeouts and crashes', () => {
               signal: op === 'abort' ? controllers[i].signal : undefined,
             }),
           );
+          // The counters' invariant, checked at every turn of the event loop while the tasks run.
+          const broken: string[] = [];
+          const check = () => {
+            const s = pool.stats;
+            const sum = s.waiting + s.running + s.succeeded + s.failed + s.cancelled;
+            if (sum !== s.submitted || Object.values(s).some((v) => v < 0)) broken.push(JSON.stringify(s));
+          };
+          const watcher = setInterval(check, 1);
+          for (const p of all) p.then(check, check);
           pool.resume();
           setTimeout(() => {
             for (const [i, op] of ops.entries()) if (op === 'abort') controllers[i].abort();
           }, 50);
           const outcomes = await Promise.allSettled(all);
+          clearInterval(watcher);
           await pool.close();
+          expect(broken, 'counters add up at every step').toEqual([]);
           const kills = ops.filter((op) => op === 'exit' || op === 'spin' || op === 'abort').length;
           for (const [i, op] of ops.entries()) {
             const outcome = outcomes[i];

@@ -51,7 +51,7 @@ import {
   TO_RESULTS,
   WAITING,
 } from './pool/task.js';
-import { Tries } from './pool/tries.js';
+import { DEFERRED, Tries } from './pool/tries.js';
 import { argTypeError, checkBoolean, checkOptions, describe } from './validate.js';
 
 export type { LatencySummary, PoolLatency } from './pool/latency.js';
@@ -141,6 +141,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       resolved.maxBatch > 1
         ? new Batcher(this.backend, resolved.maxBatch, {
             settleAll: (settle) => this.#batch(settle),
+            settled: (task, attempt, ok, value) => this.#tries.settled(task, attempt, ok, value),
             holdTimer: (task, turns) => this.#tries.holdTimer(task, turns),
             armTimer: (task) => this.#tries.armTimer(task),
           })
@@ -571,11 +572,11 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    * A batching pool's invoke: the try joins the batcher's ready line. Inside the pump it is
    * picked up into the batch being filled; from anywhere else (a retry's timer) it pumps.
    */
-  #batchedInvoke(batcher: Batcher<I, O>): (input: I, attempt: Attempt, task: Task<I, O>) => Pending<I, O> {
+  #batchedInvoke(batcher: Batcher<I, O>): (input: I, attempt: Attempt, task: Task<I, O>) => typeof DEFERRED {
     return (input, attempt, task) => {
-      const pending = batcher.add(input, attempt, task);
+      batcher.add(input, attempt, task);
       if (!this.#pumping) this.#pump();
-      return pending;
+      return DEFERRED;
     };
   }
 

@@ -30,26 +30,13 @@ export const PROBE_EVERY = 16;
 /** Weight of one task's run time in the average; a batch of n counts as n samples. */
 const ALPHA = 0.05;
 
-/** One try handed to the batcher: what Tries awaits, and what the backend receives. */
-export class Pending<I, O> implements BatchEntry<I>, PromiseLike<O> {
-  onValue: ((value: O) => void) | undefined = undefined;
-  onError: ((error: unknown) => void) | undefined = undefined;
+/** One try handed to the batcher: the {@link BatchEntry} the backend receives. */
+export class Pending<I, O> implements BatchEntry<I> {
   constructor(
     readonly input: I,
     readonly options: Attempt,
     readonly task: Task<I, O>,
   ) {}
-
-  /** Tries calls this once, right after invoke; the batcher calls back exactly once. */
-  // biome-ignore lint/suspicious/noThenProperty: a deliberate thenable, awaited only by Tries
-  then<R1 = O, R2 = never>(
-    onValue?: ((value: O) => R1 | PromiseLike<R1>) | null,
-    onError?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): PromiseLike<R1 | R2> {
-    this.onValue = onValue as (value: O) => void;
-    this.onError = onError as (error: unknown) => void;
-    return this as unknown as PromiseLike<R1 | R2>;
-  }
 
   /** Cancelled since it was handed over (abort, timeout, force-stop): its outcome is not wanted. */
   get stale(): boolean {
@@ -65,6 +52,8 @@ export class Pending<I, O> implements BatchEntry<I>, PromiseLike<O> {
 
 /** What the batcher needs from its pool. */
 export interface BatchHost<I, O> {
+  /** A try's outcome (Tries ignores it when the try is stale). */
+  settled(task: Task<I, O>, attempt: Attempt, ok: boolean, value: unknown): void;
   /** Runs `settle` with the pool's pump held, then pumps once. */
   settleAll(settle: () => void): void;
   /** A task's try waits behind `turns - 1` others in its batch: its timeout must not run yet. */
@@ -191,10 +180,12 @@ export class Batcher<I, O> {
       early[index] = true;
       const pending = batch[index];
       this.#host.settleAll(() => {
-        if (result?.status === 'fulfilled') pending.onValue!(result.value);
-        else if (result?.status === 'rejected') pending.onError!(result.reason);
+        if (result?.status === 'fulfilled') this.#settled(pending, true, result.value);
+        else if (result?.status === 'rejected') this.#settled(pending, false, result.reason);
         else
-          pending.onError!(
+          this.#settled(
+            pending,
+            false,
             new TypeError(`${this.#backend.name}: runMany reported no valid result for a task`),
           );
         if (index === turn) {
@@ -217,9 +208,12 @@ export class Batcher<I, O> {
   #settleOne(pending: Pending<I, O>, ok: boolean, value: unknown): void {
     this.#host.settleAll(() => {
       this.busy--;
-      if (ok) pending.onValue!(value as O);
-      else pending.onError!(value);
+      this.#settled(pending, ok, value);
     });
+  }
+
+  #settled(pending: Pending<I, O>, ok: boolean, value: unknown): void {
+    this.#host.settled(pending.task, pending.options, ok, value);
   }
 
   #settleMany(
@@ -248,14 +242,18 @@ export class Batcher<I, O> {
       if (early?.[i]) {
         // Settled already: only its run time counts.
       } else if (status === 'fulfilled') {
-        pending.onValue!(result.value);
+        this.#settled(pending, true, result.value);
       } else if (status === 'rejected') {
-        pending.onError!(result.reason);
+        this.#settled(pending, false, result.reason);
       } else if (status === 'rerun') {
         if (!pending.stale) (rerun ??= []).push(pending);
         continue;
       } else {
-        pending.onError!(new TypeError(`${this.#backend.name}: runMany returned no valid result for a task`));
+        this.#settled(
+          pending,
+          false,
+          new TypeError(`${this.#backend.name}: runMany returned no valid result for a task`),
+        );
         continue;
       }
       const t = (result as { time?: unknown }).time;
@@ -271,7 +269,7 @@ export class Batcher<I, O> {
 
   #failMany(batch: Pending<I, O>[], error: unknown, release: boolean, early: boolean[] | undefined): void {
     if (release) this.busy--;
-    for (let i = 0; i < batch.length; i++) if (!early?.[i]) batch[i].onError!(error);
+    for (let i = 0; i < batch.length; i++) if (!early?.[i]) this.#settled(batch[i], false, error);
   }
 
   /** Folds a batch's mean run time into the average, weighted as `n` samples. */

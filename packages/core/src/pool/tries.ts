@@ -19,13 +19,19 @@ import { Attempt, RUNNING, type Task } from './task.js';
 
 /** What the tries need from their pool. */
 export interface TryHost<I, O> {
-  /** Runs one try on the backend. */
-  invoke(input: I, attempt: Attempt, task: Task<I, O>): O | PromiseLike<O>;
+  /**
+   * Runs one try on the backend: its value, a promise of it, or {@link DEFERRED} — the host
+   * will call {@link Tries.settled} itself (a batching pool: no promise, no closures per try).
+   */
+  invoke(input: I, attempt: Attempt, task: Task<I, O>): O | PromiseLike<O> | typeof DEFERRED;
   /** Whether a failed task may be tried again now (the pool is not stopping, its signal not aborted). */
   mayRetry(task: Task<I, O>): boolean;
   /** The task ended for good. */
   finish(task: Task<I, O>, ending: Ending, value: unknown): void;
 }
+
+/** What invoke returns when the host reports the try's outcome through Tries.settled. */
+export const DEFERRED: unique symbol = Symbol('poolkit.deferred');
 
 /** The longest delay setTimeout takes as given (2^31 − 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -65,13 +71,14 @@ export class Tries<I, O> {
     }
     task.current = attempt;
     if (timed) this.#arm(task, attempt, timeout);
-    let result: O | PromiseLike<O>;
+    let result: O | PromiseLike<O> | typeof DEFERRED;
     try {
       result = this.#host.invoke(task.input, attempt, task);
     } catch (error) {
       this.#tried(task, attempt, false, error, true);
       return;
     }
+    if (result === DEFERRED) return;
     if (isThenable(result)) {
       (result as PromiseLike<O>).then(
         (value) => this.#tried(task, attempt, true, value),
@@ -145,6 +152,11 @@ export class Tries<I, O> {
       clearTimeout(task.timer);
       task.timer = undefined;
     }
+  }
+
+  /** A deferred try (see {@link DEFERRED}) ended. */
+  settled(task: Task<I, O>, attempt: Attempt, ok: boolean, value: unknown): void {
+    this.#tried(task, attempt, ok, value);
   }
 
   /** One try ended. A stale try (timed out or cancelled before it settled) is ignored. */
