@@ -101,6 +101,13 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #paused: boolean;
   /** Tasks started and not settled (trying or in a retry's backoff). */
   readonly #inFlight = new IntrusiveList<Task<I, O>>();
+  /**
+   * Tasks accepted and not started, wherever they are: in the queue, held, or inside a pending
+   * pop() whose continuation has not run (a rate limiter's pop takes its item a few microtasks
+   * before it resolves). clear() and stop() cancel from this line, so none escapes them; one
+   * that arrives later from a pop is a tombstone the pump skips.
+   */
+  readonly #waiting = new IntrusiveList<Task<I, O>>();
   #pumping = false;
   #repump = false;
   /** > 0 while many tasks are cancelled in one go: pump once at the end, not per task. */
@@ -322,7 +329,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     const reason = new PoolClearedError();
     let cleared = 0;
     this.#batch(() => {
-      for (const task of this.#feed.drain()) {
+      this.#feed.drain();
+      for (let task = this.#waiting.head; task !== null; task = this.#waiting.head) {
         if (this.#cancelWaiting(task, abortError(reason), false)) cleared++;
       }
     });
@@ -369,7 +377,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       this.#refuseBlocked();
       const stopped = stoppedBeforeStart();
       this.#batch(() => {
-        for (const task of this.#feed.drain()) this.#cancelWaiting(task, stopped, false);
+        this.#cancelAllWaiting(stopped);
         for (let task = this.#inFlight.head; task !== null; ) {
           const next = task.next;
           if (this.#tries.inBackoff(task)) this.#finish(task, CANCELLED, stopped);
@@ -435,9 +443,18 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     }
   }
 
+  /** Cancels every waiting task (stop): empties the queue, then cancels from the waiting line. */
+  #cancelAllWaiting(error: unknown): void {
+    this.#feed.drain();
+    for (let task = this.#waiting.head; task !== null; task = this.#waiting.head) {
+      this.#cancelWaiting(task, error, false);
+    }
+  }
+
   /** The queue took the task: count it and tell an enqueue()/dispatch() caller. */
   #accept(task: Task<I, O>): void {
     task.status = WAITING;
+    this.#waiting.push(task);
     this.#counters.accept();
     if (this.#latency !== undefined) task.stamp = this.#latency.now();
     const accepted = task.accepted;
@@ -500,6 +517,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #cancelWaiting(task: Task<I, O>, error: unknown, inQueue: boolean): boolean {
     if (task.status !== WAITING) return false;
     task.status = DONE;
+    this.#waiting.remove(task);
     this.#feed.remove(task, inQueue);
     this.#counters.cancelWaiting();
     this.#deliver(task, false, error);
@@ -629,20 +647,19 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     if (this.#paused || this.#state === 'stopping') return;
     if (this.#resultsFull()) return;
     const used = this.#batcher === undefined ? this.#counters.running : this.#batcher.busy;
-    this.#feed.waitForItem(this.#limit - used);
+    if (this.#feed.waitForItem(this.#limit - used))
+      queueMicrotask(() => this.#state !== 'closed' && this.#pump());
   }
 
   /** The pending pop() brought a task (now held): start it, unless the pool stopped meanwhile. */
   #popped(): void {
-    if (this.#state === 'stopping') {
-      const stopped = stoppedBeforeStart();
-      for (const task of this.#feed.drain()) this.#cancelWaiting(task, stopped, false);
-    }
+    if (this.#state === 'stopping') this.#cancelAllWaiting(stoppedBeforeStart());
     this.#pump();
   }
 
   #start(task: Task<I, O>): void {
     task.status = RUNNING;
+    this.#waiting.remove(task);
     this.#counters.start();
     this.#inFlight.push(task);
     if (task.sink === TO_RESULTS && this.#results !== undefined) this.#results.reserved++;

@@ -114,15 +114,27 @@ export class Feed<I, O> {
    * Keeps up to `free` pop()s pending (one per free slot of the pool, counting tasks already
    * held) when tryPop() found nothing it may take now: a rate limiter holding items back, a
    * rendezvous queue (which takes an item only while a pop waits: with two free slots, two
-   * submits in a row are taken), or a caller blocked on room.
+   * submits in a row are taken), or a caller blocked on room. True if it took tasks at once
+   * (now held): the pool should pump.
    */
-  waitForItem(free: number): void {
+  waitForItem(free: number): boolean {
     const queue = this.queue;
     // A buffered queue gets no more pops than it has items (a pop on a rate-limited queue with
     // nothing to take would still wait on the rate); a rendezvous queue one per free slot.
     const wanted = queue.capacity === 0 ? free : Math.min(free, queue.size + this.blocked.length);
+    let took = false;
     while (this.#popping + this.#held.length < wanted) {
-      if (queue.closed && queue.size === 0) return;
+      if (queue.closed && queue.size === 0) return took;
+      // What can be taken now is taken now and held (clear() and stop() find held tasks): a
+      // pop() that takes an item at once would have it in transit until its continuation runs,
+      // out of the queue and out of reach (a rate limit whose window opened since the pump's
+      // tryPop does exactly that).
+      const now = queue.tryPop();
+      if (now !== undefined) {
+        if (now.status === WAITING) this.#held.push(now);
+        took = true;
+        continue;
+      }
       this.#popping++;
       queue.pop().then(
         (task) => {
@@ -139,6 +151,7 @@ export class Feed<I, O> {
       // With a pop waiting, a rendezvous queue takes an item from tryPush.
       if (this.blocked.length > 0) this.admit();
     }
+    return took;
   }
 }
 
