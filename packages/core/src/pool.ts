@@ -102,12 +102,14 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   /** Tasks started and not settled (trying or in a retry's backoff). */
   readonly #inFlight = new IntrusiveList<Task<I, O>>();
   /**
-   * Tasks accepted and not started, wherever they are: in the queue, held, or inside a pending
-   * pop() whose continuation has not run (a rate limiter's pop takes its item a few microtasks
-   * before it resolves). clear() and stop() cancel from this line, so none escapes them; one
-   * that arrives later from a pop is a tombstone the pump skips.
+   * Waiting tasks out of everyone's reach when clear() or stop() ran: taken by a pop() whose
+   * continuation had not run yet (a rate limiter's pop takes its item microtasks before it
+   * resolves). They are counted as cancelled right then; each settles with its claim's error when
+   * its pop delivers it. A task belongs to the first claim made after it was accepted (epochs).
    */
-  readonly #waiting = new IntrusiveList<Task<I, O>>();
+  #claims: Claim[] = [];
+  /** Bumped by every claim: a task accepted at epoch e belongs to the first claim with `below > e`. */
+  #epoch = 0;
   #pumping = false;
   #repump = false;
   /** > 0 while many tasks are cancelled in one go: pump once at the end, not per task. */
@@ -128,6 +130,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#feed = new Feed(resolved.queue as WorkQueue<Task<I, O>>, {
       accepted: (task) => this.#accept(task),
       popped: () => this.#popped(),
+      claimed: (task) => this.#claimed(task),
       failed: (error) => this.emit('error', error, undefined),
     });
     this.#onFull = resolved.onFull;
@@ -329,10 +332,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     const reason = new PoolClearedError();
     let cleared = 0;
     this.#batch(() => {
-      this.#feed.drain();
-      for (let task = this.#waiting.head; task !== null; task = this.#waiting.head) {
+      for (const task of this.#feed.drain()) {
         if (this.#cancelWaiting(task, abortError(reason), false)) cleared++;
       }
+      cleared += this.#claimUnreachable(abortError(reason));
     });
     return cleared;
   }
@@ -443,18 +446,48 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     }
   }
 
-  /** Cancels every waiting task (stop): empties the queue, then cancels from the waiting line. */
+  /** Cancels every waiting task (stop), those inside a pending pop() included. */
   #cancelAllWaiting(error: unknown): void {
-    this.#feed.drain();
-    for (let task = this.#waiting.head; task !== null; task = this.#waiting.head) {
-      this.#cancelWaiting(task, error, false);
+    for (const task of this.#feed.drain()) this.#cancelWaiting(task, error, false);
+    this.#claimUnreachable(error);
+  }
+
+  /**
+   * After every waiting task in reach was cancelled, the ones still counted as waiting are inside
+   * pending pops: they are cancelled now (counted) and settle with `error` when they arrive.
+   * Returns how many.
+   */
+  #claimUnreachable(error: unknown): number {
+    const unreachable = this.#counters.waiting;
+    if (unreachable === 0) return 0;
+    this.#claims.push({ below: ++this.#epoch, error, left: unreachable });
+    for (let i = 0; i < unreachable; i++) this.#counters.cancelWaiting();
+    return unreachable;
+  }
+
+  /**
+   * A task a pop() delivered, or one about to start or be cancelled: if a claim counted it as
+   * cancelled already, it settles with the claim's error now, and true is returned.
+   */
+  #claimed(task: Task<I, O>): boolean {
+    const claims = this.#claims;
+    if (claims.length === 0 || task.status !== WAITING || task.epoch >= claims[claims.length - 1].below) {
+      return false;
     }
+    let index = 0;
+    while (claims[index].below <= task.epoch) index++;
+    const claim = claims[index];
+    if (--claim.left === 0) claims.splice(index, 1);
+    task.status = DONE;
+    this.#feed.remove(task, false);
+    this.#deliver(task, false, claim.error);
+    return true;
   }
 
   /** The queue took the task: count it and tell an enqueue()/dispatch() caller. */
   #accept(task: Task<I, O>): void {
     task.status = WAITING;
-    this.#waiting.push(task);
+    task.epoch = this.#epoch;
     this.#counters.accept();
     if (this.#latency !== undefined) task.stamp = this.#latency.now();
     const accepted = task.accepted;
@@ -515,9 +548,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    * stays as a tombstone the pump skips. False if it was not waiting.
    */
   #cancelWaiting(task: Task<I, O>, error: unknown, inQueue: boolean): boolean {
-    if (task.status !== WAITING) return false;
+    if (task.status !== WAITING || this.#claimed(task)) return false;
     task.status = DONE;
-    this.#waiting.remove(task);
     this.#feed.remove(task, inQueue);
     this.#counters.cancelWaiting();
     this.#deliver(task, false, error);
@@ -567,7 +599,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
           if (this.#state === 'stopping') break; // stop() drained the queue; nothing more starts
           const task = this.#feed.take();
           if (task === undefined) break;
-          if (task.status !== WAITING) continue; // a tombstone: cancelled while it waited
+          if (task.status !== WAITING || this.#claimed(task)) continue; // a tombstone, or claimed
           // Its signal may have aborted with the listener not yet run (another listener of the
           // same signal ran first and freed this slot): it must never start.
           if (task.options?.signal?.aborted) {
@@ -627,7 +659,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     while (batch.length < k && this.#mayStart()) {
       const task = this.#feed.take();
       if (task === undefined) break;
-      if (task.status !== WAITING) continue; // a tombstone
+      if (task.status !== WAITING || this.#claimed(task)) continue; // a tombstone, or claimed
       if (task.options?.signal?.aborted) {
         this.#cancelWaiting(task, abortError(task.options.signal.reason), false);
         continue;
@@ -659,7 +691,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
 
   #start(task: Task<I, O>): void {
     task.status = RUNNING;
-    this.#waiting.remove(task);
     this.#counters.start();
     this.#inFlight.push(task);
     if (task.sink === TO_RESULTS && this.#results !== undefined) this.#results.reserved++;
@@ -710,7 +741,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   // ── ending ─────────────────────────────────────────────────────────────────────
 
   #isQuiet(): boolean {
-    return this.#counters.empty && this.#feed.blocked.length === 0;
+    return this.#counters.empty && this.#feed.blocked.length === 0 && this.#claims.length === 0;
   }
 
   #done(): boolean {
@@ -751,6 +782,15 @@ function joins<I, O>(first: Pending<I, O>, task: Task<I, O>): boolean {
   const options = task.options;
   if (first.alone || options?.transfer !== undefined) return false;
   return first.options.task === options?.task;
+}
+
+/** Waiting tasks clear() or stop() counted as cancelled while a pop() had them (see Pool#claims). */
+interface Claim {
+  /** Tasks accepted before this epoch belong to it (unless an earlier claim took them). */
+  readonly below: number;
+  readonly error: unknown;
+  /** How many have not arrived yet. */
+  left: number;
 }
 
 function stoppedBeforeStart(): PoolStoppedError {

@@ -25,6 +25,8 @@ export interface FeedHost<I, O> {
   accepted(task: Task<I, O>): void;
   /** The pending pop() brought a task while nothing could start it: it is held, then pumped. */
   popped(): void;
+  /** True if a clear()/stop() already counted this delivered task as cancelled (it settles now). */
+  claimed(task: Task<I, O>): boolean;
   /** The queue's pop() rejected (a custom queue's failure). */
   failed(error: unknown): void;
 }
@@ -140,7 +142,7 @@ export class Feed<I, O> {
         (task) => {
           this.#popping--;
           if (task !== undefined) removeFrom(this.#inTransit, task);
-          if (task?.status === WAITING) this.#held.push(task);
+          if (task?.status === WAITING && !this.#host.claimed(task)) this.#held.push(task);
           this.#host.popped();
         },
         (error: unknown) => {
