@@ -7,10 +7,10 @@
  */
 import { CONTENDER_IDS } from './contender.js';
 import { environmentLine } from './environment.js';
-import { runSuite, scenariosOf } from './harness.js';
+import { plannedRuns, runSuite } from './harness.js';
 import { parseOptions, USAGE, UsageError } from './options.js';
 import { progressHooks } from './progress.js';
-import { renderText } from './report/table.js';
+import { renderSweepText, renderText, sweepSummary } from './report/table.js';
 import { writeReport } from './report/write.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -26,19 +26,25 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const total = scenariosOf(config).length * config.contenders.length;
-  const progress = progressHooks(config.progress, total);
+  const progress = progressHooks(config.progress, plannedRuns(config));
   const report = await runSuite(config, progress);
   progress.end();
   console.log(environmentLine(report.environment));
   for (const scenario of report.scenarios) console.log(`\n${renderText(scenario, config.threads)}`);
+  for (const sweep of report.maxBatchSweep ?? []) console.log(`\n${renderSweepText(sweep)}`);
+  if (report.maxBatchSweep !== undefined) console.log(`\n${sweepSummary(report.maxBatchSweep)}`);
   const written = await writeReport(report, config);
   console.log(
     `\nJSON: ${written.json}${written.md ? ` · Markdown: ${written.md}` : ''} · charts: ${config.svgDir}/`,
   );
-  const failed = report.scenarios.flatMap((s) =>
-    s.contenders.filter((c) => c.status === 'failed').map((c) => `${s.id} · ${c.id}: ${c.reason}`),
-  );
+  const failed = [
+    ...report.scenarios.flatMap((s) =>
+      s.contenders.filter((c) => c.status === 'failed').map((c) => `${s.id} · ${c.id}: ${c.reason}`),
+    ),
+    ...(report.maxBatchSweep ?? []).flatMap((s) =>
+      s.rows.filter((r) => r.status === 'failed').map((r) => `${s.scenario} sweep · ${r.label}: ${r.reason}`),
+    ),
+  ];
   if (failed.length > 0) {
     console.error(`\n${failed.length} contender run(s) failed:\n  ${failed.join('\n  ')}`);
     return 1;

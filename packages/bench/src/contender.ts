@@ -5,12 +5,18 @@
  */
 import type { Workload } from './workloads.js';
 
-/** Every contender id, in table order: the floor, poolkit's four, then the peers. */
+/**
+ * Every contender id, in table order: the floor, poolkit's (each batched Pool configuration
+ * right after its unbatched one), then the peers.
+ */
 export const CONTENDER_IDS = [
   'floor',
   'pool-inline',
   'pool-piscina',
+  'pool-piscina-batched',
+  'pool-piscina-submitall',
   'pool-native',
+  'pool-native-batched',
   'native-batch',
   'piscina',
   'tinypool',

@@ -6,7 +6,7 @@
  *
  *   open + cross-check (k items + 1 lone task), each contender
  *     ──▶ rounds 1…R: each contender in turn, a tinybench slice (warm-up in round 1)
- *     ──▶ one-task round trips, each contender ──▶ close (always awaited)
+ *     ──▶ one-task round trips, one per contender in turn ──▶ close (always awaited)
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,15 @@ import { CONTENDERS } from './contenders/index.js';
 import { kernelOf } from './contenders/kernel-of.js';
 import { environment } from './environment.js';
 import type { BenchConfig } from './options.js';
-import { type BenchReport, type ContenderResult, SCHEMA, type ScenarioResult } from './report/types.js';
+import {
+  type BenchReport,
+  type ContenderResult,
+  SCHEMA,
+  type ScenarioResult,
+  type SweepResult,
+} from './report/types.js';
 import { summarize } from './stats.js';
+import { sweepEntries, sweepResult, sweeps } from './sweep.js';
 import { WORKLOADS } from './workloads.js';
 
 /** dist/workers of this package, from src/ (tests) or dist/ (the CLI) alike. */
@@ -47,6 +54,18 @@ export function scenariosOf(
       sleepMs: config.sleepMs,
     }));
   });
+}
+
+/** Contender runs a config makes (each reports one result): the scenario tables' and the sweep's. */
+export function plannedRuns(
+  config: Pick<
+    BenchConfig,
+    'workloads' | 'tasks' | 'sleepMs' | 'sleepConcurrency' | 'contenders' | 'maxBatchSweep'
+  >,
+): number {
+  const scenarios = scenariosOf(config);
+  const swept = scenarios.filter((s) => sweeps(s, config.maxBatchSweep)).length;
+  return scenarios.length * config.contenders.length + swept * (config.maxBatchSweep.length + 1);
 }
 
 /** Settings {@link measure} reads. */
@@ -144,19 +163,6 @@ async function timeSlice(
   return [...(result.latency.samples ?? [])].map(round);
 }
 
-/** Round trips of one task at a time: the latency a lone request sees. Bounded by count and by time. */
-async function timeLone(runner: Runner, items: readonly unknown[], s: MeasureSettings): Promise<number[]> {
-  const out: number[] = [];
-  const deadline = performance.now() + Math.max(s.timeMs, 50);
-  for (let i = 0; i < s.latencySamples; i++) {
-    const t0 = performance.now();
-    await runner.one(items[i % items.length]);
-    out.push(round(performance.now() - t0));
-    if (out.length >= 3 && performance.now() > deadline) break;
-  }
-  return out;
-}
-
 function base(contender: Contender): Omit<ContenderResult, 'status'> {
   return {
     id: contender.id,
@@ -177,7 +183,42 @@ interface Live {
   readonly runner: Runner;
   readonly checked: number;
   readonly samples: number[];
+  /** One-task round trips, ms. */
+  readonly lone: number[];
   failure?: string;
+}
+
+/**
+ * Round trips of one task at a time — the latency a lone request sees — interleaved across the
+ * contenders like the timing rounds: one task for each in turn (forwards, then backwards), so a
+ * burst of load from elsewhere lands on all of them alike instead of on whichever was being
+ * sampled. Bounded by count, and by time: about max(timeMs, 50) ms per contender, after at
+ * least 3 round trips each.
+ */
+async function timeLone(
+  entries: readonly Live[],
+  scenario: Scenario,
+  items: readonly unknown[],
+  s: MeasureSettings,
+  hooks: Hooks,
+): Promise<void> {
+  const sampled = entries.filter((e) => e.failure === undefined);
+  for (const entry of sampled) hooks.onPhase?.(scenario, entry.contender, 'latency');
+  const deadline = performance.now() + Math.max(s.timeMs, 50) * sampled.length;
+  for (let i = 0; i < s.latencySamples; i++) {
+    const order = i % 2 === 0 ? sampled : [...sampled].reverse();
+    for (const entry of order) {
+      if (entry.failure !== undefined) continue;
+      try {
+        const t0 = performance.now();
+        await entry.runner.one(items[i % items.length]);
+        entry.lone.push(round(performance.now() - t0));
+      } catch (error) {
+        entry.failure = message(error);
+      }
+    }
+    if (i >= 2 && performance.now() > deadline) break;
+  }
 }
 
 /** How the timing of a scenario is cut into rounds, and each round's tinybench budget. */
@@ -205,7 +246,8 @@ function slices(
  * Measures every contender on one scenario, side by side: all are opened and cross-checked
  * first, then timed in interleaved rounds (round 1: A, B, C …; round 2: A, B, C …), so a burst
  * of load from elsewhere on a shared machine spreads over all of them instead of landing on
- * one. Idle pools wait without spinning. Then lone-task round trips, then every pool is closed.
+ * one. Idle pools wait without spinning. Then lone-task round trips, interleaved the same way
+ * (one task each in turn), then every pool is closed.
  *
  * Never throws: a contender that cannot run here comes back `skipped`, one that throws or
  * disagrees with the kernel `failed`, each with a reason. `speedup`/`efficiency` stay null
@@ -263,6 +305,7 @@ export async function measureScenario(
       runner,
       checked: Math.min(items.length, settings.crossCheckItems),
       samples: [],
+      lone: [],
     };
     live.push(entry);
     try {
@@ -293,17 +336,17 @@ export async function measureScenario(
       }
     }
   }
+  if (scenario.workload.kind === 'cpu' && settings.latencySamples > 0) {
+    const sampled = live.filter((entry) => !results.has(entry.contender));
+    await timeLone(sampled, scenario, items, settings, hooks);
+  }
   for (const entry of live) {
     const { contender, runner } = entry;
     let result = results.get(contender);
     if (result === undefined && entry.failure === undefined) {
       try {
-        let latency: ContenderResult['latency'] = null;
-        if (scenario.workload.kind === 'cpu' && settings.latencySamples > 0) {
-          hooks.onPhase?.(scenario, contender, 'latency');
-          const lone = await timeLone(runner, items, settings);
-          latency = { samples: lone, stats: summarize(lone) };
-        }
+        const latency: ContenderResult['latency'] =
+          entry.lone.length > 0 ? { samples: entry.lone, stats: summarize(entry.lone) } : null;
         const stats = summarize(entry.samples);
         result = {
           ...base(contender),
@@ -380,10 +423,24 @@ export async function runSuite(config: BenchConfig, hooks: Hooks = {}): Promise<
   const env = environment();
   const contenders = config.contenders.map((id) => CONTENDERS[id]);
   const scenarios: ScenarioResult[] = [];
+  const sweep: SweepResult[] = [];
   for (const scenario of scenariosOf(config)) {
     const items = scenario.workload.items(scenario.tasks, scenario.sleepMs);
     const results = await measureScenario(contenders, scenario, items, config, hooks);
     scenarios.push(withRatios(scenario, results, config.threads));
+    if (sweeps(scenario, config.maxBatchSweep)) {
+      // Right after the scenario's own table, on the same items: the adaptive default and each
+      // fixed maxBatch in interleaved rounds. No lone-task latency: a lone task is never batched.
+      const entries = sweepEntries(config.maxBatchSweep);
+      const swept = await measureScenario(
+        entries.map((e) => e.contender),
+        scenario,
+        items,
+        { ...config, latencySamples: 0 },
+        hooks,
+      );
+      sweep.push(sweepResult(scenario, entries, swept));
+    }
   }
   return {
     schema: SCHEMA,
@@ -401,8 +458,10 @@ export async function runSuite(config: BenchConfig, hooks: Hooks = {}): Promise<
       sleepConcurrency: config.sleepConcurrency,
       sleepIterations: config.sleepIterations,
       tasks: Object.fromEntries(config.workloads.map((w) => [w, config.tasks[w]])),
+      ...(config.maxBatchSweep.length > 0 ? { maxBatchSweep: [...config.maxBatchSweep] } : {}),
     },
     scenarios,
+    ...(config.maxBatchSweep.length > 0 ? { maxBatchSweep: sweep } : {}),
     durationMs: Math.round(performance.now() - started),
   };
 }

@@ -14,6 +14,7 @@ export {
   type Hooks,
   type MeasureSettings,
   measure,
+  plannedRuns,
   runSuite,
   scenariosOf,
   WORKER_DIR,
@@ -23,9 +24,18 @@ export { type KernelName, kernels, MANDELBROT } from './kernels.js';
 export { type BenchConfig, MODES, parseOptions, USAGE, UsageError } from './options.js';
 export { checkReport } from './report/schema.js';
 export { barLengths, escapeXml, renderSvg } from './report/svg.js';
-export { renderMarkdown, renderText } from './report/table.js';
-export type { BenchReport, ContenderResult, RunSettings, Samples, ScenarioResult } from './report/types.js';
+export { renderMarkdown, renderSweepText, renderText, sweepSummary } from './report/table.js';
+export type {
+  BenchReport,
+  ContenderResult,
+  RunSettings,
+  Samples,
+  ScenarioResult,
+  SweepResult,
+  SweepRow,
+} from './report/types.js';
 export { SCHEMA } from './report/types.js';
 export { writeReport } from './report/write.js';
 export { median, quantile, type Stats, summarize } from './stats.js';
+export { SUGGESTED_SWEEP, SWEEP_CONTENDER } from './sweep.js';
 export { WORKLOAD_NAMES, WORKLOADS, type Workload, type WorkloadName } from './workloads.js';

@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CONTENDER_IDS, type ContenderId } from './contender.js';
 import type { RunSettings } from './report/types.js';
-import { WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
+import { SUGGESTED_SWEEP, SWEEP_CONTENDER } from './sweep.js';
+import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from './workloads.js';
 
 /** A wrong command line: the CLI prints it with the usage and exits with status 2. */
 export class UsageError extends Error {
@@ -25,6 +26,8 @@ export interface BenchConfig extends RunSettings {
   readonly svgDir: string;
   /** `tty`: one rewritten line; `lines`: a plain line per result; `off`: nothing. */
   readonly progress: 'tty' | 'lines' | 'off';
+  /** Fixed `maxBatch` values swept beside the adaptive default, ascending; empty = no sweep. */
+  readonly maxBatchSweep: number[];
 }
 
 /** Defaults of the two modes. Quick: about two minutes on two cores. */
@@ -66,7 +69,7 @@ sample), SVG bar charts and optionally Markdown.
   --full                  long run: bigger batches, more samples
   --workload <list>       comma-separated: ${WORKLOAD_NAMES.join(', ')} (default: all)
   --backend <list>        comma-separated contenders (default: all); the floor always runs:
-                          ${CONTENDER_IDS.join(', ')}
+${wrap(CONTENDER_IDS, 26, 98)}
   --json <file>           JSON report (default: bench-results/bench.json)
   --md <file>             Markdown tables with the environment line
   --svg <dir>             SVG charts, one per scenario (default: <json dir>/charts)
@@ -80,9 +83,44 @@ sample), SVG bar charts and optionally Markdown.
   --cross-check <n>       items compared with the main-thread kernel before timing (default 8)
   --sleep-ms <ms>         duration of one sleep task (default 100)
   --concurrency <list>    in-flight tasks for the sleep workload (default 5,10)
+  --max-batch-sweep <list>
+                          also time ${SWEEP_CONTENDER} with each fixed maxBatch in <list>
+                          (e.g. ${SUGGESTED_SWEEP.join(',')}) beside its adaptive default, on every
+                          CPU workload, and print adaptive / best fixed per workload (default: off)
   --no-progress           no progress output
   -h, --help              this text
 `;
+
+/** `items` joined by ", ", in lines indented by `indent` and at most `width` wide. */
+function wrap(items: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line === '' ? item : `${line}, ${item}`;
+    if (line !== '' && indent + next.length + 1 > width) {
+      lines.push(`${line},`);
+      line = item;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines.map((l) => `${' '.repeat(indent)}${l}`).join('\n');
+}
+
+/** The fixed maxBatch values of `--max-batch-sweep`: integers ≥ 1, deduplicated, ascending. */
+function sweepValues(value: string): number[] {
+  const takes = `--max-batch-sweep takes comma-separated integers ≥ 1 (fixed maxBatch values, e.g. ${SUGGESTED_SWEEP.join(',')})`;
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw new UsageError(`${takes}; received ${JSON.stringify(value)}`);
+  for (const item of items) {
+    const n = Number(item);
+    if (!/^\d+$/.test(item) || !Number.isSafeInteger(n) || n < 1)
+      throw new UsageError(`${takes}; received ${JSON.stringify(item)}`);
+  }
+  return [...new Set(items.map(Number))].sort((a, b) => a - b);
+}
 
 function list<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
   const items = value
@@ -136,6 +174,19 @@ export function parseOptions(
     v.concurrency === undefined
       ? [5, 10]
       : v.concurrency.split(',').map((s) => integer('concurrency', s.trim(), 1, 1));
+  const maxBatchSweep = v['max-batch-sweep'] === undefined ? [] : sweepValues(v['max-batch-sweep']);
+  if (maxBatchSweep.length > 0) {
+    if (!contenders.includes(SWEEP_CONTENDER)) {
+      throw new UsageError(
+        `--max-batch-sweep sweeps ${SWEEP_CONTENDER}: add it to --backend (received ${JSON.stringify(v.backend)})`,
+      );
+    }
+    if (!workloads.some((name) => WORKLOADS[name].kind === 'cpu')) {
+      throw new UsageError(
+        `--max-batch-sweep runs on CPU workloads: --workload selected none (received ${JSON.stringify(v.workload)})`,
+      );
+    }
+  }
   const json = v.json ?? 'bench-results/bench.json';
   const jsonDir = json.includes('/') ? json.slice(0, json.lastIndexOf('/')) : '.';
   return {
@@ -158,6 +209,7 @@ export function parseOptions(
     md: v.md,
     svgDir: v.svg ?? `${jsonDir}/charts`,
     progress: v['no-progress'] ? 'off' : io.isTTY && !io.ci ? 'tty' : 'lines',
+    maxBatchSweep,
   };
 }
 
@@ -184,6 +236,7 @@ function parse(argv: readonly string[]) {
       'cross-check': { type: 'string' },
       'sleep-ms': { type: 'string' },
       concurrency: { type: 'string' },
+      'max-batch-sweep': { type: 'string' },
       'no-progress': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

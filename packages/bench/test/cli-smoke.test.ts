@@ -18,9 +18,20 @@ const WORKLOAD_LIST = ['noop', 'square', 'md5', 'sleep'];
 const TASKS = 24;
 const ITERATIONS = 2;
 
+type Run = { code: number | null; stdout: string; stderr: string };
+
 let dir: string;
-let run: { code: number | null; stdout: string; stderr: string };
+let run: Run;
 let report: BenchReport;
+
+/** The built CLI with `args`; resolves with its exit status and output. */
+function cli(args: string[], timeout = 80_000): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { timeout }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 /** Whether the native addon loads here: if not, the native contenders must say skipped. */
 async function nativeLoads(): Promise<boolean> {
@@ -35,7 +46,6 @@ async function nativeLoads(): Promise<boolean> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'poolkit-bench-'));
   const args = [
-    CLI,
     ...['--workload', WORKLOAD_LIST.join(','), '--tasks', String(TASKS), '--time', '20'],
     ...['--iterations', String(ITERATIONS), '--warmup', '1', '--latency', '4', '--sleep-ms', '5'],
     ...[
@@ -48,11 +58,7 @@ beforeAll(async () => {
       '--no-progress',
     ],
   ];
-  run = await new Promise((resolve) => {
-    execFile(process.execPath, args, { timeout: 80_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  run = await cli(args);
   if (existsSync(join(dir, 'report.json')))
     report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
 }, 90_000);
@@ -71,8 +77,11 @@ describe('poolkit-bench on a tiny configuration', () => {
     }
   });
 
-  it('writes a JSON report that passes the schema check', () => {
+  it('writes a JSON report that passes the schema check, with no sweep unless asked', () => {
     expect(checkReport(report)).toEqual([]);
+    expect(report.maxBatchSweep).toBeUndefined();
+    expect(report.settings.maxBatchSweep).toBeUndefined();
+    expect(run.stdout).not.toContain('maxBatch sweep');
     expect(report.environment.node).toBe(process.version);
     expect(report.settings.mode).toBe('quick');
     expect(report.scenarios.map((s) => s.id)).toEqual(['noop', 'square', 'md5', 'sleep-c5', 'sleep-c10']);
@@ -86,7 +95,7 @@ describe('poolkit-bench on a tiny configuration', () => {
       for (const c of scenario.contenders) {
         const where = `${scenario.id} · ${c.id}`;
         const byDesign = CONTENDERS[c.id].unsupported(workload);
-        const noAddon = !native && (c.id === 'pool-native' || c.id === 'native-batch');
+        const noAddon = !native && (c.id.startsWith('pool-native') || c.id === 'native-batch');
         if (byDesign !== undefined || noAddon) {
           expect(c.status, where).toBe('skipped');
           if (byDesign !== undefined) expect(c.reason, where).toBe(byDesign);
@@ -140,5 +149,56 @@ describe('poolkit-bench on a tiny configuration', () => {
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain(`Node ${process.version}`);
     expect(md.match(/^\| contender \|/gm)?.length).toBe(report.scenarios.length);
+  });
+});
+
+describe('poolkit-bench --max-batch-sweep', () => {
+  let sweepDir: string;
+  beforeAll(() => {
+    sweepDir = mkdtempSync(join(tmpdir(), 'poolkit-bench-sweep-'));
+  });
+  afterAll(() => {
+    rmSync(sweepDir, { recursive: true, force: true });
+  });
+
+  it('times the adaptive default beside each fixed maxBatch and prints adaptive / best fixed per CPU workload', async () => {
+    const json = join(sweepDir, 'sweep.json');
+    const r = await cli([
+      ...['--workload', 'noop,sleep', '--backend', 'pool-piscina-batched', '--max-batch-sweep', '8,1'],
+      ...['--tasks', '48', '--time', '20', '--iterations', '2', '--warmup', '1', '--latency', '3'],
+      ...['--sleep-ms', '1', '--concurrency', '2', '--json', json, '--md', join(sweepDir, 'sweep.md')],
+      '--no-progress',
+    ]);
+    expect(r.stderr).not.toMatch(/failed/);
+    expect(r.code).toBe(0);
+    const written = JSON.parse(readFileSync(json, 'utf8')) as BenchReport;
+    expect(checkReport(written)).toEqual([]);
+    expect(written.settings.maxBatchSweep).toEqual([1, 8]);
+    // The sleep workload is I/O: no sweep there.
+    expect(written.maxBatchSweep?.map((s) => s.scenario)).toEqual(['noop']);
+    const [sweep] = written.maxBatchSweep ?? [];
+    expect(sweep.rows.map((row) => [row.maxBatch, row.status])).toEqual([
+      [null, 'ok'],
+      [1, 'ok'],
+      [8, 'ok'],
+    ]);
+    expect(sweep.rows[1].tasksPerCall).toBe(1);
+    expect(sweep.bestFixed === 1 || sweep.bestFixed === 8).toBe(true);
+    expect(sweep.ratio).toBeGreaterThan(0);
+    expect(r.stdout).toContain('\nnoop: maxBatch sweep of pool-piscina-batched, batches of 48 tasks\n');
+    expect(r.stdout).toMatch(/\nnoop: adaptive \/ best fixed \(maxBatch (1|8)\) = [\d.]+×\n/);
+    expect(r.stdout).toMatch(
+      /maxBatch sweep, adaptive \/ best fixed \(its maxBatch\): noop [\d.]+× \((1|8)\)/,
+    );
+    expect(readFileSync(join(sweepDir, 'sweep.md'), 'utf8')).toContain('| default (adaptive) |');
+  });
+
+  it('exits with status 2 and says why for a bad sweep list', async () => {
+    const r = await cli(['--max-batch-sweep', '4,zero', '--json', join(sweepDir, 'never.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'poolkit-bench: --max-batch-sweep takes comma-separated integers ≥ 1 (fixed maxBatch values, e.g. 4,16,64,256,1024); received "zero"',
+    );
+    expect(existsSync(join(sweepDir, 'never.json'))).toBe(false);
   });
 });

@@ -178,4 +178,32 @@ describe('measure', () => {
     // cross-check A, cross-check B, round 1: A then B, round 2: A then B
     expect(runs).toEqual(['A', 'B', 'A', 'B', 'A', 'B']);
   });
+
+  it('samples lone tasks interleaved across contenders, one each in turn, forwards then backwards', async () => {
+    const lone: string[] = [];
+    const named = (name: string, id: Contender['id']): Contender => ({
+      ...fake((x) => x * x),
+      id,
+      label: name,
+      async open(): Promise<Runner> {
+        return {
+          batch: async (xs) => xs.map((x) => (x as number) ** 2),
+          one: async (x) => {
+            lone.push(name);
+            return (x as number) ** 2;
+          },
+          close: async () => {},
+        };
+      },
+    });
+    const results = await measureScenario(
+      [named('A', 'piscina'), named('B', 'tinypool'), named('C', 'workerpool')],
+      square,
+      items,
+      settings,
+    );
+    expect(results.map((r) => r.latency?.samples.length)).toEqual([3, 3, 3]);
+    // The cross-check's lone task comes first, for each contender in turn; then 3 rounds.
+    expect(lone).toEqual(['A', 'B', 'C', 'A', 'B', 'C', 'C', 'B', 'A', 'A', 'B', 'C']);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENDER_IDS } from '../src/contender.js';
-import { type BenchConfig, MODES, parseOptions, UsageError } from '../src/options.js';
+import { type BenchConfig, MODES, parseOptions, USAGE, UsageError } from '../src/options.js';
 import { WORKLOAD_NAMES } from '../src/workloads.js';
 
 const parse = (...argv: string[]) => parseOptions(argv) as BenchConfig;
@@ -59,7 +59,57 @@ describe('command line', () => {
     expect(() => parse('--bogus')).toThrow(UsageError);
   });
 
-  it('answers help', () => {
+  it('lists each batched Pool configuration right after its unbatched one', () => {
+    const ids: readonly string[] = CONTENDER_IDS;
+    const after = (id: string) => ids[ids.indexOf(id) + 1];
+    expect(after('pool-piscina')).toBe('pool-piscina-batched');
+    expect(after('pool-piscina-batched')).toBe('pool-piscina-submitall');
+    expect(after('pool-native')).toBe('pool-native-batched');
+    expect(parse('--backend', 'pool-native-batched,pool-piscina-submitall,pool-piscina').contenders).toEqual([
+      'floor',
+      'pool-piscina',
+      'pool-piscina-submitall',
+      'pool-native-batched',
+    ]);
+  });
+
+  it('runs no maxBatch sweep unless asked, and takes its values deduplicated and ascending', () => {
+    expect(parse().maxBatchSweep).toEqual([]);
+    expect(parse('--quick').maxBatchSweep).toEqual([]);
+    expect(parse('--max-batch-sweep', '256, 4,16,4,1024').maxBatchSweep).toEqual([4, 16, 256, 1024]);
+    expect(
+      parse('--backend', 'pool-piscina-batched', '--workload', 'md5,sleep', '--max-batch-sweep', '1,8')
+        .maxBatchSweep,
+    ).toEqual([1, 8]);
+  });
+
+  it('refuses a bad --max-batch-sweep with what it takes and what it received', () => {
+    const takes =
+      '--max-batch-sweep takes comma-separated integers ≥ 1 (fixed maxBatch values, e.g. 4,16,64,256,1024)';
+    expect(() => parse('--max-batch-sweep', '4,0')).toThrow(new UsageError(`${takes}; received "0"`));
+    expect(() => parse('--max-batch-sweep', '16,1.5')).toThrow(new UsageError(`${takes}; received "1.5"`));
+    expect(() => parse('--max-batch-sweep=-4')).toThrow(new UsageError(`${takes}; received "-4"`));
+    expect(() => parse('--max-batch-sweep', '4,x')).toThrow(new UsageError(`${takes}; received "x"`));
+    expect(() => parse('--max-batch-sweep', ' , ')).toThrow(new UsageError(`${takes}; received " , "`));
+    expect(() => parse('--max-batch-sweep', '1e3')).toThrow(new UsageError(`${takes}; received "1e3"`));
+    expect(() => parse('--max-batch-sweep')).toThrow(UsageError); // the list is not optional
+  });
+
+  it('refuses a sweep that has nothing to sweep', () => {
+    expect(() => parse('--backend', 'piscina', '--max-batch-sweep', '4')).toThrow(
+      new UsageError(
+        '--max-batch-sweep sweeps pool-piscina-batched: add it to --backend (received "piscina")',
+      ),
+    );
+    expect(() => parse('--workload', 'sleep', '--max-batch-sweep', '4')).toThrow(
+      new UsageError('--max-batch-sweep runs on CPU workloads: --workload selected none (received "sleep")'),
+    );
+  });
+
+  it('answers help, naming every contender and the sweep flag', () => {
     expect(parseOptions(['-h'])).toBe('help');
+    const help = USAGE.replace(/\s+/g, ' ');
+    for (const id of CONTENDER_IDS) expect(help).toContain(id);
+    expect(help).toContain('--max-batch-sweep <list>');
   });
 });

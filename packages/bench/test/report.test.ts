@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Environment } from '../src/environment.js';
 import { checkReport } from '../src/report/schema.js';
 import { barLengths, escapeXml, renderSvg } from '../src/report/svg.js';
-import { renderMarkdown, renderText } from '../src/report/table.js';
-import { type BenchReport, type ContenderResult, SCHEMA, type ScenarioResult } from '../src/report/types.js';
+import { renderMarkdown, renderSweepText, renderText, sweepSummary } from '../src/report/table.js';
+import {
+  type BenchReport,
+  type ContenderResult,
+  SCHEMA,
+  type ScenarioResult,
+  type SweepResult,
+} from '../src/report/types.js';
 import { summarize } from '../src/stats.js';
 
 const env: Environment = {
@@ -136,5 +142,59 @@ describe('report', () => {
     );
     expect(md).toContain('| piscina <label> | 200 | 5.00 ms | 2.00× | 100 % | – | – | ok |');
     expect(md).toContain('_note — piscina <label>: a \\| pipe_');
+  });
+
+  it('checks, prints and writes down a maxBatch sweep with its ratio to the best fixed value', () => {
+    const row = (maxBatch: number | null, medianMs: number, tasksPerCall: number) => ({
+      maxBatch,
+      label: `row ${maxBatch}`,
+      status: 'ok' as const,
+      batch: { samples: [medianMs], stats: summarize([medianMs]) },
+      tasksPerSec: 1000 / medianMs,
+      tasksPerCall,
+    });
+    const sweep: SweepResult = {
+      scenario: 'md5',
+      workload: 'md5',
+      tasks: 1,
+      contender: 'pool-piscina-batched',
+      rows: [row(null, 9, 200), row(4, 20, 4), row(64, 8, 64)],
+      bestFixed: 64,
+      ratio: 8 / 9,
+    };
+    const withSweep: BenchReport = {
+      ...report,
+      settings: { ...report.settings, maxBatchSweep: [4, 64] },
+      maxBatchSweep: [sweep],
+    };
+    expect(checkReport(withSweep)).toEqual([]);
+    const text = renderSweepText(sweep).split('\n');
+    expect(text[0]).toBe('md5: maxBatch sweep of pool-piscina-batched, batches of 1 tasks');
+    expect(text.find((l) => l.startsWith('default (adaptive)'))).toMatch(
+      /111\s+9\.00 ms\s+0\.89×\s+200\.0\s+ok$/,
+    );
+    expect(text.find((l) => l.startsWith('64 '))).toMatch(/1\.00×\s+64\.0\s+ok$/);
+    expect(text.at(-1)).toBe('md5: adaptive / best fixed (maxBatch 64) = 0.89×');
+    expect(sweepSummary([sweep])).toBe(
+      'maxBatch sweep, adaptive / best fixed (its maxBatch): md5 0.89× (64)',
+    );
+    const md = renderMarkdown(withSweep);
+    expect(md).toContain('**maxBatch sweep: fixed 4, 64 beside the adaptive default, each CPU workload**');
+    expect(md).toContain('| default (adaptive) | 111 | 9.00 ms | 0.89× | 200.0 | ok |');
+    expect(renderMarkdown(report)).not.toContain('maxBatch sweep');
+
+    const broken = structuredClone(withSweep) as unknown as { maxBatchSweep: Record<string, unknown>[] };
+    const rows = broken.maxBatchSweep[0].rows as Record<string, unknown>[];
+    broken.maxBatchSweep[0].contender = 'pool-bogus';
+    rows[0].maxBatch = 0;
+    rows[1].status = 'failed';
+    rows[2].tasksPerCall = 'many';
+    expect(checkReport(broken)).toEqual([
+      'maxBatchSweep[0].contender: unknown contender "pool-bogus"',
+      'maxBatchSweep[0].rows[0].maxBatch: not an integer ≥ 1 or null',
+      'maxBatchSweep[0].rows[1].reason: a failed row needs a reason',
+      'maxBatchSweep[0].rows[2].tasksPerCall: not a number or null',
+      'maxBatchSweep[0].rows[0].maxBatch: the first row must be the adaptive default (null)',
+    ]);
   });
 });

@@ -6,8 +6,8 @@ import { nativeBatch } from './native-batch.js';
 import { pQueue } from './p-queue.js';
 import { piscina } from './piscina.js';
 import { poolInline } from './pool-inline.js';
-import { poolNative } from './pool-native.js';
-import { poolPiscina } from './pool-piscina.js';
+import { poolNative, poolNativeBatched } from './pool-native.js';
+import { poolPiscina, poolPiscinaBatched, poolPiscinaSubmitAll } from './pool-piscina.js';
 import { poolifier } from './poolifier.js';
 import { tinypool } from './tinypool.js';
 import { workerpool } from './workerpool.js';
@@ -16,7 +16,10 @@ export const CONTENDERS: Readonly<Record<ContenderId, Contender>> = {
   floor,
   'pool-inline': poolInline,
   'pool-piscina': poolPiscina,
+  'pool-piscina-batched': poolPiscinaBatched,
+  'pool-piscina-submitall': poolPiscinaSubmitAll,
   'pool-native': poolNative,
+  'pool-native-batched': poolNativeBatched,
   'native-batch': nativeBatch,
   piscina,
   tinypool,

@@ -1,24 +1,124 @@
-/** poolkit's Pool with PiscinaBackend (`@poolkit/adapters`): one task per item on worker threads. */
+/**
+ * poolkit's Pool with PiscinaBackend (`@poolkit/adapters`) on worker threads, in three set-ups:
+ *
+ * - `pool-piscina`: `maxBatch: 1`, batching off — one task per message, as before batching;
+ * - `pool-piscina-batched`: the Pool's default, adaptive batching (`submit` per item);
+ * - `pool-piscina-submitall`: the bulk entry, one `submitAll` for the whole batch.
+ */
 import { join } from 'node:path';
 import { PiscinaBackend } from '@poolkit/adapters';
-import { Pool } from '@poolkit/core';
-import type { Contender, Runner } from '../contender.js';
+import { type Backend, type Outcome, Pool } from '@poolkit/core';
+import type { Contender, ContenderId, OpenContext, Runner } from '../contender.js';
 import { WORKERS_SKIP_IO } from './kernel-of.js';
 
-export const poolPiscina: Contender = {
-  id: 'pool-piscina',
-  label: 'poolkit Pool + PiscinaBackend',
-  kind: 'poolkit',
-  unsupported: (workload) => (workload.kind === 'io' ? WORKERS_SKIP_IO : undefined),
-  async open({ scenario, threads, workerDir }): Promise<Runner> {
-    const task = scenario.workload.name;
-    const backend = new PiscinaBackend({ filename: join(workerDir, 'plain.js'), threads });
-    // Defaults otherwise: concurrency = backend.concurrency (threads × 1 task per thread).
-    const pool = new Pool<unknown, unknown>({ backend, capacity: Math.max(1, scenario.tasks) });
+/** How a Pool + PiscinaBackend contender is set up. */
+export interface PoolPiscinaSetup {
+  /** The Pool's `maxBatch`; undefined = the Pool's default (adaptive, up to 1024). */
+  readonly maxBatch?: number;
+  /** `submit`: one promise per item; `submitAll`: one call for the whole batch. */
+  readonly entry: 'submit' | 'submitAll';
+  /** When given, every backend call is counted here (tasks handed over, calls made). */
+  readonly calls?: CallCount;
+}
+
+/** Tasks and backend calls a Pool made: `tasks / calls` is its mean batch size. */
+export interface CallCount {
+  tasks: number;
+  calls: number;
+}
+
+/** `backend`, with each `run` (one task) and `runMany` (a batch) counted into `count`. */
+export function counted<I, O>(backend: Backend<I, O>, count: CallCount): Backend<I, O> {
+  const runMany = backend.runMany?.bind(backend);
+  return {
+    name: backend.name,
+    concurrency: backend.concurrency,
+    run(input, options) {
+      count.tasks++;
+      count.calls++;
+      return backend.run(input, options);
+    },
+    ...(runMany === undefined
+      ? {}
+      : {
+          runMany(batch, report) {
+            count.tasks += batch.length;
+            count.calls++;
+            return runMany(batch, report);
+          },
+        }),
+    close: () => backend.close(),
+  };
+}
+
+/** The values of `submitAll` outcomes, in input order; throws the first failed outcome's error. */
+export function outcomeValues(result: unknown): unknown[] {
+  const outcomes = result as Outcome<unknown, unknown>[];
+  return outcomes.map((outcome) => {
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  });
+}
+
+/** Opens a Pool + PiscinaBackend runner set up as `setup`. */
+export async function openPoolPiscina(
+  { scenario, threads, workerDir }: OpenContext,
+  setup: PoolPiscinaSetup,
+): Promise<Runner> {
+  const task = scenario.workload.name;
+  const piscina = new PiscinaBackend<unknown, unknown>({ filename: join(workerDir, 'plain.js'), threads });
+  const backend = setup.calls === undefined ? piscina : counted(piscina, setup.calls);
+  // Defaults otherwise: concurrency = backend.concurrency (threads × 1 task per thread).
+  const pool = new Pool<unknown, unknown>({
+    backend,
+    capacity: Math.max(1, scenario.tasks),
+    ...(setup.maxBatch === undefined ? {} : { maxBatch: setup.maxBatch }),
+  });
+  const close = () => pool.close();
+  if (setup.entry === 'submitAll') {
     return {
-      batch: (items) => Promise.all(items.map((item) => pool.submit(item, { task }))),
+      batch: (items) => pool.submitAll(items, { task }),
+      // A failed outcome fails the contender (the harness reports it), as a rejection would.
+      split: (result) => outcomeValues(result),
       one: (item) => pool.submit(item, { task }),
-      close: () => pool.close(),
+      close,
     };
-  },
-};
+  }
+  return {
+    batch: (items) => Promise.all(items.map((item) => pool.submit(item, { task }))),
+    one: (item) => pool.submit(item, { task }),
+    close,
+  };
+}
+
+/** A Pool + PiscinaBackend contender. */
+export function poolPiscinaContender(id: ContenderId, label: string, setup: PoolPiscinaSetup): Contender {
+  return {
+    id,
+    label,
+    kind: 'poolkit',
+    unsupported: (workload) => (workload.kind === 'io' ? WORKERS_SKIP_IO : undefined),
+    open: (context) => openPoolPiscina(context, setup),
+  };
+}
+
+/** Batching off (`maxBatch: 1`): every item is its own message to a worker, as before batching. */
+export const poolPiscina = poolPiscinaContender(
+  'pool-piscina',
+  'poolkit Pool + PiscinaBackend (one task per message)',
+  { maxBatch: 1, entry: 'submit' },
+);
+
+/** The Pool's default: adaptive batching, `submit` per item. */
+export const poolPiscinaBatched = poolPiscinaContender(
+  'pool-piscina-batched',
+  'poolkit Pool + PiscinaBackend (batched)',
+  { entry: 'submit' },
+);
+
+/** The bulk entry: one `submitAll` per batch, adaptive batching. */
+export const poolPiscinaSubmitAll = poolPiscinaContender(
+  'pool-piscina-submitall',
+  'poolkit Pool + PiscinaBackend (submitAll)',
+  { entry: 'submitAll' },
+);

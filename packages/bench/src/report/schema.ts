@@ -8,6 +8,8 @@ import { SCHEMA } from './types.js';
 
 type Problems = string[];
 
+const STATUSES = ['ok', 'skipped', 'failed'];
+
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -40,8 +42,7 @@ function contender(p: Problems, path: string, c: unknown): void {
   if (typeof c.label !== 'string') p.push(`${path}.label: not a string`);
   if (!['floor', 'poolkit', 'worker-pool', 'in-process'].includes(c.kind as string))
     p.push(`${path}.kind: unknown kind`);
-  if (!['ok', 'skipped', 'failed'].includes(c.status as string))
-    p.push(`${path}.status: not ok/skipped/failed`);
+  if (!STATUSES.includes(c.status as string)) p.push(`${path}.status: not ok/skipped/failed`);
   if (c.status !== 'ok' && (typeof c.reason !== 'string' || c.reason === ''))
     p.push(`${path}.reason: a ${String(c.status)} contender needs a reason`);
   if (c.crossCheck !== null) {
@@ -57,6 +58,40 @@ function contender(p: Problems, path: string, c: unknown): void {
   samples(p, `${path}.latency`, c.latency);
   for (const key of ['tasksPerSec', 'speedup', 'efficiency']) nullableNumber(p, `${path}.${key}`, c[key]);
   if (c.status === 'ok' && c.batch === null) p.push(`${path}.batch: an ok contender needs batch samples`);
+}
+
+/** The optional `maxBatchSweep` section: one entry per CPU scenario, rows with their maxBatch. */
+function sweep(p: Problems, path: string, s: unknown): void {
+  if (!isObject(s)) return void p.push(`${path}: not an object`);
+  if (typeof s.scenario !== 'string') p.push(`${path}.scenario: not a string`);
+  if (!WORKLOAD_NAMES.includes(s.workload as never))
+    p.push(`${path}.workload: unknown workload ${JSON.stringify(s.workload)}`);
+  if (!CONTENDER_IDS.includes(s.contender as never))
+    p.push(`${path}.contender: unknown contender ${JSON.stringify(s.contender)}`);
+  if (!Number.isInteger(s.tasks) || (s.tasks as number) < 1) p.push(`${path}.tasks: not an integer ≥ 1`);
+  const maxBatch = (v: unknown) => v === null || (Number.isInteger(v) && (v as number) >= 1);
+  if (!maxBatch(s.bestFixed)) p.push(`${path}.bestFixed: not an integer ≥ 1 or null`);
+  nullableNumber(p, `${path}.ratio`, s.ratio);
+  if (!Array.isArray(s.rows) || s.rows.length === 0)
+    return void p.push(`${path}.rows: not a non-empty array`);
+  for (const [j, r] of (s.rows as unknown[]).entries()) {
+    const at = `${path}.rows[${j}]`;
+    if (!isObject(r)) {
+      p.push(`${at}: not an object`);
+      continue;
+    }
+    if (!maxBatch(r.maxBatch)) p.push(`${at}.maxBatch: not an integer ≥ 1 or null`);
+    if (typeof r.label !== 'string') p.push(`${at}.label: not a string`);
+    if (!STATUSES.includes(r.status as string)) p.push(`${at}.status: not ok/skipped/failed`);
+    if (r.status !== 'ok' && (typeof r.reason !== 'string' || r.reason === ''))
+      p.push(`${at}.reason: a ${String(r.status)} row needs a reason`);
+    samples(p, `${at}.batch`, r.batch);
+    for (const key of ['tasksPerSec', 'tasksPerCall']) nullableNumber(p, `${at}.${key}`, r[key]);
+    if (r.status === 'ok' && r.batch === null) p.push(`${at}.batch: an ok row needs batch samples`);
+  }
+  const first = (s.rows as unknown[])[0];
+  if (isObject(first) && first.maxBatch !== null)
+    p.push(`${path}.rows[0].maxBatch: the first row must be the adaptive default (null)`);
 }
 
 /** Every problem with `report`'s shape; an empty array when it is a valid report. */
@@ -93,6 +128,10 @@ export function checkReport(report: unknown): string[] {
       continue;
     }
     for (const [j, c] of (s.contenders as unknown[]).entries()) contender(p, `${path}.contenders[${j}]`, c);
+  }
+  if (report.maxBatchSweep !== undefined) {
+    if (!Array.isArray(report.maxBatchSweep)) p.push('maxBatchSweep: not an array');
+    else for (const [i, s] of report.maxBatchSweep.entries()) sweep(p, `maxBatchSweep[${i}]`, s);
   }
   return p;
 }

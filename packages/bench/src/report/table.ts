@@ -4,11 +4,11 @@
  */
 import { type Environment, environmentLine } from '../environment.js';
 import { formatMs, formatPercent, formatRate, formatRatio } from './format.js';
-import type { BenchReport, ContenderResult, ScenarioResult } from './types.js';
+import type { BenchReport, ContenderResult, ScenarioResult, SweepResult, SweepRow } from './types.js';
 
 type Table = { header: string[]; rows: string[][]; align: ('l' | 'r')[] };
 
-function status(r: ContenderResult): string {
+function status(r: Pick<ContenderResult, 'status' | 'reason' | 'computed'>): string {
   return r.status === 'ok' ? (r.computed ? 'computed' : 'ok') : `${r.status}: ${r.reason ?? ''}`;
 }
 
@@ -73,45 +73,104 @@ export function scenarioCaption(s: ScenarioResult, threads: number): string {
   return `${s.id}: batches of ${s.tasks} tasks, each ${s.title}; ${threads} threads / in-flight tasks per contender`;
 }
 
+/** A sweep row's tasks/s over the best fixed row's (1.00× for the best itself). */
+function vsBest(sweep: SweepResult, row: SweepRow): number | null {
+  const best = sweep.rows.find((r) => r.maxBatch !== null && r.maxBatch === sweep.bestFixed);
+  const ms = row.status === 'ok' ? row.batch?.stats.medianMs : undefined;
+  const bestMs = best?.batch?.stats.medianMs;
+  return ms !== undefined && ms > 0 && bestMs !== undefined ? bestMs / ms : null;
+}
+
+/** The table of one maxBatch sweep. */
+export function sweepTable(sweep: SweepResult): Table {
+  return {
+    header: ['maxBatch', 'tasks/s', 'batch (median)', 'vs best fixed', 'tasks per call', 'status'],
+    align: ['l', 'r', 'r', 'r', 'r', 'l'],
+    rows: sweep.rows.map((r) => [
+      r.maxBatch === null ? 'default (adaptive)' : String(r.maxBatch),
+      formatRate(r.tasksPerSec),
+      formatMs(r.batch?.stats.medianMs),
+      formatRatio(vsBest(sweep, r)),
+      r.tasksPerCall === null ? '–' : r.tasksPerCall.toFixed(1),
+      status(r),
+    ]),
+  };
+}
+
+/** One line saying what a sweep measured. */
+export function sweepCaption(sweep: SweepResult): string {
+  return `${sweep.scenario}: maxBatch sweep of ${sweep.contender}, batches of ${sweep.tasks} tasks`;
+}
+
+/** The verdict of one sweep: adaptive ÷ best fixed. */
+export function sweepVerdict(sweep: SweepResult): string {
+  if (sweep.ratio === null || sweep.bestFixed === null)
+    return `${sweep.scenario}: adaptive / best fixed: – (a row was not measured)`;
+  return `${sweep.scenario}: adaptive / best fixed (maxBatch ${sweep.bestFixed}) = ${formatRatio(sweep.ratio)}`;
+}
+
+/** Every sweep's verdict on one line: `adaptive / best fixed: md5 0.97× (256), spin 1.01× (16)`. */
+export function sweepSummary(sweeps: readonly SweepResult[]): string {
+  const parts = sweeps.map(
+    (s) => `${s.scenario} ${formatRatio(s.ratio)}${s.bestFixed === null ? '' : ` (${s.bestFixed})`}`,
+  );
+  return `maxBatch sweep, adaptive / best fixed (its maxBatch): ${parts.join(', ') || 'no CPU scenario'}`;
+}
+
 function pad(text: string, width: number, align: 'l' | 'r'): string {
   const len = [...text].length;
   return align === 'l' ? text + ' '.repeat(width - len) : ' '.repeat(width - len) + text;
 }
 
-/** Aligned plain text, for the terminal and CI logs. */
-export function renderText(s: ScenarioResult, threads: number): string {
-  const t = scenarioTable(s);
+/** A table as aligned plain text lines: header, rule, rows. */
+function textLines(t: Table): string[] {
   const widths = t.header.map((h, i) => Math.max([...h].length, ...t.rows.map((r) => [...r[i]].length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => pad(c, widths[i], t.align[i]))
       .join('  ')
       .trimEnd();
-  return [
-    scenarioCaption(s, threads),
-    line(t.header),
-    widths.map((w) => '─'.repeat(w)).join('  '),
-    ...t.rows.map(line),
-    ...scenarioNotes(s),
-  ].join('\n');
+  return [line(t.header), widths.map((w) => '─'.repeat(w)).join('  '), ...t.rows.map(line)];
+}
+
+/** Aligned plain text, for the terminal and CI logs. */
+export function renderText(s: ScenarioResult, threads: number): string {
+  return [scenarioCaption(s, threads), ...textLines(scenarioTable(s)), ...scenarioNotes(s)].join('\n');
+}
+
+/** One maxBatch sweep as aligned plain text, ending with its verdict. */
+export function renderSweepText(sweep: SweepResult): string {
+  return [sweepCaption(sweep), ...textLines(sweepTable(sweep)), sweepVerdict(sweep)].join('\n');
 }
 
 const escapeMd = (text: string): string => text.replace(/\|/g, '\\|');
 
-/** One scenario as a Markdown table under a caption. */
-export function renderMarkdownScenario(s: ScenarioResult, threads: number): string {
-  const t = scenarioTable(s);
+/** A table as Markdown lines: header, rule, rows. */
+function markdownLines(t: Table): string[] {
   const head = `| ${t.header.join(' | ')} |`;
   const rule = `|${t.align.map((a) => (a === 'r' ? '---:' : ':---')).join('|')}|`;
-  const rows = t.rows.map((r) => `| ${r.map(escapeMd).join(' | ')} |`);
+  return [head, rule, ...t.rows.map((r) => `| ${r.map(escapeMd).join(' | ')} |`)];
+}
+
+/** One scenario as a Markdown table under a caption. */
+export function renderMarkdownScenario(s: ScenarioResult, threads: number): string {
   const notes = scenarioNotes(s).map((n) => `_${escapeMd(n)}_`);
   return [
     `**${escapeMd(scenarioCaption(s, threads))}**`,
     '',
-    head,
-    rule,
-    ...rows,
+    ...markdownLines(scenarioTable(s)),
     ...(notes.length ? ['', ...notes] : []),
+  ].join('\n');
+}
+
+/** One maxBatch sweep as a Markdown table under a caption, with its verdict. */
+export function renderMarkdownSweep(sweep: SweepResult): string {
+  return [
+    `**${escapeMd(sweepCaption(sweep))}**`,
+    '',
+    ...markdownLines(sweepTable(sweep)),
+    '',
+    escapeMd(sweepVerdict(sweep)),
   ].join('\n');
 }
 
@@ -132,5 +191,12 @@ export function renderMarkdown(report: BenchReport): string {
     `Mode \`${s.mode}\`: ≥ ${s.iterations} timed batches and ≥ ${s.timeMs} ms per contender after ${s.warmupIterations} warm-up batches, in ${s.rounds} rounds interleaved across contenders; medians; latency = one task alone, ${s.latencySamples} round trips. Versions: ${versions}. Run took ${(report.durationMs / 1000).toFixed(0)} s.`,
     '',
     ...report.scenarios.flatMap((scenario) => [renderMarkdownScenario(scenario, s.threads), '']),
+    ...(report.maxBatchSweep === undefined
+      ? []
+      : [
+          `**maxBatch sweep: fixed ${s.maxBatchSweep?.join(', ') ?? ''} beside the adaptive default, each CPU workload**`,
+          '',
+          ...report.maxBatchSweep.flatMap((sweep) => [renderMarkdownSweep(sweep), '']),
+        ]),
   ].join('\n');
 }

@@ -70,6 +70,41 @@ export interface RunSettings {
   readonly sleepConcurrency: number[];
   readonly sleepIterations: number;
   readonly tasks: Partial<Record<WorkloadName, number>>;
+  /** The fixed `maxBatch` values of the sweep (`--max-batch-sweep`); absent or empty = no sweep. */
+  readonly maxBatchSweep?: readonly number[];
+}
+
+/** One configuration of a maxBatch sweep: the sweep's contender with one `maxBatch`. */
+export interface SweepRow {
+  /** The Pool's `maxBatch`; null = the Pool's default (adaptive batching, capped at 1024). */
+  readonly maxBatch: number | null;
+  readonly label: string;
+  readonly status: 'ok' | 'skipped' | 'failed';
+  readonly reason?: string;
+  /** Wall time of one whole batch, as in the scenario tables. */
+  readonly batch: Samples | null;
+  readonly tasksPerSec: number | null;
+  /** Tasks per backend call over the runner's life (cross-check included): its mean batch size. */
+  readonly tasksPerCall: number | null;
+}
+
+/**
+ * A maxBatch sweep of one CPU scenario: the adaptive default and each fixed `maxBatch`, timed
+ * side by side in interleaved rounds (right after that scenario's table, same items).
+ */
+export interface SweepResult {
+  /** The scenario's id (a CPU workload's name). */
+  readonly scenario: string;
+  readonly workload: WorkloadName;
+  readonly tasks: number;
+  /** The contender swept. */
+  readonly contender: ContenderId;
+  /** The adaptive default first, then the fixed values in ascending order. */
+  readonly rows: SweepRow[];
+  /** The `maxBatch` of the fastest fixed row (lowest median batch time); null when none was measured. */
+  readonly bestFixed: number | null;
+  /** Adaptive tasks/s ÷ the best fixed row's (median batch times); null when either is missing. */
+  readonly ratio: number | null;
 }
 
 export interface BenchReport {
@@ -77,5 +112,7 @@ export interface BenchReport {
   readonly environment: Environment;
   readonly settings: RunSettings;
   readonly scenarios: ScenarioResult[];
+  /** Only when the run had `--max-batch-sweep`: one entry per CPU scenario. */
+  readonly maxBatchSweep?: SweepResult[];
   readonly durationMs: number;
 }
