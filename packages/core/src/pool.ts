@@ -642,8 +642,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    */
   #pumpBatches(batcher: Batcher<I, O>): void {
     while (batcher.busy < this.#limit && this.#state !== 'closed') {
-      const free = this.#limit - batcher.busy;
-      const k = batcher.size(this.#counters.waiting + batcher.readyCount, free);
+      // Each batch is a fair share of what waits — what one slot would run next anyway — over
+      // all slots, not only the free ones: one free slot must not take everything.
+      const k = batcher.size(this.#counters.waiting + batcher.readyCount, this.#limit);
       const batch: Pending<I, O>[] = [];
       batcher.takeReady(batch, k);
       // A ready try that could not join stays first for the next batch.
@@ -678,9 +679,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #waitForItem(): void {
     if (this.#paused || this.#state === 'stopping') return;
     if (this.#resultsFull()) return;
-    const used = this.#batcher === undefined ? this.#counters.running : this.#batcher.busy;
-    if (this.#feed.waitForItem(this.#limit - used))
-      queueMicrotask(() => this.#state !== 'closed' && this.#pump());
+    const free = this.#limit - (this.#batcher === undefined ? this.#counters.running : this.#batcher.busy);
+    if (this.#feed.waitForItem(free)) queueMicrotask(() => this.#state !== 'closed' && this.#pump());
   }
 
   /** The pending pop() brought a task (now held): start it, unless the pool stopped meanwhile. */

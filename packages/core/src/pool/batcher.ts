@@ -13,10 +13,12 @@
  * slot frees when the backend's answer for the whole batch arrives.
  *
  * Sizing (after the prototype measured in the batching issue): a batch takes
- * `ceil(waiting / free slots)` tasks — the share of what waits that one slot would run next
- * anyway — capped at `kmax = round(TARGET_MS / ewma(run time per task))` and at `maxBatch`. The
- * average is weighted by batch size, from the run times the backend reports; a lone task never
- * waits for company (a batch holds only what is already waiting) and goes through plain `run()`.
+ * `ceil(waiting / slots)` tasks — the share of what waits that one slot would run next anyway
+ * (over all slots: one free slot must not take everything) — capped at
+ * `kmax = round(TARGET_MS / ewma(run time per task))` and at `maxBatch`. The average is weighted
+ * by batch size (one batch moves it at most halfway), from the run times the backend reports; a
+ * lone task never waits for company (a batch holds only what is already waiting) and goes
+ * through plain `run()`.
  */
 import type { Backend, BatchEntry, BatchResult } from '../contracts.js';
 import type { Attempt, Task } from './task.js';
@@ -29,6 +31,9 @@ export const FIRST_KMAX = 16;
 export const PROBE_EVERY = 16;
 /** Weight of one task's run time in the average; a batch of n counts as n samples. */
 const ALPHA = 0.05;
+/** The most one batch's measurement moves the average: a batch whose tasks happened to be cheap
+ * (mandelbrot's edge rows) must not size the next one alone. */
+const MAX_WEIGHT = 0.5;
 
 /** One try handed to the batcher: the {@link BatchEntry} the backend receives. */
 export class Pending<I, O> implements BatchEntry<I> {
@@ -99,12 +104,12 @@ export class Batcher<I, O> {
   }
 
   /**
-   * The most tasks one batch may take now, with `waiting` tasks for `free` slots. When the
+   * The most tasks one batch may take now, with `waiting` tasks shared among `slots` calls. When the
    * average says one task is a batch's worth, every PROBE_EVERY-th batch still takes two: lone
    * tasks go through run() and report no run time, so without a probe one slow measurement
    * (a busy main thread inflates it) would switch batching off for good.
    */
-  size(waiting: number, free: number): number {
+  size(waiting: number, slots: number): number {
     const ewma = this.#ewma;
     let kmax =
       ewma > 0
@@ -114,7 +119,7 @@ export class Batcher<I, O> {
       this.#sinceProbe = 0;
       kmax = 2;
     }
-    return Math.min(kmax, Math.max(1, Math.ceil(waiting / Math.max(1, free))));
+    return Math.min(kmax, Math.max(1, Math.ceil(waiting / Math.max(1, slots))));
   }
 
   /** The run time per task the sizing uses, ms (0 until measured). */
@@ -278,7 +283,7 @@ export class Batcher<I, O> {
       this.#ewma = Math.max(mean, 1e-6);
       return;
     }
-    const weight = 1 - (1 - ALPHA) ** n;
+    const weight = Math.min(MAX_WEIGHT, 1 - (1 - ALPHA) ** n);
     this.#ewma = Math.max(this.#ewma + weight * (mean - this.#ewma), 1e-6);
   }
 }
