@@ -37,7 +37,7 @@ export class BatchFlight<O> implements Watched {
   constructor(
     /** The entries sent in this piscina task, in order. */
     private readonly entries: readonly BatchEntry[],
-    private readonly slots: readonly number[],
+    private readonly slots: Int32Array,
     private readonly host: BatchFlightHost,
     private readonly resolve: (results: (BatchResult<O> | undefined)[]) => void,
     /** Hands on a result that arrived ahead of the answer (a flush): its task settles now. */

@@ -15,7 +15,7 @@ export interface BatchEnvelope {
   /** The inputs. */
   i: unknown[];
   /** Each task's slot in the shared table (every task of a batch has one). */
-  s: number[];
+  s: Int32Array;
   /** Each try's number, when any of them is a retry; absent when all are first tries. */
   a?: number[];
   /**
@@ -36,11 +36,11 @@ export interface BatchReply {
   [BATCH_MARK]: number;
   from: number;
   /** BATCH_OK / BATCH_ERROR / BATCH_SKIPPED per task. */
-  e: number[];
+  e: Uint8Array;
   /** The value, or the ErrorData, per task. */
   v: unknown[];
   /** Run time per task, ms. */
-  t: number[];
+  t: Float64Array;
   /** In the batch's answer only: how many flushes were posted before it. */
   flushes?: number;
 }

@@ -241,13 +241,14 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
       }
     }
     const id = this.#nextBatch++;
-    const envelope: BatchEnvelope = { b: id, t: task, i: inputs, s: slots, k: killable };
+    const slotList = Int32Array.from(slots); // cloned as one block
+    const envelope: BatchEnvelope = { b: id, t: task, i: inputs, s: slotList, k: killable };
     if (attempts !== undefined) envelope.a = attempts;
     this.#live++;
     return new Promise<void>((resolve) => {
       const flight = new BatchFlight<O>(
         entries,
-        slots,
+        slotList,
         this.#flightHost,
         (outcomes) => {
           this.#watch.delete(flight);

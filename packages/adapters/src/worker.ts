@@ -156,22 +156,29 @@ export function runBatch(envelope: BatchEnvelope): BatchReply | Promise<BatchRep
 }
 
 class BatchRun {
+  /** The first task not sent back yet. */
   #from = 0;
+  /** Tasks with an outcome. */
+  #done = 0;
   #flushes = 0;
-  #e: number[] = [];
+  // Kinds and times as typed arrays: one memcpy each when cloned back, not one value per task.
+  readonly #e: Uint8Array;
+  readonly #t: Float64Array;
   #v: unknown[] = [];
-  #t: number[] = [];
 
   constructor(
     private readonly envelope: BatchEnvelope,
     private readonly fn: TaskFunction,
-  ) {}
+  ) {
+    this.#e = new Uint8Array(envelope.s.length);
+    this.#t = new Float64Array(envelope.s.length);
+  }
 
   /** Runs tasks from `index` on; switches to async only at a task that returns a promise. */
   go(index: number): BatchReply | Promise<BatchReply> {
     const { i: inputs, s: slots, a: attempts, k: killable } = this.envelope;
     for (let n = index; n < inputs.length; n++) {
-      if (killable[n] === 1 && this.#e.length > 0) this.#flush();
+      if (killable[n] === 1 && this.#done > this.#from) this.#flush();
       const slot = slots[n];
       if (Atomics.compareExchange(states, slot, QUEUED, threadId) === CANCELLED) {
         this.#put(BATCH_SKIPPED, undefined, 0);
@@ -218,24 +225,26 @@ class BatchRun {
   }
 
   #put(kind: number, value: unknown, time: number): void {
-    this.#e.push(kind);
+    this.#e[this.#done] = kind;
+    this.#t[this.#done] = time;
+    this.#done++;
     this.#v.push(value);
-    this.#t.push(time);
   }
 
   #reply(flushes: number | undefined): BatchReply {
+    const from = this.#from;
+    const to = this.#done;
+    const whole = from === 0 && to === this.#e.length;
     const reply: BatchReply = {
       [BATCH_MARK]: this.envelope.b,
-      from: this.#from,
-      e: this.#e,
+      from,
+      e: whole ? this.#e : this.#e.slice(from, to),
       v: this.#v,
-      t: this.#t,
+      t: whole ? this.#t : this.#t.slice(from, to),
     };
     if (flushes !== undefined) reply.flushes = flushes;
-    this.#from += this.#e.length;
-    this.#e = [];
+    this.#from = to;
     this.#v = [];
-    this.#t = [];
     return reply;
   }
 
