@@ -12,8 +12,8 @@ export interface BatchEnvelope {
   b: number;
   /** The export to call; undefined means the default export. */
   t: string | undefined;
-  /** The inputs. */
-  i: unknown[];
+  /** The inputs: a Float64Array when every one is a number (one block to clone). */
+  i: unknown[] | Float64Array;
   /** Each task's slot in the shared table (every task of a batch has one). */
   s: Int32Array;
   /** Each try's number, when any of them is a retry; absent when all are first tries. */
@@ -38,7 +38,7 @@ export interface BatchReply {
   /** BATCH_OK / BATCH_ERROR / BATCH_SKIPPED per task. */
   e: Uint8Array;
   /** The value, or the ErrorData, per task. */
-  v: unknown[];
+  v: unknown[] | Float64Array;
   /** Run time per task, ms. */
   t: Float64Array;
   /** In the batch's answer only: how many flushes were posted before it. */

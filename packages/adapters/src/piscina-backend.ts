@@ -242,7 +242,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     }
     const id = this.#nextBatch++;
     const slotList = Int32Array.from(slots); // cloned as one block
-    const envelope: BatchEnvelope = { b: id, t: task, i: inputs, s: slotList, k: killable };
+    const envelope: BatchEnvelope = { b: id, t: task, i: numbersOrSelf(inputs), s: slotList, k: killable };
     if (attempts !== undefined) envelope.a = attempts;
     this.#live++;
     return new Promise<void>((resolve) => {
@@ -360,6 +360,12 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
       }
     }
   };
+}
+
+/** A Float64Array of `values` when every one is a number (cloned as one block), else `values`. */
+function numbersOrSelf(values: unknown[]): unknown[] | Float64Array {
+  for (const value of values) if (typeof value !== 'number') return values;
+  return Float64Array.from(values as number[]);
 }
 
 /**

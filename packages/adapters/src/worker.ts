@@ -239,7 +239,7 @@ class BatchRun {
       [BATCH_MARK]: this.envelope.b,
       from,
       e: whole ? this.#e : this.#e.slice(from, to),
-      v: this.#v,
+      v: numbers(this.#v),
       t: whole ? this.#t : this.#t.slice(from, to),
     };
     if (flushes !== undefined) reply.flushes = flushes;
@@ -262,12 +262,18 @@ class BatchRun {
           structuredClone(reply.v[n]);
         } catch (error) {
           reply.e[n] = BATCH_ERROR;
-          reply.v[n] = toErrorData(notCloneable(String((error as Error)?.message ?? error)));
+          (reply.v as unknown[])[n] = toErrorData(notCloneable(String((error as Error)?.message ?? error)));
         }
       }
       parentPort!.postMessage(reply);
     }
   }
+}
+
+/** A Float64Array of `values` when every one is a number (cloned back as one block). */
+function numbers(values: unknown[]): unknown[] | Float64Array {
+  for (const value of values) if (typeof value !== 'number') return values;
+  return Float64Array.from(values as number[]);
 }
 
 function notCloneable(what: string): Error {
