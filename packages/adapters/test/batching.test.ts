@@ -48,6 +48,22 @@ describe('PiscinaBackend.runMany', () => {
     expect([...counts]).toEqual([1, 1, 1, 1]);
   });
 
+  it('numbers travel as numbers (-0, NaN, Infinity kept), and mixed inputs as they are', async () => {
+    const b = backend({ threads: 1 });
+    const entries = (inputs: unknown[]) => inputs.map((input) => ({ input, options: { signal: never() } }));
+    const numbers = await b.runMany(entries([-0, Number.NaN, Number.POSITIVE_INFINITY, 1.5]));
+    const values = numbers.map((r) => (r as { value: number }).value);
+    expect(Object.is(values[0], -0)).toBe(true);
+    expect(values.slice(1)).toEqual([Number.NaN, Number.POSITIVE_INFINITY, 3]);
+    const mixed = await b.runMany(
+      [
+        { a: 1, b: 2 },
+        { a: 3, b: 4 },
+      ].map((input) => ({ input, options: { signal: never(), task: 'add' } })),
+    );
+    expect(mixed.map((r) => (r as { value: unknown }).value)).toEqual([3, 7]);
+  });
+
   it('a result that cannot be cloned fails only its task, with a coded error', async () => {
     const b = backend({ threads: 1 });
     const results = await b.runMany([
