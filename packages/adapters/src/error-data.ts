@@ -41,25 +41,96 @@ export function isErrorData(value: unknown): value is ErrorData {
   return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[ERROR_MARK] === 1;
 }
 
-/** A value that survives `postMessage`: itself when it clones, else its string form. */
+/** What a read gives, or `fallback` when the read throws (a hostile getter, a revoked Proxy). */
+function attempt<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+
+/** A string for any value; never throws. */
+function safeString(value: unknown): string {
+  return attempt(
+    () => String(value),
+    attempt(() => Object.prototype.toString.call(value), '[a value that cannot be read]'),
+  );
+}
+
+/** A value that survives `postMessage`: itself when it clones, else its string form. Never throws. */
 function cloneable(value: unknown): unknown {
   if (value === null || typeof value !== 'object') {
-    return typeof value === 'function' || typeof value === 'symbol' ? String(value) : value;
+    return typeof value === 'function' || typeof value === 'symbol' ? safeString(value) : value;
   }
   try {
     structuredClone(value);
     return value;
   } catch {
-    return String(value);
+    return safeString(value);
   }
 }
 
-/** Flattens a thrown value (worker side). Never throws. */
+/** The code of the error a task rejects with when what it threw could not be read whole. */
+export const UNREADABLE_CODE = 'ERR_UNREADABLE_THROWN_VALUE';
+
+/** Own enumerable properties that can be read and sent, each on its own (the rest left out). */
+function readableProps(value: object, skip: readonly string[]): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  const keys = attempt(() => Object.keys(value), [] as string[]);
+  for (const key of keys) {
+    if (skip.includes(key)) continue;
+    try {
+      props[key] = cloneable((value as Record<string, unknown>)[key]);
+    } catch {
+      // a throwing getter: leave the property out
+    }
+  }
+  return props;
+}
+
+/**
+ * Flattens a thrown value (worker side). Never throws: a value that cannot be read or sent whole
+ * (a throwing getter, a Proxy whose traps throw, an object that does not clone) becomes an
+ * error coded {@link UNREADABLE_CODE} that says so and keeps what could be read.
+ */
 export function toErrorData(thrown: unknown, depth = 0): ErrorData {
-  if (
-    !(thrown instanceof Error) &&
-    !(typeof DOMException !== 'undefined' && thrown instanceof DOMException)
-  ) {
+  try {
+    return flatten(thrown, depth);
+  } catch (failure) {
+    return unreadable(thrown, failure);
+  }
+}
+
+function unreadable(thrown: unknown, failure: unknown): ErrorData {
+  const props =
+    typeof thrown === 'object' && thrown !== null ? readableProps(thrown, ['stack', 'cause']) : {};
+  const readable = attempt(() => String((failure as Error)?.message ?? failure), 'unknown');
+  props.code = UNREADABLE_CODE;
+  return {
+    [ERROR_MARK]: 1,
+    kind: 'error',
+    ctor: 'Error',
+    name: 'Error',
+    message: `the task threw a value that could not be read whole (${readable}); what could be read is kept`,
+    stack: undefined,
+    props,
+    hasCause: false,
+  };
+}
+
+function flatten(thrown: unknown, depth: number): ErrorData {
+  const isError =
+    thrown instanceof Error || (typeof DOMException !== 'undefined' && thrown instanceof DOMException);
+  if (!isError) {
+    if (typeof thrown === 'object' && thrown !== null) {
+      // An object that does not clone cannot be rethrown as itself: say so, keep what reads.
+      try {
+        structuredClone(thrown);
+      } catch (failure) {
+        return unreadable(thrown, failure);
+      }
+    }
     return {
       [ERROR_MARK]: 1,
       kind: 'value',
@@ -73,26 +144,43 @@ export function toErrorData(thrown: unknown, depth = 0): ErrorData {
     };
   }
   const error = thrown as Error & { cause?: unknown };
-  const props: Record<string, unknown> = {};
-  for (const key of Object.keys(error)) {
-    if (key === 'stack' || key === 'message' || key === 'cause') continue;
+  // Each part read on its own: what cannot be read is named in the message and the error coded.
+  const unread: string[] = [];
+  const read = <T>(what: string, get: () => T, fallback: T): T => {
     try {
-      props[key] = cloneable((error as unknown as Record<string, unknown>)[key]);
+      return get();
     } catch {
-      // a throwing getter: leave the property out
+      unread.push(what);
+      return fallback;
     }
+  };
+  read('own properties', () => Object.keys(error), []);
+  const props = readableProps(error, ['stack', 'message', 'cause']);
+  const ctor = read('constructor', () => error.constructor?.name, undefined) ?? 'Error';
+  const name = read('name', () => String(error.name), 'Error');
+  let message = read('message', () => String(error.message), '');
+  const stack = read('stack', () => error.stack, undefined);
+  const hasCause = read('cause', () => Object.hasOwn(error, 'cause'), false);
+  if (unread.length > 0) {
+    message = `${message}${message === '' ? '' : ' '}(the thrown error's ${unread.join(', ')} could not be read)`;
+    if (props.code === undefined) props.code = UNREADABLE_CODE;
   }
-  const hasCause = Object.hasOwn(error, 'cause');
   return {
     [ERROR_MARK]: 1,
     kind: 'error',
-    ctor: error.constructor?.name ?? 'Error',
-    name: String(error.name),
-    message: String(error.message),
-    stack: typeof error.stack === 'string' ? error.stack : undefined,
+    ctor: typeof ctor === 'string' ? ctor : 'Error',
+    name,
+    message,
+    stack: typeof stack === 'string' ? stack : undefined,
     props,
     hasCause,
-    cause: hasCause && depth < MAX_CAUSE_DEPTH ? toErrorData(error.cause, depth + 1) : undefined,
+    cause:
+      hasCause && depth < MAX_CAUSE_DEPTH
+        ? toErrorData(
+            read('cause', () => error.cause, undefined),
+            depth + 1,
+          )
+        : undefined,
     errors:
       error instanceof AggregateError && depth < MAX_CAUSE_DEPTH
         ? Array.from(error.errors, (inner) => toErrorData(inner, depth + 1))

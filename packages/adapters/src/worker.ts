@@ -129,7 +129,7 @@ export function run(envelope: Envelope): unknown {
     return Promise.resolve(result).then(
       (value) => {
         finish(slot);
-        return value;
+        return sendable(value);
       },
       (error: unknown) => {
         finish(slot);
@@ -138,7 +138,19 @@ export function run(envelope: Envelope): unknown {
     );
   }
   finish(slot);
-  return result;
+  return sendable(result);
+}
+
+/**
+ * A result that can be sent back, or the coded error of one that cannot: a function or a symbol
+ * would make piscina's postMessage throw inside the thread, which kills it (the task then looked
+ * like a crash, `[object Object]`, and the thread was replaced). Nested ones still do that.
+ */
+function sendable(value: unknown): unknown {
+  if (typeof value === 'function' || typeof value === 'symbol') {
+    throw toErrorData(notCloneable(`a ${typeof value}`));
+  }
+  return value;
 }
 
 /**
