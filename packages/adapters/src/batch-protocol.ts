@@ -47,3 +47,9 @@ export interface BatchReply {
 
 /** The key of a {@link BatchReply}: a flush posted on parentPort is told apart by it. */
 export const BATCH_MARK = '__poolkitBatch';
+
+/** A Float64Array of `values` when every one is a number (cloned as one block), else `values`. */
+export function numbersOrSelf(values: unknown[]): unknown[] | Float64Array {
+  for (const value of values) if (typeof value !== 'number') return values;
+  return Float64Array.from(values as number[]);
+}

@@ -25,7 +25,7 @@ import {
 import { Piscina } from 'piscina';
 import { AbortWatch, type Watched } from './abort-watch.js';
 import { BatchFlight, type BatchFlightHost } from './batch-flight.js';
-import { BATCH_MARK, type BatchEnvelope, type BatchReply } from './batch-protocol.js';
+import { BATCH_MARK, type BatchEnvelope, type BatchReply, numbersOrSelf } from './batch-protocol.js';
 import { fromErrorData, isErrorData } from './error-data.js';
 import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { TaskTable } from './task-table.js';
@@ -360,12 +360,6 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
       }
     }
   };
-}
-
-/** A Float64Array of `values` when every one is a number (cloned as one block), else `values`. */
-function numbersOrSelf(values: unknown[]): unknown[] | Float64Array {
-  for (const value of values) if (typeof value !== 'number') return values;
-  return Float64Array.from(values as number[]);
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   BATCH_SKIPPED,
   type BatchEnvelope,
   type BatchReply,
+  numbersOrSelf,
 } from './batch-protocol.js';
 import { toErrorData } from './error-data.js';
 import { CANCELLED, DONE, QUEUED } from './task-table.js';
@@ -251,7 +252,7 @@ class BatchRun {
       [BATCH_MARK]: this.envelope.b,
       from,
       e: whole ? this.#e : this.#e.slice(from, to),
-      v: numbers(this.#v),
+      v: numbersOrSelf(this.#v),
       t: whole ? this.#t : this.#t.slice(from, to),
     };
     if (flushes !== undefined) reply.flushes = flushes;
@@ -280,12 +281,6 @@ class BatchRun {
       parentPort!.postMessage(reply);
     }
   }
-}
-
-/** A Float64Array of `values` when every one is a number (cloned back as one block). */
-function numbers(values: unknown[]): unknown[] | Float64Array {
-  for (const value of values) if (typeof value !== 'number') return values;
-  return Float64Array.from(values as number[]);
 }
 
 function notCloneable(what: string): Error {

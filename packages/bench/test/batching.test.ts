@@ -10,6 +10,7 @@ import { outcomeValues } from '../src/contenders/pool-piscina.js';
 import { measure, measureScenario } from '../src/harness.js';
 import { sweepEntries, sweepResult } from '../src/sweep.js';
 import { WORKLOADS, type WorkloadName } from '../src/workloads.js';
+import { nativeLoads } from './native-loads.js';
 
 const settings = {
   threads: 2,
@@ -24,15 +25,6 @@ const settings = {
 
 function scenario(name: WorkloadName, tasks: number): Scenario {
   return { id: name, workload: WORKLOADS[name], tasks, concurrency: undefined, sleepMs: 0 };
-}
-
-async function nativeLoads(): Promise<boolean> {
-  try {
-    (await import('@poolkit/native')).poolThreads();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const NEW_IDS = ['pool-piscina-batched', 'pool-piscina-submitall', 'pool-native-batched'] as const;

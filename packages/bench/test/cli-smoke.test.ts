@@ -12,6 +12,7 @@ import { CONTENDERS } from '../src/contenders/index.js';
 import { checkReport } from '../src/report/schema.js';
 import type { BenchReport } from '../src/report/types.js';
 import { WORKLOADS } from '../src/workloads.js';
+import { nativeLoads } from './native-loads.js';
 
 const CLI = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'cli.js');
 const WORKLOAD_LIST = ['noop', 'square', 'md5', 'sleep'];
@@ -31,16 +32,6 @@ function cli(args: string[], timeout = 80_000): Promise<Run> {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
-}
-
-/** Whether the native addon loads here: if not, the native contenders must say skipped. */
-async function nativeLoads(): Promise<boolean> {
-  try {
-    (await import('@poolkit/native')).poolThreads();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 beforeAll(async () => {

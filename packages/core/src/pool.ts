@@ -14,7 +14,7 @@ import { Emitter } from './emitter.js';
 import { abortError, PoolClearedError, PoolClosedError, PoolStoppedError, QueueFullError } from './errors.js';
 import { type InlineBackend, kInvoke } from './inline-backend.js';
 import { IntrusiveList } from './intrusive-list.js';
-import { Batcher, type Pending } from './pool/batcher.js';
+import { Batcher, type Pending, sameBatch } from './pool/batcher.js';
 import {
   CANCELLED,
   Counters,
@@ -597,15 +597,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
           !this.#resultsFull()
         ) {
           if (this.#state === 'stopping') break; // stop() drained the queue; nothing more starts
-          const task = this.#feed.take();
+          const task = this.#takeStartable();
           if (task === undefined) break;
-          if (task.status !== WAITING || this.#claimed(task)) continue; // a tombstone, or claimed
-          // Its signal may have aborted with the listener not yet run (another listener of the
-          // same signal ran first and freed this slot): it must never start.
-          if (task.options?.signal?.aborted) {
-            this.#cancelWaiting(task, abortError(task.options.signal.reason), false);
-            continue;
-          }
           this.#start(task);
           if (this.#feed.blocked.length > 0) this.#feed.admit();
         }
@@ -628,6 +621,21 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       if (!this.#pumping) this.#pump();
       return DEFERRED;
     };
+  }
+
+  /** The next waiting task that may start, skipping tombstones, claimed and aborted ones. */
+  #takeStartable(): Task<I, O> | undefined {
+    for (let task = this.#feed.take(); task !== undefined; task = this.#feed.take()) {
+      if (task.status !== WAITING || this.#claimed(task)) continue; // a tombstone, or claimed
+      // Its signal may have aborted with the listener not yet run (another listener of the
+      // same signal ran first and freed this slot): it must never start.
+      if (task.options?.signal?.aborted) {
+        this.#cancelWaiting(task, abortError(task.options.signal.reason), false);
+        continue;
+      }
+      return task;
+    }
+    return undefined;
   }
 
   /** Whether the pump may start a new task now (slots aside). */
@@ -658,14 +666,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   /** Starts waiting tasks into `batch` while they fit and the pool may start them. */
   #fillBatch(batcher: Batcher<I, O>, batch: Pending<I, O>[], k: number): void {
     while (batch.length < k && this.#mayStart()) {
-      const task = this.#feed.take();
+      const task = this.#takeStartable();
       if (task === undefined) break;
-      if (task.status !== WAITING || this.#claimed(task)) continue; // a tombstone, or claimed
-      if (task.options?.signal?.aborted) {
-        this.#cancelWaiting(task, abortError(task.options.signal.reason), false);
-        continue;
-      }
-      if (batch.length > 0 && !joins(batch[0], task)) {
+      if (batch.length > 0 && !sameBatch(batch[0].options, task.options)) {
         this.#feed.putBack(task); // first of the next batch
         break;
       }
@@ -775,13 +778,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       this.#check();
     }
   }
-}
-
-/** Whether a waiting task may join a batch that `first` opened: same entry point, no transfers. */
-function joins<I, O>(first: Pending<I, O>, task: Task<I, O>): boolean {
-  const options = task.options;
-  if (first.alone || options?.transfer !== undefined) return false;
-  return first.options.task === options?.task;
 }
 
 /** Waiting tasks clear() or stop() counted as cancelled while a pop() had them (see Pool#claims). */

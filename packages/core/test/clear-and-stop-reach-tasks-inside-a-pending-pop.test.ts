@@ -22,17 +22,23 @@ class SlowHandOff<T> extends ChannelQueue<T> implements WorkQueue<T> {
   }
 }
 
+/** A pool over a SlowHandOff queue, recording which inputs its executor starts. */
+function slowPool(): { pool: Pool<number, number>; started: number[] } {
+  const started: number[] = [];
+  const pool = new Pool<number, number>({
+    executor: (n) => {
+      started.push(n);
+      return n;
+    },
+    concurrency: 2,
+    queue: new SlowHandOff({ capacity: 10 }),
+  });
+  return { pool, started };
+}
+
 describe('clear() and stop() reach tasks inside a pending pop()', () => {
   it('clear() cancels them at once and they never start', async () => {
-    const started: number[] = [];
-    const pool = new Pool<number, number>({
-      executor: (n) => {
-        started.push(n);
-        return n;
-      },
-      concurrency: 2,
-      queue: new SlowHandOff({ capacity: 10 }),
-    });
+    const { pool, started } = slowPool();
     const a = track(pool.submit(1));
     const b = track(pool.submit(2));
     expect(pool.stats.waiting).toBe(2);
@@ -48,15 +54,7 @@ describe('clear() and stop() reach tasks inside a pending pop()', () => {
   });
 
   it('stop() leaves nothing waiting', async () => {
-    const started: number[] = [];
-    const pool = new Pool<number, number>({
-      executor: (n) => {
-        started.push(n);
-        return n;
-      },
-      concurrency: 2,
-      queue: new SlowHandOff({ capacity: 10 }),
-    });
+    const { pool, started } = slowPool();
     const a = track(pool.submit(1));
     const stopping = pool.stop();
     expect(pool.stats).toMatchObject({ waiting: 0, cancelled: 1 });

@@ -199,11 +199,7 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     let at = 0;
     for (let i = 0; i < batch.length; i++) {
       const { input, options } = batch[i];
-      const signal = options?.signal;
-      if (signal?.aborted) {
-        results[i] = { status: 'rejected', reason: abortError(signal.reason) };
-        continue;
-      }
+      if (skipAborted(options, results, i)) continue;
       if (arity === 1 && typeof input === 'number') {
         data[at++] = input;
       } else {
@@ -225,11 +221,7 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const inputs: unknown[] = [];
     for (let i = 0; i < batch.length; i++) {
       const { input, options } = batch[i];
-      const signal = options?.signal;
-      if (signal?.aborted) {
-        results[i] = { status: 'rejected', reason: abortError(signal.reason) };
-        continue;
-      }
+      if (skipAborted(options, results, i)) continue;
       // A string or a non-empty view is fine; anything else (an empty view may be detached) is
       // checked alone, which throws run()'s error for it.
       if (typeof input !== 'string' && !(input instanceof Uint8Array && input.byteLength > 0)) {
@@ -257,11 +249,7 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
   ): Promise<BatchResult<O>[]> {
     for (const i of indices) {
       const { input, options } = batch[i];
-      const signal = options?.signal;
-      if (signal?.aborted) {
-        results[i] = { status: 'rejected', reason: abortError(signal.reason) };
-        continue;
-      }
+      if (skipAborted(options, results, i)) continue;
       const start = performance.now();
       try {
         const value = await this.#runOne(input, undefined);
@@ -279,4 +267,12 @@ function allIndices(batch: readonly unknown[], results: readonly unknown[]): num
   const out: number[] = [];
   for (let i = 0; i < batch.length; i++) if (results[i] === undefined) out.push(i);
   return out;
+}
+
+/** An entry whose signal already aborted is not run: its result is the AbortError. */
+function skipAborted(options: RunOptions | undefined, results: BatchResult<unknown>[], i: number): boolean {
+  const signal = options?.signal;
+  if (!signal?.aborted) return false;
+  results[i] = { status: 'rejected', reason: abortError(signal.reason) };
+  return true;
 }

@@ -48,11 +48,6 @@ export class Pending<I, O> implements BatchEntry<I> {
     const controller = this.options.controller;
     return controller?.signal.aborted === true;
   }
-
-  /** The task that must run alone, or in a batch of its own name only. */
-  get alone(): boolean {
-    return this.options.transfer !== undefined;
-  }
 }
 
 /** What the batcher needs from its pool. */
@@ -122,11 +117,6 @@ export class Batcher<I, O> {
     return Math.min(kmax, Math.max(1, Math.ceil(waiting / Math.max(1, slots))));
   }
 
-  /** The run time per task the sizing uses, ms (0 until measured). */
-  get runTime(): number {
-    return this.#ewma;
-  }
-
   /**
    * Moves ready tries into `batch` (up to `k`), oldest first, dropping stale ones. Stops at one
    * that cannot share the batch: it goes first in the next.
@@ -140,7 +130,7 @@ export class Batcher<I, O> {
         i++;
         continue;
       }
-      if (!fits(batch, pending)) break;
+      if (batch.length > 0 && !sameBatch(batch[0].options, pending.options)) break;
       batch.push(pending);
       i++;
     }
@@ -288,9 +278,14 @@ export class Batcher<I, O> {
   }
 }
 
-/** Whether `next` may join `batch`: one entry point per batch, transfers alone. */
-export function fits<I, O>(batch: readonly Pending<I, O>[], next: Pending<I, O>): boolean {
-  if (batch.length === 0) return true;
-  if (next.alone || batch[0].alone) return false;
-  return batch[0].options.task === next.options.task;
+/** The options a batch is grouped by: a try's, or a waiting task's. */
+interface Grouping {
+  readonly task?: string;
+  readonly transfer?: readonly unknown[];
+}
+
+/** Whether a task with options `next` may join a batch opened by `first`: one entry point, no transfers. */
+export function sameBatch(first: Grouping | undefined, next: Grouping | undefined): boolean {
+  if (first?.transfer !== undefined || next?.transfer !== undefined) return false;
+  return first?.task === next?.task;
 }
