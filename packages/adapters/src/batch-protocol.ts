@@ -43,6 +43,8 @@ export interface BatchReply {
   t: Float64Array;
   /** In the batch's answer only: how many flushes were posted before it. */
   flushes?: number;
+  /** In the batch's answer only: the id of this thread, which retires now (see retire.ts). */
+  r?: number;
 }
 
 /** The key of a {@link BatchReply}: a flush posted on parentPort is told apart by it. */

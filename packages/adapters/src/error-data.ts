@@ -32,6 +32,8 @@ export interface ErrorData {
   value?: unknown;
   /** An AggregateError's `errors`, flattened. */
   errors?: ErrorData[] | undefined;
+  /** Set by the shim on the last answer of a thread that retires (its id): see retire.ts. */
+  r?: number;
 }
 
 const MAX_CAUSE_DEPTH = 8;

@@ -13,7 +13,9 @@ import {
   checkDelay,
   checkInteger,
   checkName,
+  checkNumber,
   checkObject,
+  checkOneOf,
   describeValue as describe,
 } from '@poolkit/core';
 
@@ -44,6 +46,26 @@ export interface PiscinaBackendOptions {
   readonly execArgv?: readonly string[];
   /** The backend's name in stats and messages. Default `'piscina'`. */
   readonly name?: string;
+  /**
+   * How an idle thread waits for its next task (piscina's `atomics`). `'sync'` (piscina's default)
+   * blocks the thread in `Atomics.wait`, so its event loop does not run while it is idle: timers and
+   * I/O callbacks a task left behind fire only when the next task arrives. `'async'` waits with
+   * `Atomics.waitAsync` and keeps the event loop running; `'disabled'` uses messages only.
+   * Default `'sync'`.
+   */
+  readonly atomics?: 'sync' | 'async' | 'disabled';
+  /**
+   * Replaces a thread after it has run this many tasks (a batch counts each of its tasks), between
+   * tasks: the thread takes no new task, finishes the ones it runs, is ended and replaced. No task
+   * fails because of it. For worker code that leaks (native modules, caches). Integer ≥ 1, or
+   * Infinity. Default Infinity (never).
+   */
+  readonly recycleAfterTasks?: number;
+  /**
+   * Replaces a thread, the same way, when its V8 heap in use passes this many MB after a task.
+   * Default: no limit. A finite number ≥ 1.
+   */
+  readonly recycleAboveHeapMB?: number;
 }
 
 /** The options once checked, with defaults filled in. */
@@ -57,6 +79,11 @@ export interface ResolvedOptions {
   env: PiscinaBackendOptions['env'];
   execArgv: string[] | undefined;
   name: string;
+  atomics: 'sync' | 'async' | 'disabled';
+  /** Tasks per thread before it is replaced; 0 = never. */
+  recycleAfterTasks: number;
+  /** Heap bytes in use after which a thread is replaced; 0 = no limit. */
+  recycleAboveHeapBytes: number;
 }
 
 function modulePath(value: unknown): string {
@@ -113,5 +140,17 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     env: o.env,
     execArgv,
     name: o.name === undefined ? 'piscina' : checkName('options.name', o.name),
+    atomics:
+      o.atomics === undefined
+        ? 'sync'
+        : checkOneOf('options.atomics', o.atomics, ['sync', 'async', 'disabled']),
+    recycleAfterTasks:
+      o.recycleAfterTasks === undefined || o.recycleAfterTasks === Number.POSITIVE_INFINITY
+        ? 0
+        : checkInteger('options.recycleAfterTasks', o.recycleAfterTasks, 1),
+    recycleAboveHeapBytes:
+      o.recycleAboveHeapMB === undefined
+        ? 0
+        : checkNumber('options.recycleAboveHeapMB', o.recycleAboveHeapMB, 1) * 1024 * 1024,
   };
 }

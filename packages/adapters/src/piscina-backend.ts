@@ -28,7 +28,9 @@ import { BatchFlight, type BatchFlightHost } from './batch-flight.js';
 import { BATCH_MARK, type BatchEnvelope, type BatchReply, numbersOrSelf } from './batch-protocol.js';
 import { fromErrorData, isErrorData } from './error-data.js';
 import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
-import { TaskTable } from './task-table.js';
+import { Gate, Recycler } from './recycler.js';
+import { isRetirement, RETIRE_MARK } from './retire.js';
+import { CANCELLED, QUEUED, TaskTable } from './task-table.js';
 import type { Envelope, ShimData } from './worker.js';
 
 /**
@@ -48,6 +50,14 @@ const TS_MODULE = /\.[cm]?ts$/;
 
 /** Slots in the shared task table; more tasks than this in flight fall back to piscina's signal. */
 const TABLE_SLOTS = 16_384;
+
+/** How often one task may be refused or taken down unstarted by retiring threads before it fails. */
+const MAX_BOUNCES = 1_000;
+
+/** A batch's answer with no outcome in it: every task of the batch is 'rerun'. */
+function emptyReply(id: number): BatchReply {
+  return { [BATCH_MARK]: id, from: 0, e: new Uint8Array(0), v: [], t: new Float64Array(0), flushes: 0 };
+}
 
 /** The `--import` specifier for tsx: resolved from this package when possible, else left to the thread. */
 function tsxSpecifier(): string {
@@ -122,13 +132,29 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   readonly #batches = new Map<number, BatchFlight<O>>();
   #nextBatch = 0;
   readonly #flightHost: BatchFlightHost;
+  /** Present when threads are recycled (recycleAfterTasks / recycleAboveHeapMB). */
+  readonly #recycler: Recycler | undefined;
+  /** With recycling: piscina gets no more tasks than its threads run at once (see Gate). */
+  readonly #gate: Gate | undefined;
+  /** Listeners for errors that belong to no task (see onError). */
+  readonly #errorListeners = new Set<(error: Error) => void>();
 
   constructor(options: PiscinaBackendOptions) {
     const resolved = resolveOptions(options);
     this.name = resolved.name;
     this.concurrency = resolved.threads * resolved.concurrentTasksPerWorker;
     this.#table = new TaskTable(TABLE_SLOTS);
-    const workerData: ShimData = { moduleUrl: pathToFileURL(resolved.path).href, table: this.#table.buffer };
+    const workerData: ShimData = {
+      moduleUrl: pathToFileURL(resolved.path).href,
+      table: this.#table.buffer,
+      recycleAfterTasks: resolved.recycleAfterTasks,
+      recycleAboveHeapBytes: resolved.recycleAboveHeapBytes,
+    };
+    this.#recycler =
+      resolved.recycleAfterTasks > 0 || resolved.recycleAboveHeapBytes > 0
+        ? new Recycler((threadId) => this.#endThread(threadId))
+        : undefined;
+    this.#gate = this.#recycler === undefined ? undefined : new Gate(this.concurrency);
     this.#piscina = new Piscina({
       filename: SHIM_PATH,
       name: 'run',
@@ -140,12 +166,13 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
       env: resolved.env,
       execArgv: workerExecArgv(resolved),
       workerData,
+      atomics: resolved.atomics,
       // Timing histograms cost a clock read per task and nothing here reads them.
       recordTiming: false,
     });
     // A thread that dies with no task attached (an uncaught error after its task returned) is
     // reported through 'error'; piscina replaces it. Without a listener it would crash the process.
-    this.#piscina.on('error', () => {});
+    this.#piscina.on('error', (error: unknown) => this.#outOfTask(error));
     // Batches' early outcomes (see runMany) arrive as worker messages.
     this.#piscina.on('message', (message: unknown) => {
       const id = (message as Partial<BatchReply> | null)?.[BATCH_MARK];
@@ -261,16 +288,29 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
       );
       this.#batches.set(id, flight);
       this.#watch.add(flight);
-      this.#piscina.run(envelope, { name: 'runBatch' }).then(
-        (reply: BatchReply) => flight.fulfil(reply),
-        (error: unknown) => flight.fail(error),
+      this.#gated(() => this.#piscina.run(envelope, { name: 'runBatch' }), -1).then(
+        (reply: BatchReply) => {
+          if (isRetirement(reply)) {
+            // Refused, none of it started: every task is 'rerun' once that thread is gone.
+            void this.#recycler?.gone(reply[RETIRE_MARK]).then(() => flight.fulfil(emptyReply(id)));
+            return;
+          }
+          if (reply.r !== undefined) this.#recycler?.retire(reply.r);
+          flight.fulfil(reply);
+        },
+        (error: unknown) => {
+          if (isErrorData(error) && error.r !== undefined) this.#recycler?.retire(error.r);
+          flight.fail(error);
+        },
       );
     });
   }
 
   /**
    * Runs `input` through the worker module's export `options.task` (default export when absent).
-   * `options.transfer` is moved to the thread, not copied (the sender's buffers are detached).
+   * `options.transfer` is moved to the thread, not copied (the sender's buffers are detached) —
+   * except on a backend that recycles threads, which copies it: piscina may hand a retiring thread
+   * a task just before the thread ends, and only a task that still has its input can go again.
    * Rejects with PoolClosedError (`ERR_POOL_CLOSED`) once `close()` was called.
    */
   run(input: I, options: RunOptions): Promise<O> {
@@ -282,7 +322,9 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     // task. A Pool's tries always carry a signal that can abort (at least its force-stop signal).
     const signal = options.signal === neverAborted ? undefined : options.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    const slot = signal === undefined ? -1 : this.#table.acquire();
+    // With recycling every task has a slot: it tells whether a task a retiring thread took down
+    // had started.
+    const slot = signal === undefined && this.#recycler === undefined ? -1 : this.#table.acquire();
     const envelope: Envelope = { t: task, i: input, s: slot };
     if (options.attempt !== undefined && options.attempt > 1) envelope.a = options.attempt;
     // piscina types its transfer list as MessagePort's; the same worker_threads items, readonly here.
@@ -290,9 +332,25 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     // See the README ("signals and concurrency"): piscina gets the signal only when the shared
     // table is full, because a task with a signal runs alone on its thread.
     const piscinaSignal = slot < 0 ? signal : undefined;
-    const running = this.#piscina.run(envelope, { transferList, signal: piscinaSignal });
+    const running =
+      this.#recycler === undefined
+        ? this.#piscina.run(envelope, { transferList, signal: piscinaSignal })
+        : this.#gated(() => this.#runRecycled(this.#recycler!, envelope, piscinaSignal, 0), slot);
     this.#live++;
-    if (signal === undefined) return running.then(this.#passValue, this.#passError);
+    if (signal === undefined) {
+      if (slot < 0) return running.then(this.#passValue, this.#passError);
+      const release = () => this.#table.release(slot);
+      return running.then(
+        (value: O) => {
+          release();
+          return this.#passValue(value);
+        },
+        (error: unknown) => {
+          release();
+          return this.#passError(error);
+        },
+      );
+    }
     return new Promise<O>((resolve, reject) => {
       const flight = new Flight(
         signal,
@@ -314,6 +372,99 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
         (error: unknown) => flight.fail(error),
       );
     });
+  }
+
+  /**
+   * `send()` now, or — on a backend that recycles — once the gate lets it through; a task whose
+   * slot was cancelled while it waited is not sent at all.
+   */
+  #gated<T>(send: () => Promise<T>, slot: number): Promise<T> {
+    const gate = this.#gate;
+    if (gate === undefined) return send();
+    return gate.enter().then(() => {
+      if (slot >= 0 && this.#table.state(slot) === CANCELLED) {
+        gate.leave();
+        return Promise.reject(new Error('cancelled while it waited'));
+      }
+      const sent = send();
+      sent.then(
+        () => gate.leave(),
+        () => gate.leave(),
+      );
+      return sent;
+    });
+  }
+
+  /**
+   * One task on a backend that recycles threads: unwraps a retiring thread's last answer (and
+   * has that thread ended), sends a refused task again once its thread is gone, and sends again
+   * a task that a retiring thread's end took down before it started. Its input is copied, never
+   * transferred (see run()), so it can always go again whole.
+   */
+  #runRecycled(
+    recycler: Recycler,
+    envelope: Envelope,
+    signal: AbortSignal | undefined,
+    bounces: number,
+  ): Promise<O> {
+    const again = () => {
+      if (bounces >= MAX_BOUNCES) {
+        throw new WorkerCrashedError(`the task was refused by ${MAX_BOUNCES} retiring threads in a row`);
+      }
+      return this.#runRecycled(recycler, envelope, signal, bounces + 1);
+    };
+    return this.#piscina.run(envelope, { signal }).then(
+      (answer: unknown) => {
+        if (!isRetirement(answer)) return answer as O;
+        const threadId = answer[RETIRE_MARK];
+        if (answer.refused !== 1) {
+          recycler.retire(threadId);
+          return answer.v as O;
+        }
+        return recycler.gone(threadId).then(again);
+      },
+      (error: unknown) => {
+        if (isErrorData(error)) {
+          if (error.r !== undefined) recycler.retire(error.r);
+        } else if (recycler.active && envelope.s >= 0 && this.#table.state(envelope.s) === QUEUED) {
+          return again();
+        }
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Listens for errors that belong to no task — a thread that fails after its task returned (an
+   * uncaught exception in a timer it left behind, an unhandled rejection): each comes as a
+   * WorkerCrashedError (`ERR_WORKER_CRASHED`) with the thread's error as `cause`; piscina starts
+   * a replacement thread. A Pool in front subscribes and emits them as its `'error'` event (with
+   * `input` undefined). Returns the function that unsubscribes.
+   */
+  onError(listener: (error: Error) => void): () => void {
+    if (typeof listener !== 'function') {
+      throw new TypeError(`onError(listener): listener must be a function, received ${typeof listener}`);
+    }
+    const entry = (error: Error) => listener(error);
+    this.#errorListeners.add(entry);
+    return () => this.#errorListeners.delete(entry);
+  }
+
+  #outOfTask(error: unknown): void {
+    const inner = (error as { message?: unknown } | null)?.message;
+    const message = typeof inner === 'string' ? inner : String(error);
+    const crash = new WorkerCrashedError(`a worker thread failed outside any task: ${message}`, {
+      cause: error,
+    });
+    for (const listener of this.#errorListeners) {
+      try {
+        listener(crash);
+      } catch (thrown) {
+        queueMicrotask(() => {
+          throw thrown;
+        });
+      }
+    }
   }
 
   /**
@@ -353,13 +504,16 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
 
   /** Terminates the thread whose id is `threadId`; piscina fails its tasks and starts a replacement. */
   readonly #terminateThread = (threadId: number): void => {
-    for (const worker of this.#piscina.threads) {
-      if (worker.threadId === threadId) {
-        void worker.terminate();
-        return;
-      }
-    }
+    void this.#endThread(threadId);
   };
+
+  /** Terminates that thread; resolves once it has exited (at once when it is already gone). */
+  #endThread(threadId: number): Promise<unknown> {
+    for (const worker of this.#piscina.threads) {
+      if (worker.threadId === threadId) return worker.terminate();
+    }
+    return Promise.resolve();
+  }
 }
 
 /**

@@ -10,7 +10,8 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
+import { parentPort, type TransferListItem, threadId, workerData } from 'node:worker_threads';
 import {
   BATCH_ERROR,
   BATCH_MARK,
@@ -20,8 +21,10 @@ import {
   type BatchReply,
   numbersOrSelf,
 } from './batch-protocol.js';
-import { toErrorData } from './error-data.js';
+import { type ErrorData, toErrorData } from './error-data.js';
+import { RETIRE_MARK, type Retirement } from './retire.js';
 import { CANCELLED, DONE, QUEUED } from './task-table.js';
+import { movesRegistry } from './thread.js';
 
 /** What the main thread sends per task: kept to three short keys, it is cloned for every task. */
 export interface Envelope {
@@ -39,6 +42,10 @@ export interface Envelope {
 export interface ShimData {
   moduleUrl: string;
   table: SharedArrayBuffer;
+  /** Tasks this thread runs before it retires; 0 = never. */
+  recycleAfterTasks: number;
+  /** Heap bytes in use after a task past which this thread retires; 0 = no limit. */
+  recycleAboveHeapBytes: number;
 }
 
 type Namespace = Record<string, unknown>;
@@ -59,8 +66,57 @@ export interface WorkerTaskContext {
 const neverAborts = new AbortController().signal;
 const context: WorkerTaskContext = Object.freeze({ signal: neverAborts, attempt: 1 });
 
-const { moduleUrl, table } = workerData as ShimData;
+const { moduleUrl, table, recycleAfterTasks, recycleAboveHeapBytes } = workerData as ShimData;
 const states = new Int32Array(table);
+const recycles = recycleAfterTasks > 0 || recycleAboveHeapBytes > 0;
+const moves = movesRegistry();
+const require = createRequire(import.meta.url);
+
+/** Tasks this thread has run, piscina tasks (runs or batches) it runs now, and whether it retires. */
+let ran = 0;
+let running = 0;
+let retiring = false;
+const refusal: Retirement = { [RETIRE_MARK]: threadId, refused: 1 };
+
+/**
+ * Bookkeeping at the end of a piscina task that ran `count` of ours: past a limit the thread
+ * retires, and the last answer it sends carries its id so the main thread ends it (retire.ts).
+ */
+function retiresNow(count: number): boolean {
+  running--;
+  ran += count;
+  if (!retiring) {
+    retiring =
+      (recycleAfterTasks > 0 && ran >= recycleAfterTasks) ||
+      (recycleAboveHeapBytes > 0 && getHeapStatistics().used_heap_size > recycleAboveHeapBytes);
+  }
+  return retiring && running === 0;
+}
+
+/** A task's value on its way back: wrapped when the thread retires, moved when move() marked it. */
+function deliver(value: unknown): unknown {
+  const list = value !== null && typeof value === 'object' ? moves.get(value) : undefined;
+  let answer = value;
+  if (recycles && retiresNow(1)) answer = { [RETIRE_MARK]: threadId, v: value } satisfies Retirement;
+  if (list === undefined) return answer;
+  moves.delete(value as object);
+  return movable(answer, list);
+}
+
+/** A task's error on its way back (ErrorData), marked when the thread retires. */
+function fault(error: unknown): ErrorData {
+  const data = toErrorData(error);
+  if (recycles && retiresNow(1)) data.r = threadId;
+  return data;
+}
+
+/** piscina's movable wrapper around `answer`, transferring `list`. */
+function movable(answer: unknown, list: readonly unknown[]): unknown {
+  // Loaded on the first move only; the same copy of piscina as the one running this thread.
+  const piscina = require('piscina') as typeof import('piscina');
+  const wrapper = { [piscina.transferableSymbol]: list, [piscina.valueSymbol]: answer };
+  return piscina.move(wrapper as unknown as Parameters<typeof piscina.move>[0]);
+}
 
 /**
  * Loads the user's module. A TypeScript module goes through `require()`: on Node 20, tsx's ESM
@@ -113,33 +169,35 @@ export function run(envelope: Envelope): unknown {
     if (loadError !== undefined) throw toErrorData(loadError);
     return loading.then(() => run(envelope));
   }
+  if (retiring) return refusal; // before the slot is touched: the task never started
   const slot = envelope.s;
   if (slot >= 0 && Atomics.compareExchange(states, slot, QUEUED, threadId) === CANCELLED) {
     // The main thread already rejected this task; nobody reads this answer.
     throw toErrorData(new Error('cancelled before it started'));
   }
+  if (recycles) running++;
   let result: unknown;
   try {
     const ctx = envelope.a === undefined ? context : { signal: neverAborts, attempt: envelope.a };
     result = pick(envelope.t)(envelope.i, ctx);
   } catch (error) {
     finish(slot);
-    throw toErrorData(error);
+    throw fault(error);
   }
   if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
     return Promise.resolve(result).then(
       (value) => {
         finish(slot);
-        return sendable(value);
+        return deliver(sendable(value));
       },
       (error: unknown) => {
         finish(slot);
-        throw toErrorData(error);
+        throw fault(error);
       },
     );
   }
   finish(slot);
-  return sendable(result);
+  return deliver(sendable(result));
 }
 
 /**
@@ -149,7 +207,7 @@ export function run(envelope: Envelope): unknown {
  */
 function sendable(value: unknown): unknown {
   if (typeof value === 'function' || typeof value === 'symbol') {
-    throw toErrorData(notCloneable(`a ${typeof value}`));
+    throw fault(notCloneable(`a ${typeof value}`));
   }
   return value;
 }
@@ -164,7 +222,14 @@ export function runBatch(envelope: BatchEnvelope): BatchReply | Promise<BatchRep
     if (loadError !== undefined) throw toErrorData(loadError);
     return loading.then(() => runBatch(envelope));
   }
-  const fn = pick(envelope.t);
+  if (retiring) return refusal as unknown as BatchReply;
+  if (recycles) running++;
+  let fn: TaskFunction;
+  try {
+    fn = pick(envelope.t);
+  } catch (error) {
+    throw fault(error);
+  }
   return new BatchRun(envelope, fn).go(0);
 }
 
@@ -178,6 +243,8 @@ class BatchRun {
   readonly #e: Uint8Array;
   readonly #t: Float64Array;
   #v: unknown[] = [];
+  /** What the values sent next transfer (from move()). */
+  #x: TransferListItem[] = [];
 
   constructor(
     private readonly envelope: BatchEnvelope,
@@ -223,7 +290,15 @@ class BatchRun {
       }
       this.#settle(slot, result, start);
     }
-    return this.#reply(this.#flushes);
+    return this.#end();
+  }
+
+  /** The batch's answer: marked when the thread retires, movable when a value was moved. */
+  #end(): BatchReply {
+    const reply = this.#reply(this.#flushes);
+    if (recycles && retiresNow(this.#e.length)) reply.r = threadId;
+    if (this.#x.length === 0) return reply;
+    return movable(reply, this.#x) as BatchReply; // piscina unwraps it before it sends
   }
 
   #settle(slot: number, value: unknown, start: number): void {
@@ -233,6 +308,11 @@ class BatchRun {
     if (typeof value === 'function' || typeof value === 'symbol') {
       this.#put(BATCH_ERROR, toErrorData(notCloneable(`a ${typeof value}`)), time);
     } else {
+      const list = value !== null && typeof value === 'object' ? moves.get(value) : undefined;
+      if (list !== undefined) {
+        moves.delete(value as object);
+        this.#x.push(...(list as TransferListItem[]));
+      }
       this.#put(BATCH_OK, value, time);
     }
   }
@@ -265,8 +345,10 @@ class BatchRun {
   #flush(): void {
     this.#flushes++;
     const reply = this.#reply(undefined);
+    const transfer = this.#x;
+    this.#x = [];
     try {
-      parentPort!.postMessage(reply);
+      parentPort!.postMessage(reply, transfer);
     } catch {
       // A value deep inside could not be cloned: that task fails alone, the others go as they are.
       for (let n = 0; n < reply.v.length; n++) {
@@ -278,7 +360,7 @@ class BatchRun {
           (reply.v as unknown[])[n] = toErrorData(notCloneable(String((error as Error)?.message ?? error)));
         }
       }
-      parentPort!.postMessage(reply);
+      parentPort!.postMessage(reply, transfer);
     }
   }
 }

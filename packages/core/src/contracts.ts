@@ -164,6 +164,14 @@ export interface Backend<I = unknown, O = unknown> {
     batch: readonly BatchEntry<I>[],
     report?: (index: number, result: BatchResult<O>) => void,
   ): Promise<readonly BatchResult<O>[]>;
+  /**
+   * Optional: subscribes to errors that belong to no task — a worker thread or process that fails
+   * after its task returned, a connection lost while idle. Such an error settles nothing (every
+   * task still settles through its own promise); a Pool in front subscribes and emits each as its
+   * `'error'` event with `input` undefined, and unsubscribes when it closes. Returns the function
+   * that unsubscribes.
+   */
+  onError?(listener: (error: Error) => void): () => void;
   close(): Promise<void>;
 }
 

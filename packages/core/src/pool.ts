@@ -119,6 +119,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #ending: Promise<void> | undefined = undefined;
   #wasStopped = false;
   #unlinkSignal: (() => void) | undefined = undefined;
+  /** Unsubscribes from the backend's errors that belong to no task. */
+  #unlinkErrors: (() => void) | undefined = undefined;
 
   constructor(options: PoolOptions<I, O>) {
     super();
@@ -172,6 +174,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       this.#stopController,
       this.#latency,
     );
+    // A backend's errors that belong to no task (a thread that failed after its task returned).
+    const unlink = this.backend.onError?.((error) => this.emit('error', error, undefined));
+    if (typeof unlink === 'function') this.#unlinkErrors = unlink;
     // Re-emit a RateLimitedQueue's (or any emitting queue's) rate-limit edges.
     relay(resolved.queue, 'rateLimit', () => this.emit('rateLimit'));
     relay(resolved.queue, 'rateLimitCleared', () => this.emit('rateLimitCleared'));
@@ -774,6 +779,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       await this.backend.close();
     } finally {
       this.#unlinkSignal?.();
+      this.#unlinkErrors?.();
       this.#state = 'closed';
       this.#check();
     }

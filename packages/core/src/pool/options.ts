@@ -209,6 +209,9 @@ function checkBackend(backend: unknown): void {
   if (typeof b.concurrency !== 'number' || !(b.concurrency >= 1)) {
     throw argTypeError(`backend.concurrency must be a number ≥ 1, received ${describe(b.concurrency)}`);
   }
+  if (b.onError !== undefined && typeof b.onError !== 'function') {
+    throw argTypeError(`backend.onError must be a function when present, received ${describe(b.onError)}`);
+  }
   if (b.runMany !== undefined && typeof b.runMany !== 'function') {
     throw argTypeError(`backend.runMany must be a function when present, received ${describe(b.runMany)}`);
   }
@@ -240,7 +243,9 @@ export interface PoolEvents<I> {
   idle: [];
   /**
    * An `enqueue()`d task failed (`input` is its input; its outcome also goes to the results
-   * buffer when kept), or the queue's `pop()` rejected (`input` is undefined).
+   * buffer when kept), or the queue's `pop()` rejected (`input` is undefined), or the backend
+   * reported an error that belongs to no task through `Backend.onError` (`input` is undefined;
+   * e.g. a worker thread that failed after its task returned).
    */
   error: [error: unknown, input: I | undefined];
   /** The queue's rate limit started holding tasks back (a RateLimitedQueue's 'rateLimit'). */
