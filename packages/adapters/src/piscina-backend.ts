@@ -43,7 +43,8 @@ import type { Envelope, ShimData } from './worker.js';
  * Either way the shim is the code beside this file, never a stale copy from another build.
  */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const SHIM_PATH = fileURLToPath(new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url));
+// Built: the CommonJS front worker-entry.cjs, which imports worker.js (see that file for why).
+const SHIM_PATH = fileURLToPath(new URL(FROM_SOURCE ? './worker.ts' : './worker-entry.cjs', import.meta.url));
 type PiscinaRunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
 
 const TS_MODULE = /\.[cm]?ts$/;

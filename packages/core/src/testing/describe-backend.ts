@@ -166,6 +166,33 @@ export function describeBackend<I, O>(
 
     describeBatching();
 
+    it('onError, when the backend has it: returns an unsubscribe function; a Pool subscribes and unsubscribes on close', async () => {
+      const backend = await factory();
+      if (typeof backend.onError !== 'function') {
+        expect(backend.onError).toBeUndefined();
+        await backend.close();
+        return;
+      }
+      const unsubscribe = backend.onError(() => {});
+      expect(typeof unsubscribe).toBe('function');
+      unsubscribe();
+      unsubscribe(); // harmless twice
+      let subscribed = 0;
+      const original = backend.onError.bind(backend);
+      (backend as { onError: Backend['onError'] }).onError = (listener) => {
+        subscribed++;
+        const off = original(listener);
+        return () => {
+          subscribed--;
+          off();
+        };
+      };
+      const pool = new Pool<I, O>({ backend });
+      expect(subscribed).toBe(1);
+      await pool.close();
+      expect(subscribed).toBe(0);
+    });
+
     it('closes idempotently', async () => {
       const backend = await factory();
       await backend.close();
