@@ -7,9 +7,9 @@ type Start = { atStart: number; startedAt: number };
 describe('pool.concurrency changed at run time, over worker threads', () => {
   it('raising it starts waiting tasks on more threads; lowering it lets fewer start', async () => {
     const counts = new Int32Array(new SharedArrayBuffer(4));
-    const pool = new Pool<unknown, Start>({ backend: backend({ threads: 4 }), concurrency: 1, maxBatch: 1 });
+    const pool = new Pool({ backend: backend({ threads: 4 }), concurrency: 1, maxBatch: 1 });
     const run = (n: number, ms = 40) =>
-      Array.from({ length: n }, () => pool.submit({ counts, ms }, { task: 'together' }));
+      Array.from({ length: n }, () => pool.submit({ counts, ms }, { task: 'together' }) as Promise<Start>);
 
     const one = await Promise.all(run(4));
     expect(Math.max(...one.map((s) => s.atStart))).toBe(1);
