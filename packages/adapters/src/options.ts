@@ -47,11 +47,12 @@ export interface PiscinaBackendOptions {
   /** The backend's name in stats and messages. Default `'piscina'`. */
   readonly name?: string;
   /**
-   * How an idle thread waits for its next task (piscina's `atomics`). `'sync'` (piscina's default)
-   * blocks the thread in `Atomics.wait`, so its event loop does not run while it is idle: timers and
-   * I/O callbacks a task left behind fire only when the next task arrives. `'async'` waits with
-   * `Atomics.waitAsync` and keeps the event loop running; `'disabled'` uses messages only.
-   * Default `'sync'`.
+   * How an idle thread waits for its next task (piscina's `atomics`). `'async'` waits with
+   * `Atomics.waitAsync` and keeps the thread's event loop running, so timers and I/O a task left
+   * behind run (and an error in them surfaces at once, as an `'error'`). `'sync'` (piscina's own
+   * default) blocks the thread in `Atomics.wait`: they wait until the next task arrives.
+   * `'disabled'` uses messages only. Default `'async'` (measured no slower than `'sync'`; see the
+   * README).
    */
   readonly atomics?: 'sync' | 'async' | 'disabled';
   /**
@@ -142,7 +143,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     name: o.name === undefined ? 'piscina' : checkName('options.name', o.name),
     atomics:
       o.atomics === undefined
-        ? 'sync'
+        ? 'async'
         : checkOneOf('options.atomics', o.atomics, ['sync', 'async', 'disabled']),
     recycleAfterTasks:
       o.recycleAfterTasks === undefined || o.recycleAfterTasks === Number.POSITIVE_INFINITY

@@ -382,19 +382,22 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   #gated<T>(send: () => Promise<T>, slot: number): Promise<T> {
     const gate = this.#gate;
     if (gate === undefined) return send();
+    const through = (): Promise<T> => {
+      const sent = send();
+      sent.then(this.#leaveGate, this.#leaveGate);
+      return sent;
+    };
+    if (gate.tryEnter()) return through();
     return gate.enter().then(() => {
       if (slot >= 0 && this.#table.state(slot) === CANCELLED) {
         gate.leave();
         return Promise.reject(new Error('cancelled while it waited'));
       }
-      const sent = send();
-      sent.then(
-        () => gate.leave(),
-        () => gate.leave(),
-      );
-      return sent;
+      return through();
     });
   }
+
+  readonly #leaveGate = (): void => this.#gate?.leave();
 
   /**
    * One task on a backend that recycles threads: unwraps a retiring thread's last answer (and

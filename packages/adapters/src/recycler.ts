@@ -85,12 +85,15 @@ export class Gate {
     this.#free = size;
   }
 
-  /** Resolves when the caller may send; call {@link leave} once its task has settled. */
+  /** True (and a place taken) when the caller may send now; call {@link leave} once it settled. */
+  tryEnter(): boolean {
+    if (this.#free === 0) return false;
+    this.#free--;
+    return true;
+  }
+
+  /** Resolves when the caller may send (after {@link tryEnter} said no); then as above. */
   enter(): Promise<void> {
-    if (this.#free > 0) {
-      this.#free--;
-      return Promise.resolve();
-    }
     return new Promise<void>((resolve) => this.#waiting.push(resolve));
   }
 

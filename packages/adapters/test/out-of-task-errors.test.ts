@@ -56,9 +56,11 @@ describe("errors outside any task reach the pool's 'error' event", () => {
 });
 
 describe('atomics', () => {
-  async function timerFired(atomics: 'sync' | 'async' | 'disabled'): Promise<number> {
+  async function timerFired(atomics: 'sync' | 'async' | 'disabled' | undefined): Promise<number> {
     const counts = new Int32Array(new SharedArrayBuffer(4));
-    const pool = new Pool({ backend: backend({ threads: 1, atomics }) });
+    const pool = new Pool({
+      backend: backend(atomics === undefined ? { threads: 1 } : { threads: 1, atomics }),
+    });
     await pool.submit({ counts, ms: 20 }, { task: 'bumpLater' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const fired = Atomics.load(counts, 0);
@@ -66,12 +68,13 @@ describe('atomics', () => {
     return fired;
   }
 
-  it("'async' and 'disabled' keep an idle thread's event loop running: its timers fire", async () => {
+  it("'async' (the default here) and 'disabled' keep an idle thread's event loop running: its timers fire", async () => {
     expect(await timerFired('async')).toBe(1);
+    expect(await timerFired(undefined)).toBe(1);
     expect(await timerFired('disabled')).toBe(1);
   });
 
-  it("'sync' (the default, piscina's) parks an idle thread: its timers wait for the next task", async () => {
+  it("'sync' (piscina's default) parks an idle thread: its timers wait for the next task", async () => {
     expect(await timerFired('sync')).toBe(0);
   });
 });
