@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: build through nx, run every package's test target (vitest, cargo test, the
-// Node-API header check), then add up every runner's report and end with exactly one line:
+// Node-API header check), then the packaging checks (scripts/check-packages.mjs), then add up every runner's report and end with exactly one line:
 //   tests: N passed, N failed, N skipped
 // Runners write reports into .reports/: vitest's JSON reporter (<name>.vitest.json) and
 // plain count files ({ "passed", "failed", "skipped" } in <name>.counts.json) for the rest.
@@ -25,6 +25,13 @@ const run = spawnSync(
   { stdio: 'inherit', cwd: root, env: { ...process.env, NX_DAEMON: 'false' } },
 );
 
+// Packaging checks over the built packages (publint, arethetypeswrong, a consumer app): they
+// write .reports/packaging.counts.json like any runner.
+const packaging = spawnSync(process.execPath, [join(root, 'scripts', 'check-packages.mjs')], {
+  stdio: 'inherit',
+  cwd: root,
+});
+
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -47,5 +54,6 @@ for (const file of files) {
 }
 // A runner that crashed before writing its report still fails the run.
 if (run.status !== 0 && failed === 0) failed += 1;
+if (packaging.status !== 0 && !files.includes('packaging.counts.json')) failed += 1;
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(run.status === 0 && failed === 0 ? 0 : 1);
+process.exit(run.status === 0 && packaging.status === 0 && failed === 0 ? 0 : 1);

@@ -1,0 +1,304 @@
+#!/usr/bin/env node
+// Packaging checks, run by `npm test` after the packages' own tests (needs their dist builds):
+// for every publishable package, the tarball `npm pack` makes holds what it must and its source
+// maps point at files it ships; publint finds no error or warning; arethetypeswrong finds no
+// problem (profile esm-only: the packages are ES modules, and Node ≥ 20.19 can require() them).
+// Then a consumer app in a temporary folder outside the workspace installs the tarballs and runs
+// an ES-module script, a CommonJS script, `tsc --noEmit` under node16, bundler and node10
+// resolution, and a vitest run of describeBackend on a small custom backend.
+// Each check counts as one test in .reports/packaging.counts.json; failures are printed.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PACKAGES = ['core', 'adapters', 'native'];
+const counts = { passed: 0, failed: 0, skipped: 0 };
+const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+function check(name, body) {
+  try {
+    body();
+    counts.passed++;
+    console.log(`  ✓ ${name}`);
+  } catch (error) {
+    counts.failed++;
+    console.log(`  ✗ ${name}\n${indent(String(error?.stack ?? error))}`);
+  }
+}
+
+async function checkAsync(name, body) {
+  try {
+    await body();
+    counts.passed++;
+    console.log(`  ✓ ${name}`);
+  } catch (error) {
+    counts.failed++;
+    console.log(`  ✗ ${name}\n${indent(String(error?.stack ?? error))}`);
+  }
+}
+
+const indent = (text) =>
+  text
+    .split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n');
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 300_000, ...options });
+  if (result.status !== 0) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+    throw new Error(
+      `${command} ${args.join(' ')} exited ${result.status ?? result.signal}:\n${output.slice(-4000)}`,
+    );
+  }
+  return result.stdout;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'poolkit-packaging-'));
+const tarballs = {};
+console.log(`packaging checks (in ${work})`);
+
+for (const name of PACKAGES) {
+  const dir = join(root, 'packages', name);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  let files = [];
+  check(`${manifest.name}: npm pack`, () => {
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    const [info] = JSON.parse(out);
+    tarballs[name] = join(work, info.filename);
+    files = info.files.map((f) => f.path);
+  });
+  check(`${manifest.name}: the tarball holds LICENSE, README, CHANGELOG, dist and src`, () => {
+    for (const required of [
+      'package.json',
+      'LICENSE',
+      'README.md',
+      'CHANGELOG.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'src/index.ts',
+    ]) {
+      if (!files.includes(required)) throw new Error(`missing ${required}`);
+    }
+    if (files.some((f) => f.startsWith('test/') || f.includes('tsbuildinfo')))
+      throw new Error('tests or build info shipped');
+    if (name === 'native' && !files.some((f) => f.endsWith('.node'))) throw new Error('no .node addon');
+  });
+  check(`${manifest.name}: every source map points at a file the tarball ships`, () => {
+    const missing = [];
+    for (const map of files.filter((f) => f.endsWith('.map'))) {
+      const { sources } = JSON.parse(readFileSync(join(dir, map), 'utf8'));
+      for (const source of sources) {
+        const target = join(dirname(map), source);
+        if (!files.includes(target)) missing.push(`${map} → ${target}`);
+      }
+    }
+    if (missing.length > 0) throw new Error(`${missing.length} dangling: ${missing.slice(0, 5).join(', ')}`);
+  });
+  await checkAsync(`${manifest.name}: publint finds no error or warning`, async () => {
+    const { publint } = await import('publint');
+    const { formatMessage } = await import('publint/utils');
+    const { messages, pkg } = await publint({ pkgDir: dir, level: 'warning', pack: 'npm' });
+    if (messages.length > 0)
+      throw new Error(messages.map((m) => `${m.type}: ${formatMessage(m, pkg)}`).join('\n'));
+  });
+  check(`${manifest.name}: arethetypeswrong (profile esm-only) finds no problem`, () => {
+    const cli = join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
+    run(process.execPath, [cli, tarballs[name], '--profile', 'esm-only', '--format', 'table-flipped']);
+  });
+}
+
+// ---- a consumer app outside the workspace ----
+const app = join(work, 'app');
+mkdirSync(app);
+const dev = rootPackage.devDependencies;
+writeFileSync(
+  join(app, 'package.json'),
+  JSON.stringify(
+    {
+      name: 'poolkit-consumer',
+      private: true,
+      dependencies: Object.fromEntries(PACKAGES.map((n) => [`@poolkit/${n}`, `file:${tarballs[n]}`])),
+      devDependencies: {
+        typescript: dev.typescript,
+        vitest: dev.vitest,
+        'fast-check': dev['fast-check'],
+        '@types/node': dev['@types/node'],
+      },
+    },
+    null,
+    2,
+  ),
+);
+writeFileSync(join(app, 'worker.mjs'), 'export default (n) => n * 3;\n');
+writeFileSync(
+  join(app, 'esm.mjs'),
+  `import { InlineBackend, Pool } from '@poolkit/core';
+import { describeBackend } from '@poolkit/core/testing';
+import { PiscinaBackend } from '@poolkit/adapters';
+import { move } from '@poolkit/adapters/thread';
+import { runBatch } from '@poolkit/native';
+import { square } from '@poolkit/native/reference';
+if (typeof describeBackend !== 'function' || typeof move !== 'function') throw new Error('missing exports');
+const inline = new Pool({ backend: new InlineBackend(async (n) => n + 1) });
+if ((await inline.submit(1)) !== 2) throw new Error('inline pool');
+await inline.close();
+const threads = new Pool({ backend: new PiscinaBackend({ filename: new URL('./worker.mjs', import.meta.url), threads: 1 }) });
+if ((await threads.submit(14)) !== 42) throw new Error('piscina pool');
+await threads.close();
+const squares = await runBatch('square', [1, 2, 3]);
+if (squares[2] !== square(3)) throw new Error('native square');
+console.log('esm ok');
+`,
+);
+writeFileSync(
+  join(app, 'cjs.cjs'),
+  `const { InlineBackend, Pool } = require('@poolkit/core');
+const testing = require('@poolkit/core/testing');
+const { PiscinaBackend } = require('@poolkit/adapters');
+const { move } = require('@poolkit/adapters/thread');
+const { runBatch } = require('@poolkit/native');
+const reference = require('@poolkit/native/reference');
+const path = require('node:path');
+for (const [what, value] of Object.entries({ describeBackend: testing.describeBackend, move, runBatch, square: reference.square })) {
+  if (typeof value !== 'function') throw new Error('require() gave no ' + what);
+}
+(async () => {
+  const pool = new Pool({ backend: new InlineBackend(async (n) => n * 2) });
+  if ((await pool.submit(21)) !== 42) throw new Error('inline pool');
+  await pool.close();
+  const threads = new Pool({ backend: new PiscinaBackend({ filename: path.join(__dirname, 'worker.mjs'), threads: 1 }) });
+  if ((await threads.submit(2)) !== 6) throw new Error('piscina pool');
+  await threads.close();
+  console.log('cjs ok');
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`,
+);
+writeFileSync(
+  join(app, 'types.ts'),
+  `import { type Backend, InlineBackend, Pool, type RunOptions, WorkerCrashedError } from '@poolkit/core';
+import { describeBackend, probeConformance } from '@poolkit/core/testing';
+import { PiscinaBackend, type PiscinaBackendOptions } from '@poolkit/adapters';
+import { move } from '@poolkit/adapters/thread';
+import { NativeBackend, runBatch } from '@poolkit/native';
+import { square } from '@poolkit/native/reference';
+
+const backend: Backend<number, number> = new InlineBackend(async (n: number) => n + 1);
+const pool = new Pool<number, number>({ backend, concurrency: 2 });
+const result: Promise<number> = pool.submit(1);
+const options: PiscinaBackendOptions = { filename: './worker.mjs', recycleAfterTasks: 10, atomics: 'async' };
+const piscina: Backend = new PiscinaBackend(options);
+const run: (input: number, options: RunOptions) => Promise<number> = backend.run.bind(backend);
+const bytes: Uint8Array = move(new Uint8Array(4));
+const native: Promise<Float64Array> = runBatch('square', [1, 2]);
+const error: Error = new WorkerCrashedError('x');
+void [result, piscina, run, bytes, native, error, square, NativeBackend, describeBackend, probeConformance];
+`,
+);
+// The same file as an ES module (.mts) for node16, and as CommonJS (.cts) for node20, whose model
+// knows that Node ≥ 20.19 require()s ES modules.
+const typesSource = readFileSync(join(app, 'types.ts'), 'utf8');
+writeFileSync(join(app, 'types.mts'), typesSource);
+writeFileSync(join(app, 'types.cts'), typesSource);
+const tsconfig = (compilerOptions, file = 'types.ts') =>
+  JSON.stringify({
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: 'ES2022',
+      skipLibCheck: false,
+      types: ['node'],
+      ...compilerOptions,
+    },
+    files: [file],
+  });
+writeFileSync(
+  join(app, 'tsconfig.node16.json'),
+  tsconfig({ module: 'node16', moduleResolution: 'node16' }, 'types.mts'),
+);
+writeFileSync(
+  join(app, 'tsconfig.node20-cjs.json'),
+  tsconfig({ module: 'node20', moduleResolution: 'node16' }, 'types.cts'),
+);
+writeFileSync(
+  join(app, 'tsconfig.bundler.json'),
+  tsconfig({ module: 'esnext', moduleResolution: 'bundler' }),
+);
+// node10 is deprecated in TypeScript 6 (it still works, behind ignoreDeprecations); subpaths resolve
+// through each package's typesVersions.
+writeFileSync(
+  join(app, 'tsconfig.node10.json'),
+  tsconfig({ module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' }),
+);
+writeFileSync(
+  join(app, 'backend.test.mjs'),
+  `// A user's own small backend, checked by the conformance suite from the installed package.
+import { describeBackend, probeConformance, probeExecutor } from '@poolkit/core/testing';
+
+class MyBackend {
+  name = 'my-backend';
+  concurrency = 2;
+  #closed = false;
+  async run(input, options) {
+    if (this.#closed) throw Object.assign(new Error('closed'), { code: 'ERR_POOL_CLOSED' });
+    if (options.signal.aborted) throw new DOMException('aborted', 'AbortError');
+    return await new Promise((resolve, reject) => {
+      const onAbort = () => reject(new DOMException('aborted', 'AbortError'));
+      options.signal.addEventListener('abort', onAbort, { once: true });
+      probeExecutor(input, { signal: options.signal, attempt: options.attempt ?? 1 }).then(resolve, reject).finally(() =>
+        options.signal.removeEventListener('abort', onAbort),
+      );
+    });
+  }
+  async close() {
+    this.#closed = true;
+  }
+}
+
+describeBackend('MyBackend (installed from the tarballs)', () => new MyBackend(), probeConformance);
+`,
+);
+writeFileSync(
+  join(app, 'vitest.config.mjs'),
+  "export default { test: { include: ['backend.test.mjs'] } };\n",
+);
+
+let installed = false;
+check('consumer app: npm install of the tarballs', () => {
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app });
+  installed = existsSync(join(app, 'node_modules', '@poolkit', 'core', 'package.json'));
+  if (!installed) throw new Error('@poolkit/core not installed');
+});
+const inApp = (name, args) =>
+  check(name, () => {
+    if (!installed) throw new Error('not installed');
+    run(args[0], args.slice(1), { cwd: app });
+  });
+inApp('consumer app: an ES-module script imports every entry and runs pools', [process.execPath, 'esm.mjs']);
+inApp('consumer app: a CommonJS script require()s every entry and runs pools', [process.execPath, 'cjs.cjs']);
+const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+for (const mode of ['node16', 'node20-cjs', 'bundler', 'node10']) {
+  inApp(`consumer app: tsc --noEmit, ${mode}`, [process.execPath, tsc, '-p', `tsconfig.${mode}.json`]);
+}
+inApp('consumer app: vitest runs describeBackend on a custom backend', [
+  process.execPath,
+  join(app, 'node_modules', 'vitest', 'vitest.mjs'),
+  'run',
+  '--config',
+  'vitest.config.mjs',
+]);
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(join(root, '.reports'), { recursive: true });
+writeFileSync(join(root, '.reports', 'packaging.counts.json'), JSON.stringify(counts));
+console.log(`packaging: ${counts.passed} passed, ${counts.failed} failed`);
+process.exit(counts.failed === 0 ? 0 : 1);
