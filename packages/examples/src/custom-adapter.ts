@@ -5,10 +5,19 @@
  * a Pool: results from several processes, a task's own error, an abort, a crash that fails only
  * its own task, and a clean close.
  *
- * Run: `npm run example:custom-adapter` or `node packages/examples/dist/custom-adapter.js`.
+ * The adapter itself lives in `custom-adapter/` (copy that folder: the backend, the program its
+ * children run, their message protocol and errors as data); the tasks the children run are in
+ * `workers/text-tasks.ts`.
+ *
+ * Run it from the repository root (after `npm run build`):
+ *
+ *   npm run example:custom-adapter                      # 2 child processes
+ *   npm run example:custom-adapter -- --processes 4
+ *   node packages/examples/dist/custom-adapter.js --help
  */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { isAbortError, Pool } from '@poolkit/core';
-import { isMain, type Print, runAsProgram, stdout } from './cli.js';
 import { ChildProcessBackend } from './custom-adapter/child-process-backend.js';
 
 export {
@@ -29,8 +38,10 @@ const TEXTS = [
 ];
 
 export interface CustomAdapterOptions {
+  /** Child processes of the backend. Default 2. */
   processes?: number;
-  print?: Print;
+  /** Where output lines go. Default `console.log` (the tests pass one that prints nothing). */
+  print?: (line: string) => void;
 }
 
 export interface CustomAdapterResult {
@@ -48,7 +59,7 @@ export interface CustomAdapterResult {
 type Input = unknown;
 
 export async function main(options: CustomAdapterOptions = {}): Promise<CustomAdapterResult> {
-  const { processes = 2, print = stdout } = options;
+  const { processes = 2, print = (line: string) => console.log(line) } = options;
   const backend = new ChildProcessBackend<Input, unknown>({ module: TEXT_TASKS, processes });
   const pool = new Pool<Input, unknown>({ backend });
   await backend.ready(); // every child has loaded the task module (run() would wait by itself)
@@ -111,4 +122,39 @@ export async function main(options: CustomAdapterOptions = {}): Promise<CustomAd
   };
 }
 
-if (isMain(import.meta.url)) runAsProgram(() => main());
+// ── Started as a program: the command line (`node custom-adapter.js --help`) ─────────────────────
+
+const USAGE = `usage: custom-adapter [--processes N]
+  --processes N  child processes of the backend, 1 to 64 (default 2)`;
+
+/** The integer given as `--name`, or undefined when absent; throws naming the option, its range and the text. */
+function integerArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `--${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/** The options given on the command line; prints the usage and exits with code 2 on a bad one. */
+function commandLine(): CustomAdapterOptions {
+  try {
+    const { values } = parseArgs({
+      options: { processes: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return { processes: integerArg('processes', values.processes, 1, 64) };
+  } catch (error) {
+    console.error(`custom-adapter: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+// Only when started as a program, not when imported (the tests call main() themselves).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());

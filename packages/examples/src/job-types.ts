@@ -6,10 +6,16 @@
  * Any object with `run(ctx)` is a job (`Work`), and `runWork` is the one executor that runs
  * them all, so the pool never needs to know the job types.
  *
- * Run: `npm run example:job-types` or `node packages/examples/dist/job-types.js`.
+ * Run it from the repository root (after `npm run build`):
+ *
+ *   npm run example:job-types                           # 2 × 6 jobs, 3 workers, a queue of 4
+ *   npm run example:job-types -- --jobs-per-type 20 --workers 5 --queue 2
+ *   node packages/examples/dist/job-types.js --help
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Pool, runWork, type TaskContext, type Work } from '@poolkit/core';
-import { isMain, type Print, runAsProgram, sleep, stdout } from './cli.js';
 
 /** What each job reports when it is done (dispatcher jobs report through a shared log). */
 export interface JobReport {
@@ -29,7 +35,7 @@ export class BatchJob implements Work<number> {
   async run(ctx: TaskContext): Promise<number> {
     let total = 0;
     for (const item of this.items) {
-      await sleep(2, ctx.signal); // one step of pretend I/O per item
+      await sleep(2, undefined, { signal: ctx.signal }); // one step of pretend I/O per item
       total += item;
     }
     this.log.push({ job: this.id, kind: 'batch', result: total });
@@ -46,7 +52,7 @@ export class SingleJob implements Work<string> {
   ) {}
 
   async run(ctx: TaskContext): Promise<string> {
-    await sleep(5, ctx.signal);
+    await sleep(5, undefined, { signal: ctx.signal });
     const greeting = `hello, ${this.name}`;
     this.log.push({ job: this.id, kind: 'single', result: greeting });
     return greeting;
@@ -60,7 +66,8 @@ export interface JobTypesOptions {
   maxWorkers?: number;
   /** Capacity of the job queue. Default 4: dispatching waits while it is full. */
   queueCapacity?: number;
-  print?: Print;
+  /** Where output lines go. Default `console.log` (the tests pass one that prints nothing). */
+  print?: (line: string) => void;
 }
 
 export interface JobTypesResult {
@@ -71,7 +78,12 @@ export interface JobTypesResult {
 }
 
 export async function main(options: JobTypesOptions = {}): Promise<JobTypesResult> {
-  const { jobsPerType = 6, maxWorkers = 3, queueCapacity = 4, print = stdout } = options;
+  const {
+    jobsPerType = 6,
+    maxWorkers = 3,
+    queueCapacity = 4,
+    print = (line: string) => console.log(line),
+  } = options;
   const log: JobReport[] = [];
   const pool = new Pool<Work, unknown>({
     executor: runWork,
@@ -104,4 +116,50 @@ export async function main(options: JobTypesOptions = {}): Promise<JobTypesResul
   return { reports: log, stats: { submitted, succeeded, failed, cancelled }, peakRunning };
 }
 
-if (isMain(import.meta.url)) runAsProgram(() => main());
+// ── Started as a program: the command line (`node job-types.js --help`) ──────────────────────────
+
+const USAGE = `usage: job-types [--jobs-per-type N] [--workers N] [--queue N]
+  --jobs-per-type N  jobs of each of the 2 types, 1 to 1000 (default 6)
+  --workers N        jobs running at once (MaxWorkers), 1 to 64 (default 3)
+  --queue N          capacity of the job queue, 1 to 1000 (default 4)`;
+
+/** The integer given as `--name`, or undefined when absent; throws naming the option, its range and the text. */
+function integerArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `--${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/** The options given on the command line; prints the usage and exits with code 2 on a bad one. */
+function commandLine(): JobTypesOptions {
+  try {
+    const { values } = parseArgs({
+      options: {
+        'jobs-per-type': { type: 'string' },
+        workers: { type: 'string' },
+        queue: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return {
+      jobsPerType: integerArg('jobs-per-type', values['jobs-per-type'], 1, 1000),
+      maxWorkers: integerArg('workers', values.workers, 1, 64),
+      queueCapacity: integerArg('queue', values.queue, 1, 1000),
+    };
+  } catch (error) {
+    console.error(`job-types: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+// Only when started as a program, not when imported (the tests call main() themselves).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());

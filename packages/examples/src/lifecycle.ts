@@ -4,10 +4,16 @@
  * (nextResult, GetFinishedWait), graceful close() beside immediate stop(), and counters that
  * always add up: submitted = waiting + running + succeeded + failed + cancelled.
  *
- * Run: `npm run example:lifecycle` or `node packages/examples/dist/lifecycle.js`.
+ * Run it from the repository root (after `npm run build`; it takes no options, the numbers are
+ * the story):
+ *
+ *   npm run example:lifecycle
+ *   node packages/examples/dist/lifecycle.js
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Pool, type PoolStats } from '@poolkit/core';
-import { isMain, type Print, runAsProgram, sleep, stdout } from './cli.js';
 
 /** A snapshot of a pool's counters at a named moment, and whether they add up. */
 export interface Snapshot extends PoolStats {
@@ -20,7 +26,7 @@ function snapshot(at: string, pool: Pool<number, number>): Snapshot {
   return { at, ...s, addsUp: s.submitted === s.waiting + s.running + s.succeeded + s.failed + s.cancelled };
 }
 
-function show(print: Print, s: Snapshot): void {
+function show(print: (line: string) => void, s: Snapshot): void {
   print(
     `  [${s.at}] submitted ${s.submitted} = waiting ${s.waiting} + running ${s.running} + succeeded ${s.succeeded}` +
       ` + failed ${s.failed} + cancelled ${s.cancelled}  ${s.addsUp ? '✓' : '✗ DOES NOT ADD UP'}`,
@@ -37,7 +43,8 @@ function gate(): { wait: Promise<void>; open: () => void } {
 }
 
 export interface LifecycleOptions {
-  print?: Print;
+  /** Where output lines go. Default `console.log` (the tests pass one that prints nothing). */
+  print?: (line: string) => void;
 }
 
 export interface LifecycleResult {
@@ -55,7 +62,7 @@ export interface LifecycleResult {
 }
 
 export async function main(options: LifecycleOptions = {}): Promise<LifecycleResult> {
-  const { print = stdout } = options;
+  const { print = (line: string) => console.log(line) } = options;
   const snapshots: Snapshot[] = [];
   const take = (at: string, pool: Pool<number, number>) => {
     const s = snapshot(at, pool);
@@ -80,7 +87,7 @@ export async function main(options: LifecycleOptions = {}): Promise<LifecycleRes
   let blocked: Promise<void> | undefined;
   for (let n = 1; n <= 10; n++) {
     const enqueued = pool.enqueue(n);
-    const tookIt = await Promise.race([enqueued.then(() => true), sleep(50).then(() => false)]);
+    const tookIt = await Promise.race([enqueued.then(() => true), sleep(50, false)]);
     if (!tookIt) {
       print(`  enqueue(${n}) blocks: the queue is full`);
       blocked = enqueued;
@@ -138,7 +145,7 @@ async function endWith(
   take: (at: string, pool: Pool<number, number>) => Snapshot,
 ): Promise<Snapshot> {
   const pool = new Pool<number, number>({
-    executor: (n, ctx) => sleep(30, ctx.signal).then(() => n),
+    executor: (n, ctx) => sleep(30, n, { signal: ctx.signal }),
     concurrency: 2,
     capacity: 16,
   });
@@ -151,4 +158,24 @@ async function endWith(
   return take(`after ${how}`, pool);
 }
 
-if (isMain(import.meta.url)) runAsProgram(() => main());
+// ── Started as a program: the command line (`node lifecycle.js --help`) ──────────────────────────
+
+/** Refuses any argument (the example has no options), with the usage and exit code 2. */
+function commandLine(): LifecycleOptions {
+  const usage =
+    'usage: lifecycle   (no options: the queue of 4, the 2 workers and the 10 tasks are the story)';
+  try {
+    const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } } });
+    if (values.help) {
+      console.log(usage);
+      process.exit(0);
+    }
+    return {};
+  } catch (error) {
+    console.error(`lifecycle: ${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+}
+
+// Only when started as a program, not when imported (the tests call main() themselves).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());

@@ -11,12 +11,18 @@
  * The rate is enforced on the queue's pops (a sliding window: never more than `limit` requests
  * start in any `interval`), so the pool's concurrency only bounds requests in flight.
  *
- * Run: `npm run example:load-test` or `node packages/examples/dist/load-test.js`.
+ * Run it from the repository root (after `npm run build`):
+ *
+ *   npm run example:load-test                           # 300 requests at 200/s to its own server
+ *   npm run example:load-test -- --requests 1000 --rate 500 --concurrency 32
+ *   npm run example:load-test -- --url http://127.0.0.1:8080 --max-duration-ms 5000
+ *   node packages/examples/dist/load-test.js --help
  */
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { ChannelQueue, isAbortError, RateLimitedQueue, run } from '@poolkit/core';
-import { isMain, type Print, runAsProgram, stdout } from './cli.js';
 
 /** A small service to test: answers after 1–5 ms, and counts what it served. */
 export async function startServer(): Promise<{ server: Server; url: string; served: () => number }> {
@@ -65,7 +71,8 @@ export interface LoadTestOptions {
   concurrency?: number;
   /** A URL to test instead of the built-in server. */
   url?: string;
-  print?: Print;
+  /** Where output lines go. Default `console.log` (the tests pass one that prints nothing). */
+  print?: (line: string) => void;
 }
 
 export interface LoadTestResult {
@@ -82,9 +89,15 @@ export interface LoadTestResult {
 }
 
 export async function main(options: LoadTestOptions = {}): Promise<LoadTestResult> {
-  const { requests = 300, rate = 200, maxDurationMs = 10_000, concurrency = 16, print = stdout } = options;
+  const {
+    requests = 300,
+    rate = 200,
+    maxDurationMs = 10_000,
+    concurrency = 16,
+    print = (line: string) => console.log(line),
+  } = options;
   const local = options.url === undefined ? await startServer() : undefined;
-  const url = options.url ?? local!.url;
+  const url = options.url?.replace(/\/+$/, '') ?? local!.url; // requests go to <url>/item/<n>
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
   // `rate` per second as a sliding window of 100 ms, with bursts of at most 2 back to back: past a
@@ -163,4 +176,60 @@ export async function main(options: LoadTestOptions = {}): Promise<LoadTestResul
   };
 }
 
-if (isMain(import.meta.url)) runAsProgram(() => main());
+// ── Started as a program: the command line (`node load-test.js --help`) ──────────────────────────
+
+const USAGE = `usage: load-test [--requests N] [--rate N] [--max-duration-ms N] [--concurrency N] [--url URL]
+  --requests N         requests to send in all, 1 to 10000000 (default 300)
+  --rate N             requests started per second at most, 1 to 100000 (default 200)
+  --max-duration-ms N  stop there even if requests remain, 1 to 86400000 (default 10000)
+  --concurrency N      requests in flight at most, 1 to 1024 (default 16)
+  --url URL            an http:// service to test instead of the built-in server (GET URL/item/<n>)`;
+
+/** The integer given as `--name`, or undefined when absent; throws naming the option, its range and the text. */
+function integerArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `--${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/** The options given on the command line; prints the usage and exits with code 2 on a bad one. */
+function commandLine(): LoadTestOptions {
+  try {
+    const { values } = parseArgs({
+      options: {
+        requests: { type: 'string' },
+        rate: { type: 'string' },
+        'max-duration-ms': { type: 'string' },
+        concurrency: { type: 'string' },
+        url: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    // node:http speaks plain HTTP only: refuse anything else before the test starts.
+    if (values.url !== undefined && !(URL.canParse(values.url) && new URL(values.url).protocol === 'http:')) {
+      throw new TypeError(`--url must be an http:// URL, received ${JSON.stringify(values.url)}`);
+    }
+    return {
+      requests: integerArg('requests', values.requests, 1, 10_000_000),
+      rate: integerArg('rate', values.rate, 1, 100_000),
+      maxDurationMs: integerArg('max-duration-ms', values['max-duration-ms'], 1, 86_400_000),
+      concurrency: integerArg('concurrency', values.concurrency, 1, 1024),
+      url: values.url,
+    };
+  } catch (error) {
+    console.error(`load-test: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+// Only when started as a program, not when imported (the tests call main() themselves).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());

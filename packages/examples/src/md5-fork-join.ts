@@ -6,12 +6,17 @@
  *                                   │
  *                                   └─▶ PiscinaBackend (worker threads): md5(text)
  *
- * Run: `npm run example:md5-fork-join` or `node packages/examples/dist/md5-fork-join.js`.
+ * Run it from the repository root (after `npm run build`):
+ *
+ *   npm run example:md5-fork-join                              # 1000 strings on 2 threads
+ *   npm run example:md5-fork-join -- --count 5000 --threads 4
+ *   node packages/examples/dist/md5-fork-join.js --help
  */
 import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { PiscinaBackend } from '@poolkit/adapters';
 import { type Backend, type Outcome, run, runWork, type TaskContext, type Work } from '@poolkit/core';
-import { isMain, type Print, runAsProgram, stdout } from './cli.js';
 
 /** The worker module, beside this file once compiled (dist/workers/md5-worker.js). */
 export const MD5_WORKER = new URL('./workers/md5-worker.js', import.meta.url);
@@ -59,7 +64,8 @@ export interface Md5ForkJoinOptions {
   count?: number;
   /** Worker threads. Default 2. */
   threads?: number;
-  print?: Print;
+  /** Where output lines go. Default `console.log` (the tests pass one that prints nothing). */
+  print?: (line: string) => void;
 }
 
 export interface Md5ForkJoinResult {
@@ -73,7 +79,7 @@ export interface Md5ForkJoinResult {
 }
 
 export async function main(options: Md5ForkJoinOptions = {}): Promise<Md5ForkJoinResult> {
-  const { count = 1000, threads = 2, print = stdout } = options;
+  const { count = 1000, threads = 2, print = (line: string) => console.log(line) } = options;
   const hasher = new PiscinaBackend({ filename: MD5_WORKER, threads }) as Backend<string, string>;
   const next = sentences(count);
   const collector = new DigestCollector();
@@ -114,4 +120,47 @@ export async function main(options: Md5ForkJoinOptions = {}): Promise<Md5ForkJoi
   }
 }
 
-if (isMain(import.meta.url)) runAsProgram(() => main());
+// ── Started as a program: the command line (`node md5-fork-join.js --help`) ──────────────────────
+
+const USAGE = `usage: md5-fork-join [--count N] [--threads N]
+  --count N    strings to hash, 1 to 1000000 (default 1000)
+  --threads N  worker threads, 1 to 64 (default 2)`;
+
+/** The integer given as `--name`, or undefined when absent; throws naming the option, its range and the text. */
+function integerArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `--${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/** The options given on the command line; prints the usage and exits with code 2 on a bad one. */
+function commandLine(): Md5ForkJoinOptions {
+  try {
+    const { values } = parseArgs({
+      options: {
+        count: { type: 'string' },
+        threads: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return {
+      count: integerArg('count', values.count, 1, 1_000_000),
+      threads: integerArg('threads', values.threads, 1, 64),
+    };
+  } catch (error) {
+    console.error(`md5-fork-join: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+// Only when started as a program, not when imported (the tests call main() themselves).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());

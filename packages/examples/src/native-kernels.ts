@@ -10,12 +10,18 @@
  *
  * Then it prints the steps of adding your own Rust kernel (the README has the full walk-through).
  *
- * Run: `npm run example:native-kernels` or `node packages/examples/dist/native-kernels.js`.
+ * Run it from the repository root (after `npm run build`; the addon must be built too:
+ * `cd packages/native && npm run build`):
+ *
+ *   npm run example:native-kernels                      # 40 000 numbers from 1 000 000 001
+ *   npm run example:native-kernels -- --count 100000 --start 10000001 --per-task 5000
+ *   node packages/examples/dist/native-kernels.js --help
  */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Pool } from '@poolkit/core';
 import { NativeBackend, poolThreads, runBatch } from '@poolkit/native';
 import { runReference } from '@poolkit/native/reference';
-import { isMain, type Print, runAsProgram, stdout } from './cli.js';
 
 /** The steps of adding a custom kernel, printed at the end (see README "Adding a Rust kernel"). */
 export const CUSTOM_KERNEL_STEPS = [
@@ -44,7 +50,8 @@ export interface NativeKernelsOptions {
   start?: number;
   /** Items sent one per task through NativeBackend (a slice of the batch). Default 2000. */
   perTaskCount?: number;
-  print?: Print;
+  /** Where output lines go. Default `console.log` (the tests pass one that prints nothing). */
+  print?: (line: string) => void;
 }
 
 export interface NativeKernelsResult {
@@ -65,7 +72,12 @@ const countOnes = (values: ArrayLike<number>) => {
 };
 
 export async function main(options: NativeKernelsOptions = {}): Promise<NativeKernelsResult> {
-  const { count = 40_000, start = 1_000_000_001, perTaskCount = 2000, print = stdout } = options;
+  const {
+    count = 40_000,
+    start = 1_000_000_001,
+    perTaskCount = 2000,
+    print = (line: string) => console.log(line),
+  } = options;
   const inputs = candidates(start, count);
   const threads = poolThreads();
   print(`native-kernels: isprime over ${count} odd numbers from ${start}, Rust pool of ${threads} threads`);
@@ -116,4 +128,52 @@ export async function main(options: NativeKernelsOptions = {}): Promise<NativeKe
   };
 }
 
-if (isMain(import.meta.url)) runAsProgram(() => main());
+// ── Started as a program: the command line (`node native-kernels.js --help`) ─────────────────────
+
+const USAGE = `usage: native-kernels [--count N] [--start N] [--per-task N]
+  --count N     odd numbers to test for primality, 1 to 10000000 (default 40000)
+  --start N     the first of them, odd, 1 to 9007199254740991 (default 1000000001)
+  --per-task N  how many of them also go one per task through NativeBackend, 0 to count (default 2000)`;
+
+/** The integer given as `--name`, or undefined when absent; throws naming the option, its range and the text. */
+function integerArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `--${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/** The options given on the command line; prints the usage and exits with code 2 on a bad one. */
+function commandLine(): NativeKernelsOptions {
+  try {
+    const { values } = parseArgs({
+      options: {
+        count: { type: 'string' },
+        start: { type: 'string' },
+        'per-task': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const count = integerArg('count', values.count, 1, 10_000_000);
+    const start = integerArg('start', values.start, 1, Number.MAX_SAFE_INTEGER);
+    if (start !== undefined && start % 2 === 0) {
+      throw new RangeError(`--start must be odd, received ${JSON.stringify(values.start)}`);
+    }
+    const perTaskCount = integerArg('per-task', values['per-task'], 0, count ?? 40_000);
+    return { count, start, perTaskCount };
+  } catch (error) {
+    console.error(`native-kernels: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+// Only when started as a program, not when imported (the tests call main() themselves).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());

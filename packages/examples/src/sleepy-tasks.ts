@@ -7,10 +7,16 @@
  *    stopped as soon as a condition holds (here: enough tasks have finished). `stop()` cancels
  *    what still waits and lets what runs finish.
  *
- * Run: `npm run example:sleepy-tasks` or `node packages/examples/dist/sleepy-tasks.js`.
+ * Run it from the repository root (after `npm run build`):
+ *
+ *   npm run example:sleepy-tasks                        # 100 tasks of 100 ms at concurrency 5, then 10
+ *   npm run example:sleepy-tasks -- --tasks 40 --task-ms 50 --concurrency 2 --concurrency 8
+ *   node packages/examples/dist/sleepy-tasks.js --help
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { Pool, run } from '@poolkit/core';
-import { isMain, type Print, runAsProgram, sleep, stdout } from './cli.js';
 
 /** goworkerpool's Task: its data, the function to run on it, and where its error lands. */
 export interface Task<D, R> {
@@ -34,7 +40,8 @@ export async function runTasks<D, R>(tasks: Task<D, R>[], concurrency: number): 
   return summary.durationMs;
 }
 
-const nap = (ms: number) => (n: number, signal: AbortSignal) => sleep(ms, signal).then(() => n);
+/** A task function that sleeps `ms`, then returns its data (rejects at once if its signal aborts). */
+const nap = (ms: number) => (n: number, signal: AbortSignal) => sleep(ms, n, { signal });
 
 export interface SleepyTasksOptions {
   /** Tasks in each batch run. Default 100. */
@@ -45,7 +52,8 @@ export interface SleepyTasksOptions {
   concurrencies?: number[];
   /** Background mode: stop once this many tasks have finished. Default 20. */
   stopAfter?: number;
-  print?: Print;
+  /** Where output lines go. Default `console.log` (the tests pass one that prints nothing). */
+  print?: (line: string) => void;
 }
 
 export interface SleepyTasksResult {
@@ -65,7 +73,13 @@ export interface SleepyTasksResult {
 }
 
 export async function main(options: SleepyTasksOptions = {}): Promise<SleepyTasksResult> {
-  const { tasks = 100, taskMs = 100, concurrencies = [5, 10], stopAfter = 20, print = stdout } = options;
+  const {
+    tasks = 100,
+    taskMs = 100,
+    concurrencies = [5, 10],
+    stopAfter = 20,
+    print = (line: string) => console.log(line),
+  } = options;
   const batches: SleepyTasksResult['batches'] = [];
 
   for (const concurrency of concurrencies) {
@@ -87,7 +101,7 @@ export async function main(options: SleepyTasksOptions = {}): Promise<SleepyTask
   let finished = 0;
   const pool = new Pool<number, number>({
     executor: async (n, ctx) => {
-      await sleep(50, ctx.signal);
+      await sleep(50, undefined, { signal: ctx.signal });
       finished++;
       return n;
     },
@@ -107,4 +121,53 @@ export async function main(options: SleepyTasksOptions = {}): Promise<SleepyTask
   return { batches, background: { added, finished, stats: { ...stats } } };
 }
 
-if (isMain(import.meta.url)) runAsProgram(() => main());
+// ── Started as a program: the command line (`node sleepy-tasks.js --help`) ───────────────────────
+
+const USAGE = `usage: sleepy-tasks [--tasks N] [--task-ms N] [--concurrency N]... [--stop-after N]
+  --tasks N        tasks in each batch run, 1 to 100000 (default 100)
+  --task-ms N      how long each task sleeps, ms, 0 to 60000 (default 100)
+  --concurrency N  one batch run at this concurrency, 1 to 1000; repeat it for more (default 5 and 10)
+  --stop-after N   background mode: stop once N tasks have finished, 1 to 10000 (default 20)`;
+
+/** The integer given as `--name`, or undefined when absent; throws naming the option, its range and the text. */
+function integerArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `--${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/** The options given on the command line; prints the usage and exits with code 2 on a bad one. */
+function commandLine(): SleepyTasksOptions {
+  try {
+    const { values } = parseArgs({
+      options: {
+        tasks: { type: 'string' },
+        'task-ms': { type: 'string' },
+        concurrency: { type: 'string', multiple: true },
+        'stop-after': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return {
+      tasks: integerArg('tasks', values.tasks, 1, 100_000),
+      taskMs: integerArg('task-ms', values['task-ms'], 0, 60_000),
+      concurrencies: values.concurrency?.map((text) => integerArg('concurrency', text, 1, 1000) as number),
+      stopAfter: integerArg('stop-after', values['stop-after'], 1, 10_000),
+    };
+  } catch (error) {
+    console.error(`sleepy-tasks: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+// Only when started as a program, not when imported (the tests call main() themselves).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());

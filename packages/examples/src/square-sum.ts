@@ -6,8 +6,15 @@
  *
  *   RangeProducer ──emit──▶ ChannelQueue(5) ──▶ 4 × square ──▶ SumCollector
  *
- * Run: `npm run example:square-sum` or `node packages/examples/dist/square-sum.js`.
+ * Run it from the repository root (after `npm run build`):
+ *
+ *   npm run example:square-sum                          # the second run aborts after 25 squares
+ *   npm run example:square-sum -- --abort-after 60
+ *   node packages/examples/dist/square-sum.js --help
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import {
   ChannelQueue,
   type Executor,
@@ -16,7 +23,6 @@ import {
   type ProducerObject,
   run,
 } from '@poolkit/core';
-import { isMain, type Print, runAsProgram, sleep, stdout } from './cli.js';
 
 /** Pushes from..to, waiting on `emit` while the queue is full; stops early if the run aborts. */
 export class RangeProducer implements ProducerObject<number> {
@@ -37,7 +43,7 @@ export class RangeProducer implements ProducerObject<number> {
 /** The executor: squares its input, after `delayMs` of pretend work (aborted with the task). */
 export function squarer(delayMs: number): Executor<number, number> {
   return async (n, ctx) => {
-    if (delayMs > 0) await sleep(delayMs, ctx.signal);
+    if (delayMs > 0) await sleep(delayMs, undefined, { signal: ctx.signal });
     return n * n;
   };
 }
@@ -63,7 +69,8 @@ export class SumCollector {
 export interface SquareSumOptions {
   /** Squares collected before the second run aborts its signal. Default 25. */
   abortAfter?: number;
-  print?: Print;
+  /** Where output lines go. Default `console.log` (the tests pass one that prints nothing). */
+  print?: (line: string) => void;
 }
 
 export interface SquareSumResult {
@@ -74,7 +81,7 @@ export interface SquareSumResult {
 }
 
 export async function main(options: SquareSumOptions = {}): Promise<SquareSumResult> {
-  const { abortAfter = 25, print = stdout } = options;
+  const { abortAfter = 25, print = (line: string) => console.log(line) } = options;
 
   // 1. The whole run: 100 items through a queue of 5, 4 at a time.
   const sum = new SumCollector();
@@ -117,4 +124,39 @@ export async function main(options: SquareSumOptions = {}): Promise<SquareSumRes
   };
 }
 
-if (isMain(import.meta.url)) runAsProgram(() => main());
+// ── Started as a program: the command line (`node square-sum.js --help`) ─────────────────────────
+
+const USAGE = `usage: square-sum [--abort-after N]
+  --abort-after N  squares the second run collects before it is aborted, 1 to 99 (default 25)`;
+
+/** The integer given as `--name`, or undefined when absent; throws naming the option, its range and the text. */
+function integerArg(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `--${name} must be an integer from ${min} to ${max}, received ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+/** The options given on the command line; prints the usage and exits with code 2 on a bad one. */
+function commandLine(): SquareSumOptions {
+  try {
+    const { values } = parseArgs({
+      options: { 'abort-after': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return { abortAfter: integerArg('abort-after', values['abort-after'], 1, 99) };
+  } catch (error) {
+    console.error(`square-sum: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+// Only when started as a program, not when imported (the tests call main() themselves).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());

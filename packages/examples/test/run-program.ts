@@ -12,15 +12,19 @@ export interface ProgramRun {
 }
 
 /**
- * Runs `node dist/<name>.js` (the built program, exactly as `npm run example:<name>` does) and
- * resolves once it has exited by itself.
+ * Runs `node dist/<name>.js [args]` (the built program, exactly as `npm run example:<name> -- [args]`
+ * does) and resolves once it has exited by itself.
  */
-export function runProgram(name: string, timeoutMs = 50_000): Promise<ProgramRun> {
+export function runProgram(
+  name: string,
+  args: readonly string[] = [],
+  timeoutMs = 50_000,
+): Promise<ProgramRun> {
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [`dist/${name}.js`],
+      [`dist/${name}.js`, ...args],
       { cwd: PACKAGE_DIR, timeout: timeoutMs, env: { ...process.env, NODE_OPTIONS: '' } },
       (error, stdout, stderr) => {
         const code = error ? (((error as { code?: unknown }).code as number | null) ?? 1) : 0;

@@ -31,8 +31,24 @@ function run(command, args) {
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
+/**
+ * Like run(), with output passed through except napi's warning that the `napi-derive` crate is
+ * not used: this addon is built without crates on purpose (a hand-written Node-API layer) and
+ * has no generated bindings to skip, so the warning tells a user nothing they could act on.
+ */
+function runQuietly(command, args) {
+  const result = spawnSync(command, args, { cwd: pkg, env, encoding: 'utf8', shell: process.platform === 'win32' });
+  const keep = (text) =>
+    (text ?? '')
+      .split('\n')
+      .filter((line) => !line.includes('`napi-derive` crate is not used'))
+      .join('\n');
+  process.stdout.write(keep(result.stdout));
+  process.stderr.write(keep(result.stderr));
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
 const bin = (name) => join(pkg, 'node_modules', '.bin', name);
 const napi = existsSync(bin('napi')) ? bin('napi') : join(pkg, '..', '..', 'node_modules', '.bin', 'napi');
 const tsc = existsSync(bin('tsc')) ? bin('tsc') : join(pkg, '..', '..', 'node_modules', '.bin', 'tsc');
-run(napi, ['build', '--platform', '--release']);
+runQuietly(napi, ['build', '--platform', '--release']);
 run(tsc, ['-b']);
