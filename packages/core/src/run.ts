@@ -188,9 +188,9 @@ function lend<I, O>(
   cancelled: AbortSignal,
 ): Backend<I, O> | undefined {
   if (typeof backend !== 'object' || backend === null) return backend;
-  const { run, close } = backend as Partial<Backend<I, O>>;
+  const { run, close, runMany, onError } = backend as Partial<Backend<I, O>>;
   if (typeof run !== 'function' || typeof close !== 'function') return backend;
-  return {
+  const lent: Backend<I, O> = {
     name: backend.name,
     concurrency: backend.concurrency,
     run(input, options) {
@@ -201,6 +201,21 @@ function lend<I, O>(
     },
     close: async () => {},
   };
+  // The optional capabilities go through too: run() batches like a Pool, and hears the
+  // backend's errors outside any task (anything else is left for the Pool's checks to refuse).
+  if (typeof runMany === 'function') {
+    lent.runMany = (batch, report) => {
+      if (cancelled.aborted) return Promise.reject(abortError(cancelled.reason));
+      const result = runMany.call(backend, batch, report);
+      calls.track(result);
+      return result;
+    };
+  } else if (runMany !== undefined) {
+    lent.runMany = runMany;
+  }
+  if (typeof onError === 'function') lent.onError = (listener) => onError.call(backend, listener);
+  else if (onError !== undefined) lent.onError = onError;
+  return lent;
 }
 
 function toCollectFunction<I, O>(
