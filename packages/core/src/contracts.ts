@@ -1,6 +1,6 @@
 /**
  * The seams of poolkit: small interfaces that every queue, backend, producer and collector
- * implements. See ARCHITECTURE.md for the data flow:
+ * implements. See docs/architecture.md in the repository for the data flow:
  *
  *   producer ──push──▶ WorkQueue ──pop──▶ Pool ──run──▶ Backend ──▶ Outcome
  */
@@ -32,6 +32,7 @@ export type Executor<I, O> = (input: I, ctx: TaskContext) => O | Promise<O>;
 
 /** A self-contained job: its input and its code travel together (the seed "parwork" design). */
 export interface Work<R = unknown> {
+  /** Does the job: returns its result (or a promise of it); a throw or a rejection fails the task. */
   run(ctx: TaskContext): R | Promise<R>;
 }
 
@@ -51,6 +52,11 @@ export const runWork: Executor<Work, unknown> = (work, ctx) => {
 
 /** An object that pushes items itself, waiting on `emit` for backpressure, until it returns. */
 export interface ProducerObject<I> {
+  /**
+   * Pushes every item through `emit`, awaiting each call (it resolves once there is room for the
+   * next item, and rejects once the run is cancelled), and resolves when there is nothing more;
+   * a throw or a rejection fails the run. `signal` aborts when the run is cancelled: stop then.
+   */
   produce(emit: (item: I) => Promise<void>, signal: AbortSignal): Promise<void>;
 }
 
@@ -70,12 +76,31 @@ export type Producer<I> =
   | ProducerObject<I>;
 
 /** How one task ended: its value, or its error. Always carries the input it ran on. */
-export type Outcome<I, O> = { ok: true; input: I; value: O } | { ok: false; input: I; error: unknown };
+export type Outcome<I, O> =
+  | {
+      /** True: the task succeeded. */
+      ok: true;
+      /** The input the task ran on. */
+      input: I;
+      /** What the task returned (or its promise resolved with). */
+      value: O;
+    }
+  | {
+      /** False: the task failed, timed out or was cancelled. */
+      ok: false;
+      /** The input the task ran on. */
+      input: I;
+      /** Why: the task's own error, or a TaskTimeoutError, an AbortError (cancelled), a PoolStoppedError… */
+      error: unknown;
+    };
 
 /** Receives each {@link Outcome}; a function or an object with `collect`. Called one at a time. */
 export type Collector<I, O> =
   | ((outcome: Outcome<I, O>) => void | Promise<void>)
-  | { collect(outcome: Outcome<I, O>): void | Promise<void> };
+  | {
+      /** Receives one outcome; the next call waits until a returned promise settles. A throw fails the run. */
+      collect(outcome: Outcome<I, O>): void | Promise<void>;
+    };
 
 /** What a {@link Backend} receives with each task. */
 export interface RunOptions {
@@ -103,7 +128,9 @@ export interface RunOptions {
 
 /** One task of a batch handed to {@link Backend.runMany}: its input and the options `run` would get. */
 export interface BatchEntry<I = unknown> {
+  /** The task's input, as `run` would receive it. */
   readonly input: I;
+  /** The task's own options (its `signal`, `attempt`, `task`, …), as `run` would receive them. */
   readonly options: RunOptions;
 }
 
@@ -115,9 +142,26 @@ export interface BatchEntry<I = unknown> {
  * measured where it ran; a Pool sizes its batches from it.
  */
 export type BatchResult<O = unknown> =
-  | { readonly status: 'fulfilled'; readonly value: O; readonly time?: number }
-  | { readonly status: 'rejected'; readonly reason: unknown; readonly time?: number }
-  | { readonly status: 'rerun' };
+  | {
+      /** `'fulfilled'`: the task succeeded. */
+      readonly status: 'fulfilled';
+      /** The task's value, as `run` would have resolved with it. */
+      readonly value: O;
+      /** The task's own run time in ms, measured where it ran; absent when not measured. */
+      readonly time?: number;
+    }
+  | {
+      /** `'rejected'`: the task failed. */
+      readonly status: 'rejected';
+      /** The task's own error, as `run` would have rejected with it. */
+      readonly reason: unknown;
+      /** The task's own run time in ms, measured where it ran; absent when not measured. */
+      readonly time?: number;
+    }
+  | {
+      /** `'rerun'`: the task never ran to an end through no fault of its own; the Pool runs it again. */
+      readonly status: 'rerun';
+    };
 
 /**
  * The adapter contract: something that can run one task at a time per `run` call, up to
@@ -130,9 +174,14 @@ export type BatchResult<O = unknown> =
  * - `close` releases threads and handles, is idempotent, and leaves nothing keeping the process alive.
  */
 export interface Backend<I = unknown, O = unknown> {
+  /** A non-empty name, shown in error messages (`'inline'`, `'piscina'`, `'native:md5'`…). */
   readonly name: string;
   /** How many tasks it can usefully run at once (threads × tasks per thread, for example). */
   readonly concurrency: number;
+  /**
+   * Runs one task: resolves with its value, or rejects with the task's own error (name, message
+   * and `code` kept), or with an AbortError once `options.signal` aborts (never hangs).
+   */
   run(input: I, options: RunOptions): Promise<O>;
   /**
    * Optional batching capability: runs several tasks in one call — one message to a thread,
@@ -172,6 +221,10 @@ export interface Backend<I = unknown, O = unknown> {
    * that unsubscribes.
    */
   onError?(listener: (error: Error) => void): () => void;
+  /**
+   * Releases threads and handles; afterwards nothing it owns keeps the process alive.
+   * Idempotent. A Pool calls it as the pool ends (`close()`, `stop()`); `run()` never closes a backend it was given.
+   */
   close(): Promise<void>;
 }
 
@@ -189,8 +242,11 @@ export interface PushOptions {
  * QueueClosedError. Conformance: `describeQueue` in `@poolkit/core/testing`.
  */
 export interface WorkQueue<T> {
+  /** Items waiting in the queue now, not counting pushers still blocked on a full queue. */
   readonly size: number;
+  /** The most items it holds: 0 makes every push wait for a pop (rendezvous), `Infinity` is unbounded. */
   readonly capacity: number;
+  /** True once `close()` was called: pushes are refused, pops drain what is left. */
   readonly closed: boolean;
   /** Adds an item, waiting for room; rejects with QueueClosedError or AbortError and then adds nothing. */
   push(item: T, options?: PushOptions): Promise<void>;
@@ -216,5 +272,6 @@ export interface WorkQueue<T> {
    * task.signal.addEventListener('abort', () => queue.remove?.(task));
    */
   remove?(item: T): boolean;
+  /** Pops items one by one (`for await (const item of queue)`), ending once the queue is closed and empty. */
   [Symbol.asyncIterator](): AsyncIterator<T>;
 }

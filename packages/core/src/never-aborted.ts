@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
 
 /**
- * The one signal that never aborts. A Pool hands it to every try that nothing can cancel (no
- * timeout, no task signal: `stop()` lets running tasks finish), instead of making an
- * AbortController per task.
+ * The one signal that never aborts, for callers that know a task cannot be cancelled: a direct
+ * backend user, a test. A Pool does not use it — its tries always carry a signal that can abort
+ * (at least its own force-stop signal, for `stop({ force: true })`).
  *
  * A backend may compare with it to skip its cancellation bookkeeping (`if (signal === neverAborted)`).
  * Because many tasks share it, a backend must remove any listener it adds once its task ends.
