@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Backend, Executor, RunOptions, TaskContext } from './contracts.js';
 import { abortError, PoolClosedError } from './errors.js';
 import { isThenable } from './thenable.js';
-import { checkFunction, checkInteger, checkName, checkOptions, describe } from './validate.js';
+import { argTypeError, checkFunction, checkInteger, checkName, checkOptions, describe } from './validate.js';
 
 /** Options of {@link InlineBackend}. */
 export interface InlineBackendOptions {
@@ -24,8 +24,11 @@ export const kInvoke = Symbol('poolkit.inline.invoke');
  * await backend.run('https://example.com', { signal: AbortSignal.timeout(5000) });
  */
 export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
+  /** The `name` option: `'inline'` unless given; shown in error messages. */
   readonly name: string;
+  /** Tasks run at once (an integer ≥ 1, or `Infinity`): the `concurrency` option, or `os.availableParallelism()`. */
   readonly concurrency: number;
+  /** The function every task runs, as given to the constructor. */
   readonly executor: Executor<I, O>;
   #active = 0;
   #waiting: Array<() => void> = [];
@@ -47,7 +50,7 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
     if (this.#closed) throw new PoolClosedError(`the ${this.name} backend is closed`);
     const signal = options?.signal;
     if (!(signal instanceof AbortSignal)) {
-      throw new TypeError(`options.signal must be an AbortSignal, received ${describe(signal)}`);
+      throw argTypeError(`options.signal must be an AbortSignal, received ${describe(signal)}`);
     }
     if (signal.aborted) throw abortError(signal.reason);
     // A freed slot is handed straight to the next waiter (#active unchanged). Were the waiter to

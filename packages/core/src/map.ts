@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Backend, Executor, TaskContext } from './contracts.js';
 import { abortError } from './errors.js';
 import { isThenable } from './thenable.js';
-import { checkBoolean, checkInteger, checkOptions, checkSignal, describe } from './validate.js';
+import { argTypeError, checkBoolean, checkInteger, checkOptions, checkSignal, describe } from './validate.js';
 
 /** Options of {@link map}. */
 export interface MapOptions {
@@ -43,11 +43,11 @@ export function map<I, O>(
     typeof inputs !== 'object' ||
     !(Symbol.iterator in inputs || Symbol.asyncIterator in inputs)
   ) {
-    throw new TypeError(`inputs must be an iterable or an async iterable, received ${describe(inputs)}`);
+    throw argTypeError(`inputs must be an iterable or an async iterable, received ${describe(inputs)}`);
   }
   const isExecutor = typeof target === 'function';
   if (!isExecutor && (typeof target !== 'object' || target === null || typeof target.run !== 'function')) {
-    throw new TypeError(`map needs an executor function or a Backend, received ${describe(target)}`);
+    throw argTypeError(`map needs an executor function or a Backend, received ${describe(target)}`);
   }
   checkOptions('map options', options);
   const signal = checkSignal('signal', options.signal);

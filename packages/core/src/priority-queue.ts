@@ -18,7 +18,7 @@
 
 import { BlockingQueue } from './blocking-queue.js';
 import type { PushOptions } from './contracts.js';
-import { checkInteger, checkOptions, describe } from './validate.js';
+import { argRangeError, argTypeError, checkInteger, checkOptions, describe } from './validate.js';
 
 /** Options of a {@link PriorityQueue}. */
 export interface PriorityQueueOptions {
@@ -67,10 +67,10 @@ export class PriorityQueue<T> extends BlockingQueue<T> {
     const priority = options?.priority;
     if (priority === undefined) return 0;
     if (typeof priority !== 'number' || Number.isNaN(priority)) {
-      throw new TypeError(`priority must be a number, received ${describe(priority)}`);
+      throw argTypeError(`priority must be a number, received ${describe(priority)}`);
     }
     if (!Number.isFinite(priority)) {
-      throw new RangeError(`priority must be a finite number, received ${describe(priority)}`);
+      throw argRangeError(`priority must be a finite number, received ${describe(priority)}`);
     }
     return priority;
   }

@@ -1,5 +1,5 @@
 import type { Producer, ProducerObject } from './contracts.js';
-import { describe } from './validate.js';
+import { argTypeError, describe } from './validate.js';
 
 /**
  * Drives any {@link Producer} form, calling `emit` for each item and awaiting it (so a full
@@ -32,7 +32,7 @@ export async function drive<I>(
       return driveIterable(producer as AsyncIterable<I>, emit, signal);
     }
   }
-  throw new TypeError(
+  throw argTypeError(
     `producer must be an iterable, an async iterable, a function or an object with produce(), received ${describe(producer)}`,
   );
 }

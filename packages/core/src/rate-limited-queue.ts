@@ -27,7 +27,7 @@
  */
 import type { PushOptions, WorkQueue } from './contracts.js';
 import { Emitter } from './emitter.js';
-import { checkInteger, checkNumber, checkObject, describe } from './validate.js';
+import { argRangeError, argTypeError, checkInteger, checkNumber, checkObject, describe } from './validate.js';
 import { refusal, Waiter, WaiterList } from './waiters.js';
 
 /** Options of a {@link RateLimitedQueue}. */
@@ -145,7 +145,7 @@ export class RateLimitedQueue<T> extends Emitter<RateLimitedQueueEvents> impleme
 
   constructor(inner: WorkQueue<T>, options: RateLimitedQueueOptions) {
     if (!looksLikeQueue(inner)) {
-      throw new TypeError(
+      throw argTypeError(
         `inner must be a WorkQueue (push, tryPush, pop, tryPop, close, drain), received ${describe(inner)}`,
       );
     }
@@ -160,7 +160,7 @@ export class RateLimitedQueue<T> extends Emitter<RateLimitedQueueEvents> impleme
       !(interval > 0 && interval <= MAX_TIMEOUT)
     ) {
       // Past 2^31 − 1 ms setTimeout fires after 1 ms instead, which would re-arm forever.
-      throw new RangeError(
+      throw argRangeError(
         `interval must be a number of ms > 0 and ≤ 2147483647, received ${describe(interval)}`,
       );
     }

@@ -1,5 +1,5 @@
 import { isAbortError } from './errors.js';
-import { checkInteger, checkNumber, describe } from './validate.js';
+import { argTypeError, checkInteger, checkNumber, describe } from './validate.js';
 
 /**
  * When and how a failed task is tried again.
@@ -38,7 +38,7 @@ export function resolveRetry(name: string, value: number | RetryPolicy | undefin
     return extra === 0 ? NO_RETRY : makeRetry(extra + 1, 50, 0.5, undefined);
   }
   if (typeof value !== 'object' || value === null) {
-    throw new TypeError(`${name} must be a number or a RetryPolicy object, received ${describe(value)}`);
+    throw argTypeError(`${name} must be a number or a RetryPolicy object, received ${describe(value)}`);
   }
   const attempts = checkInteger(`${name}.attempts`, value.attempts, 1, { max: 1001 });
   const backoff = value.backoff ?? 50;
@@ -47,12 +47,12 @@ export function resolveRetry(name: string, value: number | RetryPolicy | undefin
   if (value.jitter === false) jitter = 0;
   else if (typeof value.jitter === 'number') jitter = checkNumber(`${name}.jitter`, value.jitter, 0, 1);
   else if (value.jitter !== undefined && value.jitter !== true) {
-    throw new TypeError(
+    throw argTypeError(
       `${name}.jitter must be a boolean or a number from 0 to 1, received ${describe(value.jitter)}`,
     );
   }
   if (value.retryIf !== undefined && typeof value.retryIf !== 'function') {
-    throw new TypeError(`${name}.retryIf must be a function, received ${describe(value.retryIf)}`);
+    throw argTypeError(`${name}.retryIf must be a function, received ${describe(value.retryIf)}`);
   }
   return attempts === 1 ? NO_RETRY : makeRetry(attempts, backoff, jitter, value.retryIf);
 }

@@ -4,7 +4,7 @@ import { abortError } from './errors.js';
 import { Pool } from './pool.js';
 import { drive, isProducer } from './producer.js';
 import { isThenable } from './thenable.js';
-import { checkBoolean, checkObject, checkSignal, describe } from './validate.js';
+import { argTypeError, checkBoolean, checkObject, checkSignal, describe } from './validate.js';
 
 /** Options of {@link run}. Give exactly one of `executor` and `backend`. */
 export interface RunConfig<I, O> {
@@ -53,7 +53,7 @@ export interface RunSummary {
 export async function run<I, O>(config: RunConfig<I, O>): Promise<RunSummary> {
   checkObject('run config', config);
   if (!isProducer(config.producer)) {
-    throw new TypeError(
+    throw argTypeError(
       `producer must be an iterable, an async iterable, a function or an object with produce(), received ${describe(config.producer)}`,
     );
   }
@@ -226,7 +226,7 @@ function toCollectFunction<I, O>(
   if (typeof collector === 'object' && collector !== null && typeof collector.collect === 'function') {
     return (outcome) => collector.collect(outcome);
   }
-  throw new TypeError(
+  throw argTypeError(
     `collector must be a function or an object with collect(), received ${describe(collector)}`,
   );
 }
