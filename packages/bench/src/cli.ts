@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * `poolkit-bench`: runs the suite, prints the environment and a table per scenario, and writes
- * the JSON report, the SVG charts and (with --md) Markdown. Exit status: 0 when every contender
+ * `poolkit-bench`: runs the suite, prints the environment, a table per scenario and a verdict
+ * per scenario, and writes the JSON report, the SVG charts and (with --md, --html) Markdown and
+ * an HTML page. Exit status: 0 when every contender
  * that ran agreed with the kernel (a slow number never fails it), 1 when one failed, 2 for a
  * bad command line.
  */
@@ -10,7 +11,7 @@ import { environmentLine } from './environment.js';
 import { plannedRuns, runSuite } from './harness.js';
 import { parseOptions, USAGE, UsageError } from './options.js';
 import { progressHooks } from './progress.js';
-import { renderSweepText, renderText, sweepSummary } from './report/table.js';
+import { renderSweepText, renderText, renderVerdictText, sweepSummary } from './report/table.js';
 import { writeReport } from './report/write.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -33,9 +34,10 @@ async function main(argv: string[]): Promise<number> {
   for (const scenario of report.scenarios) console.log(`\n${renderText(scenario, config.threads)}`);
   for (const sweep of report.maxBatchSweep ?? []) console.log(`\n${renderSweepText(sweep)}`);
   if (report.maxBatchSweep !== undefined) console.log(`\n${sweepSummary(report.maxBatchSweep)}`);
+  console.log(`\n${renderVerdictText(report.scenarios)}`);
   const written = await writeReport(report, config);
   console.log(
-    `\nJSON: ${written.json}${written.md ? ` · Markdown: ${written.md}` : ''} · charts: ${config.svgDir}/`,
+    `\nJSON: ${written.json}${written.md ? ` · Markdown: ${written.md}` : ''}${written.html ? ` · HTML: ${written.html}` : ''} · charts: ${config.svgDir}/`,
   );
   const failed = [
     ...report.scenarios.flatMap((s) =>

@@ -25,6 +25,7 @@ import {
 } from './report/types.js';
 import { summarize } from './stats.js';
 import { sweepEntries, sweepResult, sweeps } from './sweep.js';
+import { verdictOf } from './verdict.js';
 import { WORKLOADS } from './workloads.js';
 
 /** dist/workers of this package, from src/ (tests) or dist/ (the CLI) alike. */
@@ -392,7 +393,10 @@ export async function measure(
   return result;
 }
 
-/** Fills in speed-up over the floor and efficiency (speed-up per core, or per in-flight task). */
+/**
+ * Fills in speed-up over the floor and efficiency (speed-up per core, or per in-flight task),
+ * and the scenario's verdict.
+ */
 export function withRatios(scenario: Scenario, results: ContenderResult[], threads: number): ScenarioResult {
   const io = scenario.workload.kind === 'io';
   const divisor = io ? (scenario.concurrency ?? 1) : threads;
@@ -414,6 +418,7 @@ export function withRatios(scenario: Scenario, results: ContenderResult[], threa
     efficiencyBase: io ? 'concurrency' : 'cores',
     efficiencyDivisor: divisor,
     contenders,
+    verdict: verdictOf(contenders),
   };
 }
 

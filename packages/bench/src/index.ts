@@ -22,9 +22,18 @@ export {
 } from './harness.js';
 export { type KernelName, kernels, MANDELBROT } from './kernels.js';
 export { type BenchConfig, MODES, parseOptions, USAGE, UsageError } from './options.js';
+export { type Axis, formatTick, niceAxis } from './report/axis.js';
+export { formatRatio, formatSignificant } from './report/format.js';
+export { renderHtml } from './report/html.js';
 export { checkReport } from './report/schema.js';
-export { barLengths, escapeXml, renderSvg } from './report/svg.js';
-export { renderMarkdown, renderSweepText, renderText, sweepSummary } from './report/table.js';
+export { escapeXml, renderSvg } from './report/svg.js';
+export {
+  renderMarkdown,
+  renderSweepText,
+  renderText,
+  renderVerdictText,
+  sweepSummary,
+} from './report/table.js';
 export type {
   BenchReport,
   ContenderResult,
@@ -35,7 +44,17 @@ export type {
   SweepRow,
 } from './report/types.js';
 export { SCHEMA } from './report/types.js';
+export { VERDICT_RULE, verdictLine } from './report/verdict-line.js';
 export { writeReport } from './report/write.js';
 export { median, quantile, type Stats, summarize } from './stats.js';
 export { SUGGESTED_SWEEP, SWEEP_CONTENDER } from './sweep.js';
+export {
+  MIN_SAMPLES,
+  type Outcome,
+  overlaps,
+  type Spread,
+  spreadOf,
+  type Verdict,
+  verdictOf,
+} from './verdict.js';
 export { WORKLOAD_NAMES, WORKLOADS, type Workload, type WorkloadName } from './workloads.js';

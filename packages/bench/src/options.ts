@@ -23,6 +23,8 @@ export interface BenchConfig extends RunSettings {
   readonly tasks: Record<WorkloadName, number>;
   readonly json: string;
   readonly md: string | undefined;
+  /** The self-contained HTML report (tables, verdicts, charts); undefined = none. */
+  readonly html: string | undefined;
   readonly svgDir: string;
   /** `tty`: one rewritten line; `lines`: a plain line per result; `off`: nothing. */
   readonly progress: 'tty' | 'lines' | 'off';
@@ -62,8 +64,9 @@ export const MODES = {
 
 export const USAGE = `Usage: poolkit-bench [options]
 
-Runs every workload on every contender and prints a table per scenario; writes JSON (every
-sample), SVG bar charts and optionally Markdown.
+Runs every workload on every contender and prints a table per scenario, then a verdict per
+scenario (the fastest contender, its lead, and whether it beats the spread of the batch times);
+writes JSON (every sample), SVG bar charts and optionally Markdown and an HTML page.
 
   --quick                 short run, about 2 minutes on 2 cores (the default)
   --full                  long run: bigger batches, more samples
@@ -71,7 +74,9 @@ sample), SVG bar charts and optionally Markdown.
   --backend <list>        comma-separated contenders (default: all); the floor always runs:
 ${wrap(CONTENDER_IDS, 26, 98)}
   --json <file>           JSON report (default: bench-results/bench.json)
-  --md <file>             Markdown tables with the environment line
+  --md <file>             Markdown tables with the environment line and the verdicts
+  --html <file>           one self-contained HTML page: tables, verdicts, a chart per scenario
+                          (the file name ends in .html or .htm)
   --svg <dir>             SVG charts, one per scenario (default: <json dir>/charts)
   --threads <n>           worker threads per pool, in-flight tasks for in-process queues (default: cores)
   --tasks <n>             tasks per batch for every workload (default: per workload and mode)
@@ -120,6 +125,22 @@ function sweepValues(value: string): number[] {
       throw new UsageError(`${takes}; received ${JSON.stringify(item)}`);
   }
   return [...new Set(items.map(Number))].sort((a, b) => a - b);
+}
+
+/** The `--html` path: ends in .html/.htm and is not a file another flag writes. */
+function htmlPath(value: string | undefined, others: Record<string, string | undefined>): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/[^/]\.html?$/i.test(value))
+    throw new UsageError(
+      `--html takes a file name ending in .html or .htm; received ${JSON.stringify(value)}`,
+    );
+  for (const [flag, path] of Object.entries(others)) {
+    if (path === value)
+      throw new UsageError(
+        `--html and --${flag} name the same file; received ${JSON.stringify(value)} for both`,
+      );
+  }
+  return value;
 }
 
 function list<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
@@ -207,6 +228,7 @@ export function parseOptions(
       v.iterations === undefined ? base.sleepIterations : integer('iterations', v.iterations, 1, 1),
     json,
     md: v.md,
+    html: htmlPath(v.html, { json, md: v.md }),
     svgDir: v.svg ?? `${jsonDir}/charts`,
     progress: v['no-progress'] ? 'off' : io.isTTY && !io.ci ? 'tty' : 'lines',
     maxBatchSweep,
@@ -225,6 +247,7 @@ function parse(argv: readonly string[]) {
       backend: { type: 'string' },
       json: { type: 'string' },
       md: { type: 'string' },
+      html: { type: 'string' },
       svg: { type: 'string' },
       threads: { type: 'string' },
       tasks: { type: 'string' },

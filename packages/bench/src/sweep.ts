@@ -4,7 +4,7 @@
  * once per fixed `maxBatch`, all timed side by side like any scenario's contenders, and the
  * report says how close the default came to the best fixed value.
  *
- * `maxBatch` caps the adaptive size (`k = clamp(ceil(waiting / free slots), 1, kmax)`,
+ * `maxBatch` caps the adaptive size (`k = clamp(ceil(waiting / slots), 1, kmax)`,
  * `kmax = min(round(2 ms / run time per task), maxBatch)`): a fixed value above what the
  * adaptive sizing picks by itself runs the same batches as the default. Each row therefore also
  * records how many tasks went per backend call, so that shows.

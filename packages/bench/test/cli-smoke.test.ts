@@ -44,6 +44,8 @@ beforeAll(async () => {
       join(dir, 'report.json'),
       '--md',
       join(dir, 'report.md'),
+      '--html',
+      join(dir, 'report.html'),
       '--svg',
       join(dir, 'svg'),
       '--no-progress',
@@ -136,10 +138,34 @@ describe('poolkit-bench on a tiny configuration', () => {
     }
   });
 
-  it('writes Markdown with the environment line and a table per scenario', () => {
+  it('writes Markdown with the environment line, a table per scenario and the verdicts', () => {
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
     expect(md).toContain(`Node ${process.version}`);
     expect(md.match(/^\| contender \|/gm)?.length).toBe(report.scenarios.length);
+    for (const s of report.scenarios) expect(md).toMatch(new RegExp(`^- ${s.id}: `, 'm'));
+  });
+
+  it('ends with a verdict per scenario, also in the JSON, never calling a winner inside the spread', () => {
+    const block = run.stdout.slice(run.stdout.indexOf('\nVerdict — '));
+    expect(block).toContain('a tie when the leader’s IQR overlaps');
+    for (const s of report.scenarios) {
+      expect(block).toMatch(new RegExp(`\\n  ${s.id}: `));
+      const v = s.verdict;
+      if (v.outcome === 'win' && v.leader !== null && v.next !== null) {
+        expect(v.leader.q3Ms).toBeLessThan(v.next.q1Ms);
+        expect(v.margin).toBeGreaterThanOrEqual(1);
+      }
+    }
+  });
+
+  it('writes the HTML page with one chart per scenario and its verdicts', () => {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(run.stdout).toContain(`HTML: ${join(dir, 'report.html')}`);
+    expect(html.match(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="chart"/g)?.length).toBe(
+      report.scenarios.length,
+    );
+    expect(html.match(/<li class="verdict /g)?.length).toBe(report.scenarios.length);
+    expect(html).not.toMatch(/<script|\s(src|href)=/i);
   });
 });
 

@@ -106,10 +106,31 @@ describe('command line', () => {
     );
   });
 
+  it('writes no HTML report unless --html names a .html or .htm file', () => {
+    expect(parse().html).toBeUndefined();
+    expect(parse('--html', 'out/report.html').html).toBe('out/report.html');
+    expect(parse('--html', 'R.HTM').html).toBe('R.HTM');
+  });
+
+  it('refuses an --html path that is not an HTML file name or that another flag writes', () => {
+    const takes = '--html takes a file name ending in .html or .htm';
+    expect(() => parse('--html', 'report.md')).toThrow(new UsageError(`${takes}; received "report.md"`));
+    expect(() => parse('--html', '')).toThrow(new UsageError(`${takes}; received ""`));
+    expect(() => parse('--html', 'out/.html')).toThrow(new UsageError(`${takes}; received "out/.html"`));
+    expect(() => parse('--html', 'x.html', '--md', 'x.html')).toThrow(
+      new UsageError('--html and --md name the same file; received "x.html" for both'),
+    );
+    expect(() => parse('--html', 'x.html', '--json', 'x.html')).toThrow(
+      new UsageError('--html and --json name the same file; received "x.html" for both'),
+    );
+    expect(() => parse('--html')).toThrow(UsageError); // the file is not optional
+  });
+
   it('answers help, naming every contender and the sweep flag', () => {
     expect(parseOptions(['-h'])).toBe('help');
     const help = USAGE.replace(/\s+/g, ' ');
     for (const id of CONTENDER_IDS) expect(help).toContain(id);
     expect(help).toContain('--max-batch-sweep <list>');
+    expect(help).toContain('--html <file>');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '../src/environment.js';
 import { checkReport } from '../src/report/schema.js';
-import { barLengths, escapeXml, renderSvg } from '../src/report/svg.js';
+import { escapeXml, LABEL_W, PLOT_W, renderSvg } from '../src/report/svg.js';
 import { renderMarkdown, renderSweepText, renderText, sweepSummary } from '../src/report/table.js';
 import {
   type BenchReport,
@@ -11,6 +11,7 @@ import {
   type SweepResult,
 } from '../src/report/types.js';
 import { summarize } from '../src/stats.js';
+import { verdictOf } from '../src/verdict.js';
 
 const env: Environment = {
   node: 'v20.20.2',
@@ -47,6 +48,19 @@ function ok(
   };
 }
 
+const contenders: ContenderResult[] = [
+  ok('floor', 10, { speedup: 1, efficiency: 0.5 }),
+  ok('piscina', 5, { speedup: 2, efficiency: 1, notes: ['a | pipe'] }),
+  {
+    ...ok('pool-native', 1),
+    status: 'skipped',
+    reason: 'no addon',
+    batch: null,
+    tasksPerSec: null,
+    crossCheck: null,
+  },
+];
+
 const scenario: ScenarioResult = {
   id: 'md5',
   workload: 'md5',
@@ -57,18 +71,8 @@ const scenario: ScenarioResult = {
   sleepMs: null,
   efficiencyBase: 'cores',
   efficiencyDivisor: 2,
-  contenders: [
-    ok('floor', 10, { speedup: 1, efficiency: 0.5 }),
-    ok('piscina', 5, { speedup: 2, efficiency: 1, notes: ['a | pipe'] }),
-    {
-      ...ok('pool-native', 1),
-      status: 'skipped',
-      reason: 'no addon',
-      batch: null,
-      tasksPerSec: null,
-      crossCheck: null,
-    },
-  ],
+  contenders,
+  verdict: verdictOf(contenders),
 };
 
 const report: BenchReport = {
@@ -109,21 +113,67 @@ describe('report', () => {
     ]);
   });
 
+  it('checks the verdict of every scenario', () => {
+    const broken = structuredClone(report) as unknown as {
+      scenarios: { verdict: Record<string, unknown> }[];
+    };
+    const v = broken.scenarios[0].verdict;
+    v.outcome = 'tie';
+    (v.leader as Record<string, unknown>).q1Ms = 99;
+    v.next = { id: 'piscina' };
+    expect(checkReport(broken)).toEqual([
+      'scenarios[0].verdict.leader: not ordered min ≤ q1 ≤ median ≤ q3 ≤ max',
+      'scenarios[0].verdict.next.n: not an integer ≥ 1',
+      'scenarios[0].verdict.next.medianMs: not a number',
+      'scenarios[0].verdict.next.q1Ms: not a number',
+      'scenarios[0].verdict.next.q3Ms: not a number',
+      'scenarios[0].verdict.next.minMs: not a number',
+      'scenarios[0].verdict.next.maxMs: not a number',
+      'scenarios[0].verdict.tiedWith: must be non-empty exactly when the outcome is a tie',
+    ]);
+    const missing = structuredClone(report) as unknown as { scenarios: { verdict?: unknown }[] };
+    missing.scenarios[0].verdict = undefined;
+    expect(checkReport(missing)).toEqual(['scenarios[0].verdict: not an object']);
+  });
+
+  it('ends the Markdown with the verdicts under the rule', () => {
+    const md = renderMarkdown(report);
+    expect(md).toMatch(
+      /\*\*Verdict\*\* — fastest median batch time .* a tie when .*:\n\n- md5: only piscina ran/,
+    );
+  });
+
   it('draws a bar per measured contender, longest for the most tasks/s, and lists the skipped one with its reason', () => {
     const svg = renderSvg(scenario, env, 2);
-    const widths = [...svg.matchAll(/<rect x="250" y="\d+" width="([\d.]+)"/g)].map((m) => Number(m[1]));
-    expect(widths).toEqual([210, 420]);
+    const bar = new RegExp(`<rect x="${LABEL_W}" y="\\d+" width="([\\d.]+)"`, 'g');
+    const widths = [...svg.matchAll(bar)].map((m) => Number(m[1]));
+    // 100 and 200 tasks/s on the axis 0…200: half and all of the plot.
+    expect(widths).toEqual([PLOT_W / 2, PLOT_W]);
     expect(svg).toContain('skipped: no addon');
     expect(svg).toContain('Test CPU &lt;fast &amp; cheap&gt;');
     expect(svg).not.toContain('<label>');
   });
 
-  it('switches to a log scale only when values span more than 20×', () => {
-    expect(barLengths([1, 20], 100).log).toBe(false);
-    const { lengths, log } = barLengths([1, 1000], 100);
-    expect(log).toBe(true);
-    expect(lengths[1]).toBe(100);
-    expect(lengths[0]).toBeCloseTo(25, 10); // decades -1…3: 1 sits one decade up of four
+  it('charts every scenario on a linear axis from 0 with labelled ticks and the unit, CPU and I/O alike', () => {
+    const svg = renderSvg(scenario, env, 2);
+    expect([...svg.matchAll(/<text class="tick"[^>]*>([^<]+)</g)].map((m) => m[1])).toEqual([
+      '0',
+      '50',
+      '100',
+      '150',
+      '200',
+    ]);
+    expect(svg).toContain('>throughput (tasks/s) — longer is better</text>');
+    expect(svg).toContain('linear scale from 0');
+    expect(svg).not.toContain('log scale');
+    const io = renderSvg({ ...scenario, kind: 'io', concurrency: 5, sleepMs: 1 }, env, 2);
+    expect(io).toContain('>wall time of one batch (ms) — shorter is better</text>');
+  });
+
+  it('puts the verdict under the chart title', () => {
+    expect(renderSvg(scenario, env, 2)).toMatch(
+      /<text class="chart-verdict"[^>]*><tspan[^>]*>md5: only piscina ran \(IQR 5\.00–5\.00 ms\) · 2\.00× the floor<\/tspan><\/text>/,
+    );
   });
 
   it('escapes the five XML specials', () => {
@@ -171,16 +221,16 @@ describe('report', () => {
     const text = renderSweepText(sweep).split('\n');
     expect(text[0]).toBe('md5: maxBatch sweep of pool-piscina-batched, batches of 1 tasks');
     expect(text.find((l) => l.startsWith('default (adaptive)'))).toMatch(
-      /111\s+9\.00 ms\s+0\.89×\s+200\.0\s+ok$/,
+      /111\s+9\.00 ms\s+0\.889×\s+200\.0\s+ok$/,
     );
     expect(text.find((l) => l.startsWith('64 '))).toMatch(/1\.00×\s+64\.0\s+ok$/);
-    expect(text.at(-1)).toBe('md5: adaptive / best fixed (maxBatch 64) = 0.89×');
+    expect(text.at(-1)).toBe('md5: adaptive / best fixed (maxBatch 64) = 0.889×');
     expect(sweepSummary([sweep])).toBe(
-      'maxBatch sweep, adaptive / best fixed (its maxBatch): md5 0.89× (64)',
+      'maxBatch sweep, adaptive / best fixed (its maxBatch): md5 0.889× (64)',
     );
     const md = renderMarkdown(withSweep);
     expect(md).toContain('**maxBatch sweep: fixed 4, 64 beside the adaptive default, each CPU workload**');
-    expect(md).toContain('| default (adaptive) | 111 | 9.00 ms | 0.89× | 200.0 | ok |');
+    expect(md).toContain('| default (adaptive) | 111 | 9.00 ms | 0.889× | 200.0 | ok |');
     expect(renderMarkdown(report)).not.toContain('maxBatch sweep');
 
     const broken = structuredClone(withSweep) as unknown as { maxBatchSweep: Record<string, unknown>[] };

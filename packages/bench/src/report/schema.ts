@@ -60,6 +60,40 @@ function contender(p: Problems, path: string, c: unknown): void {
   if (c.status === 'ok' && c.batch === null) p.push(`${path}.batch: an ok contender needs batch samples`);
 }
 
+const OUTCOMES = ['win', 'tie', 'too-few-samples', 'alone', 'none'];
+
+function spread(p: Problems, path: string, v: unknown): void {
+  if (v === null) return;
+  if (!isObject(v)) return void p.push(`${path}: not an object or null`);
+  if (!CONTENDER_IDS.includes(v.id as never)) p.push(`${path}.id: unknown contender ${JSON.stringify(v.id)}`);
+  if (!Number.isInteger(v.n) || (v.n as number) < 1) p.push(`${path}.n: not an integer ≥ 1`);
+  for (const key of ['medianMs', 'q1Ms', 'q3Ms', 'minMs', 'maxMs'])
+    if (!isFiniteNumber(v[key])) p.push(`${path}.${key}: not a number`);
+  const [min, q1, med, q3, max] = [v.minMs, v.q1Ms, v.medianMs, v.q3Ms, v.maxMs] as number[];
+  if ([min, q1, med, q3, max].every(isFiniteNumber) && !(min <= q1 && q1 <= med && med <= q3 && q3 <= max))
+    p.push(`${path}: not ordered min ≤ q1 ≤ median ≤ q3 ≤ max`);
+}
+
+/** A scenario's `verdict` (see verdict.ts): outcome, leader and next with their spreads. */
+function verdict(p: Problems, path: string, v: unknown): void {
+  if (!isObject(v)) return void p.push(`${path}: not an object`);
+  if (!OUTCOMES.includes(v.outcome as string))
+    p.push(`${path}.outcome: not ${OUTCOMES.join('/')}, received ${JSON.stringify(v.outcome)}`);
+  spread(p, `${path}.leader`, v.leader);
+  spread(p, `${path}.next`, v.next);
+  nullableNumber(p, `${path}.margin`, v.margin);
+  nullableNumber(p, `${path}.floorSpeedup`, v.floorSpeedup);
+  if (!Array.isArray(v.tiedWith) || !v.tiedWith.every((id) => CONTENDER_IDS.includes(id as never)))
+    p.push(`${path}.tiedWith: not an array of contender ids`);
+  else if ((v.outcome === 'tie') !== v.tiedWith.length > 0)
+    p.push(`${path}.tiedWith: must be non-empty exactly when the outcome is a tie`);
+  const needsLeader = v.outcome !== 'none';
+  const needsNext = needsLeader && v.outcome !== 'alone';
+  if (needsLeader !== (v.leader !== null))
+    p.push(`${path}.leader: ${needsLeader ? 'missing' : 'must be null'}`);
+  if (needsNext !== (v.next !== null)) p.push(`${path}.next: ${needsNext ? 'missing' : 'must be null'}`);
+}
+
 /** The optional `maxBatchSweep` section: one entry per CPU scenario, rows with their maxBatch. */
 function sweep(p: Problems, path: string, s: unknown): void {
   if (!isObject(s)) return void p.push(`${path}: not an object`);
@@ -128,6 +162,7 @@ export function checkReport(report: unknown): string[] {
       continue;
     }
     for (const [j, c] of (s.contenders as unknown[]).entries()) contender(p, `${path}.contenders[${j}]`, c);
+    verdict(p, `${path}.verdict`, s.verdict);
   }
   if (report.maxBatchSweep !== undefined) {
     if (!Array.isArray(report.maxBatchSweep)) p.push('maxBatchSweep: not an array');

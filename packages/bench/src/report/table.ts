@@ -5,8 +5,10 @@
 import { type Environment, environmentLine } from '../environment.js';
 import { formatMs, formatPercent, formatRate, formatRatio } from './format.js';
 import type { BenchReport, ContenderResult, ScenarioResult, SweepResult, SweepRow } from './types.js';
+import { VERDICT_RULE, verdictLine } from './verdict-line.js';
 
-type Table = { header: string[]; rows: string[][]; align: ('l' | 'r')[] };
+/** A table as header, rows and the alignment of each column. */
+export type Table = { header: string[]; rows: string[][]; align: ('l' | 'r')[] };
 
 function status(r: Pick<ContenderResult, 'status' | 'reason' | 'computed'>): string {
   return r.status === 'ok' ? (r.computed ? 'computed' : 'ok') : `${r.status}: ${r.reason ?? ''}`;
@@ -143,6 +145,11 @@ export function renderSweepText(sweep: SweepResult): string {
   return [sweepCaption(sweep), ...textLines(sweepTable(sweep)), sweepVerdict(sweep)].join('\n');
 }
 
+/** Every scenario's verdict, under a line stating the rule: printed at the end of a run. */
+export function renderVerdictText(scenarios: readonly ScenarioResult[]): string {
+  return [`Verdict — ${VERDICT_RULE}:`, ...scenarios.map((s) => `  ${verdictLine(s)}`)].join('\n');
+}
+
 const escapeMd = (text: string): string => text.replace(/\|/g, '\\|');
 
 /** A table as Markdown lines: header, rule, rows. */
@@ -179,16 +186,22 @@ export function renderEnvironment(env: Environment): string {
   return environmentLine(env);
 }
 
-/** The whole report as Markdown: environment, settings, then every scenario's table. */
-export function renderMarkdown(report: BenchReport): string {
+/** How the run measured, in one sentence; `code` marks up the mode (Markdown: backticks). */
+export function settingsLine(report: BenchReport, code: (text: string) => string = (t) => t): string {
   const s = report.settings;
   const versions = Object.entries(report.environment.versions)
     .map(([name, version]) => `${name} ${version}`)
     .join(', ');
+  return `Mode ${code(s.mode)}: ≥ ${s.iterations} timed batches and ≥ ${s.timeMs} ms per contender after ${s.warmupIterations} warm-up batches, in ${s.rounds} rounds interleaved across contenders; medians; latency = one task alone, ${s.latencySamples} round trips. Versions: ${versions}. Run took ${(report.durationMs / 1000).toFixed(0)} s.`;
+}
+
+/** The whole report as Markdown: environment, settings, every scenario's table, the verdicts. */
+export function renderMarkdown(report: BenchReport): string {
+  const s = report.settings;
   return [
     `_${renderEnvironment(report.environment)}_`,
     '',
-    `Mode \`${s.mode}\`: ≥ ${s.iterations} timed batches and ≥ ${s.timeMs} ms per contender after ${s.warmupIterations} warm-up batches, in ${s.rounds} rounds interleaved across contenders; medians; latency = one task alone, ${s.latencySamples} round trips. Versions: ${versions}. Run took ${(report.durationMs / 1000).toFixed(0)} s.`,
+    settingsLine(report, (t) => `\`${t}\``),
     '',
     ...report.scenarios.flatMap((scenario) => [renderMarkdownScenario(scenario, s.threads), '']),
     ...(report.maxBatchSweep === undefined
@@ -198,5 +211,9 @@ export function renderMarkdown(report: BenchReport): string {
           '',
           ...report.maxBatchSweep.flatMap((sweep) => [renderMarkdownSweep(sweep), '']),
         ]),
+    `**Verdict** — ${escapeMd(VERDICT_RULE)}:`,
+    '',
+    ...report.scenarios.map((scenario) => `- ${escapeMd(verdictLine(scenario))}`),
+    '',
   ].join('\n');
 }

@@ -5,6 +5,7 @@
 import type { ContenderId, ContenderKind } from '../contender.js';
 import type { Environment } from '../environment.js';
 import type { Stats } from '../stats.js';
+import type { Verdict } from '../verdict.js';
 import type { WorkloadName } from '../workloads.js';
 
 export const SCHEMA = 'poolkit-bench/1';
@@ -53,6 +54,8 @@ export interface ScenarioResult {
   readonly efficiencyBase: 'cores' | 'concurrency';
   readonly efficiencyDivisor: number;
   readonly contenders: ContenderResult[];
+  /** Which contender to pick, by how much, and whether the lead beats the noise ({@link Verdict}). */
+  readonly verdict: Verdict;
 }
 
 /** The settings a run used (after defaults). */
