@@ -120,6 +120,7 @@ function translate(error: unknown): unknown {
  * await pool.close(); // closes the backend too
  */
 export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
+  /** The `name` option: `'piscina'` unless given; shown in error messages. */
   readonly name: string;
   readonly concurrency: number;
   readonly #piscina: Piscina;

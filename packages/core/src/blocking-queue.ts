@@ -28,6 +28,10 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined);
 
 export abstract class BlockingQueue<T> implements WorkQueue<T> {
+  /**
+   * How many items may wait before `push` waits: an integer ≥ 0, or `Infinity` (unbounded);
+   * 0 is a rendezvous (a push completes only when a pop takes its item). Fixed at construction.
+   */
   readonly capacity: number;
   #closed = false;
   /** Items in the storage (not counting pushers still waiting). */
@@ -61,6 +65,7 @@ export abstract class BlockingQueue<T> implements WorkQueue<T> {
     return this.count;
   }
 
+  /** True once `close()` was called (it cannot be reopened): pushes are refused, pops drain what is left. */
   get closed(): boolean {
     return this.#closed;
   }
@@ -133,6 +138,10 @@ export abstract class BlockingQueue<T> implements WorkQueue<T> {
     return true;
   }
 
+  /**
+   * Pops items one by one, waiting for each, and ends once the queue is closed and empty
+   * (an `undefined` item is carried through, unlike with `pop`).
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for (;;) {
       const item = await this.#pop(undefined, EMPTY);

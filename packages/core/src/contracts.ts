@@ -90,7 +90,7 @@ export type Outcome<I, O> =
       ok: false;
       /** The input the task ran on. */
       input: I;
-      /** Why: the task's own error, or a TaskTimeoutError, an AbortError (cancelled), a PoolStoppedError… */
+      /** Why: the task's own error, or the pool's (TaskTimeoutError, AbortError, PoolStoppedError…). */
       error: unknown;
     };
 
@@ -98,7 +98,10 @@ export type Outcome<I, O> =
 export type Collector<I, O> =
   | ((outcome: Outcome<I, O>) => void | Promise<void>)
   | {
-      /** Receives one outcome; the next call waits until a returned promise settles. A throw fails the run. */
+      /**
+       * Receives one outcome; the next call waits until a returned promise settles. A throw or a
+       * rejection fails the run.
+       */
       collect(outcome: Outcome<I, O>): void | Promise<void>;
     };
 
@@ -222,8 +225,8 @@ export interface Backend<I = unknown, O = unknown> {
    */
   onError?(listener: (error: Error) => void): () => void;
   /**
-   * Releases threads and handles; afterwards nothing it owns keeps the process alive.
-   * Idempotent. A Pool calls it as the pool ends (`close()`, `stop()`); `run()` never closes a backend it was given.
+   * Releases threads and handles; afterwards nothing it owns keeps the process alive. Idempotent.
+   * A Pool calls it as the pool ends (`close()`, `stop()`); `run()` never closes a backend it was given.
    */
   close(): Promise<void>;
 }

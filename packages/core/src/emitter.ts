@@ -1,9 +1,19 @@
-/**
- * A minimal typed event emitter for the Pool. Unlike node:events, an 'error' with no listener
- * is dropped instead of thrown: a failed background task must never crash the process.
- */
+/** A listener of an {@link Emitter} event: called with that event's arguments, its return value ignored. */
 export type Listener<A extends unknown[]> = (...args: A) => void;
 
+/**
+ * A minimal typed event emitter: the base class of {@link Pool} and {@link RateLimitedQueue}.
+ * `Events` maps each event name to the tuple of arguments its listeners receive.
+ *
+ * Unlike node:events, an 'error' with no listener is dropped instead of thrown: a failed
+ * background task must never crash the process. Listeners run synchronously, in the order they
+ * were added; one added or removed during an emit takes effect from the next emit. A listener
+ * that throws does not stop the others: its error is rethrown from a microtask (an uncaught
+ * exception), never into the code that emitted.
+ *
+ * @example
+ * pool.on('idle', () => console.log('idle')).once('drain', () => console.log('drained once'));
+ */
 export class Emitter<Events extends Record<string, unknown[]>> {
   #listeners = new Map<keyof Events, Listener<any>[]>();
 

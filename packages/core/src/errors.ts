@@ -17,6 +17,7 @@
 
 /** The base class of every poolkit error; `code` is stable across versions. */
 export class PoolkitError extends Error {
+  /** The stable identifier to compare (`'ERR_POOL_CLOSED'`…): each subclass's is in its own comment. */
   readonly code: string;
   constructor(code: string, message: string, options?: ErrorOptions) {
     super(message, options);
@@ -25,28 +26,37 @@ export class PoolkitError extends Error {
   }
 }
 
-/** The pool was closed (gracefully) and refuses new work. */
+/** The pool was closed (gracefully) and refuses new work. `code`: `'ERR_POOL_CLOSED'`. */
 export class PoolClosedError extends PoolkitError {
   constructor(message = 'the pool is closed and accepts no new tasks', options?: ErrorOptions) {
     super('ERR_POOL_CLOSED', message, options);
   }
 }
 
-/** The pool was stopped: it refuses new work, and tasks still waiting when it stopped reject with this. */
+/**
+ * The pool was stopped: it refuses new work, and tasks still waiting when it stopped reject with
+ * this (running ones too, with `stop({ force: true })`). `code`: `'ERR_POOL_STOPPED'`.
+ */
 export class PoolStoppedError extends PoolkitError {
   constructor(message = 'the pool was stopped', options?: ErrorOptions) {
     super('ERR_POOL_STOPPED', message, options);
   }
 }
 
-/** A push into a queue that is closed (or was closed while the push waited for room). */
+/**
+ * A push into a queue that is closed (or was closed while the push waited for room).
+ * `code`: `'ERR_QUEUE_CLOSED'`.
+ */
 export class QueueClosedError extends PoolkitError {
   constructor(message = 'the queue is closed', options?: ErrorOptions) {
     super('ERR_QUEUE_CLOSED', message, options);
   }
 }
 
-/** A pool with `onFull: 'reject'` refused a task because its queue was full; the task was never accepted. */
+/**
+ * A pool with `onFull: 'reject'` refused a task because its queue was full; the task was never
+ * accepted. `code`: `'ERR_QUEUE_FULL'`.
+ */
 export class QueueFullError extends PoolkitError {
   constructor(message = 'the queue is full', options?: ErrorOptions) {
     super('ERR_QUEUE_FULL', message, options);
@@ -55,7 +65,8 @@ export class QueueFullError extends PoolkitError {
 
 /**
  * Why `pool.clear()` cancelled a waiting task: the `cause` of the AbortError the task rejects
- * with (cancellation itself is always an AbortError, so `isAbortError` holds).
+ * with (cancellation itself is always an AbortError, so `isAbortError` holds). `code`:
+ * `'ERR_POOL_CLEARED'`.
  */
 export class PoolClearedError extends PoolkitError {
   constructor(message = 'pool.clear() cancelled this task before it started', options?: ErrorOptions) {
@@ -63,7 +74,10 @@ export class PoolClearedError extends PoolkitError {
   }
 }
 
-/** A task ran longer than its `timeout` (measured from the start of execution, per attempt). */
+/**
+ * A task ran longer than its `timeout` (measured from the start of execution, per attempt).
+ * `code`: `'ERR_TASK_TIMEOUT'`.
+ */
 export class TaskTimeoutError extends PoolkitError {
   /** The timeout that was exceeded, in milliseconds. */
   readonly timeout: number;
@@ -73,7 +87,10 @@ export class TaskTimeoutError extends PoolkitError {
   }
 }
 
-/** The thread or process running a task died; only that task fails. Used by adapters. */
+/**
+ * The thread or process running a task died; only that task fails. Used by adapters.
+ * `code`: `'ERR_WORKER_CRASHED'`.
+ */
 export class WorkerCrashedError extends PoolkitError {
   constructor(message = 'the worker running this task crashed', options?: ErrorOptions) {
     super('ERR_WORKER_CRASHED', message, options);

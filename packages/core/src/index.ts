@@ -1,5 +1,6 @@
 export { ChannelQueue } from './channel-queue.js';
 export * from './contracts.js';
+export { Emitter, type Listener } from './emitter.js';
 export * from './errors.js';
 export { InlineBackend, type InlineBackendOptions } from './inline-backend.js';
 export { type MapOptions, map } from './map.js';

@@ -26,7 +26,7 @@ export const kInvoke = Symbol('poolkit.inline.invoke');
 export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
   /** The `name` option: `'inline'` unless given; shown in error messages. */
   readonly name: string;
-  /** Tasks run at once (an integer ≥ 1, or `Infinity`): the `concurrency` option, or `os.availableParallelism()`. */
+  /** Tasks run at once (an integer ≥ 1, or `Infinity`): the `concurrency` option or the available cores. */
   readonly concurrency: number;
   /** The function every task runs, as given to the constructor. */
   readonly executor: Executor<I, O>;

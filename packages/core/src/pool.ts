@@ -79,6 +79,10 @@ export type { PoolStats };
  * await pool.close();
  */
 export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
+  /**
+   * Where tasks run: the `backend` option, or the {@link InlineBackend} the pool made over
+   * `executor`. The pool owns it: it closes it when it ends.
+   */
   readonly backend: Backend<I, O>;
   readonly #feed: Feed<I, O>;
   readonly #onFull: OnFull;
@@ -211,6 +215,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     return this.#concurrency;
   }
 
+  /**
+   * Sets the tasks in flight at once: an integer ≥ 1, else a TypeError/RangeError and nothing
+   * changes. Raising it starts waiting tasks before the assignment returns.
+   */
   set concurrency(value: number) {
     this.#concurrency = checkConcurrency(value);
     this.#limit = Math.min(this.#concurrency, this.#backendLimit);
@@ -291,7 +299,15 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   }
 
   /** The next kept outcome, if one is ready; `done` is true once nothing more can come. Never waits. */
-  tryResult(): { outcome: Outcome<I, O> | undefined; done: boolean } {
+  tryResult(): {
+    /** The oldest kept outcome not read yet (it leaves the buffer), or `undefined` when none is ready now. */
+    outcome: Outcome<I, O> | undefined;
+    /**
+     * True once nothing more can come: the pool is no longer open, nothing waits or runs and the
+     * buffer is empty (so `outcome` is `undefined`). False while more may come.
+     */
+    done: boolean;
+  } {
     return this.#kept('tryResult').tryRead();
   }
 

@@ -116,9 +116,13 @@ class RateWaiter extends Waiter<boolean> {
  * queue.on('rateLimitCleared', () => console.log('flowing'));
  */
 export class RateLimitedQueue<T> extends Emitter<RateLimitedQueueEvents> implements WorkQueue<T> {
+  /** The wrapped queue: it stores the items; pushes, `drain` and `remove` go straight to it. */
   readonly inner: WorkQueue<T>;
+  /** Most pops in any window of `interval` ms: the `limit` option (an integer ≥ 1). */
   readonly limit: number;
+  /** The window, in milliseconds: the `interval` option (> 0 and ≤ 2147483647). */
   readonly interval: number;
+  /** Most pops back to back: the `burst` option (an integer from 1 to `limit`), `limit` if not given. */
   readonly burst: number;
 
   /** Times of the pops still inside the window, oldest first: a ring that grows up to `limit`. */
@@ -172,14 +176,17 @@ export class RateLimitedQueue<T> extends Emitter<RateLimitedQueueEvents> impleme
     this.#refilledAt = performance.now();
   }
 
+  /** The inner queue's `size`: items waiting in it. */
   get size(): number {
     return this.inner.size;
   }
 
+  /** The inner queue's `capacity`. */
   get capacity(): number {
     return this.inner.capacity;
   }
 
+  /** The inner queue's `closed`: true once either queue's `close()` closed it. */
   get closed(): boolean {
     return this.inner.closed;
   }
@@ -261,6 +268,10 @@ export class RateLimitedQueue<T> extends Emitter<RateLimitedQueueEvents> impleme
     return removed;
   }
 
+  /**
+   * Pops items one by one at the rate, waiting for each, and ends once the queue is closed and
+   * empty (or at an `undefined` item, which reads as the end).
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for (;;) {
       const item = await this.pop();

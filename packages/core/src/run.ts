@@ -10,6 +10,7 @@ import { argTypeError, checkBoolean, checkObject, checkSignal, describe } from '
 export interface RunConfig<I, O> {
   /** Where the inputs come from (iterable, async iterable, generator function, or Producer object). */
   producer: Producer<I>;
+  /** The function each item runs through, in this thread (as an {@link InlineBackend} would run it). */
   executor?: Executor<I, O>;
   /** Where tasks run. run() does not close it: the caller owns it and may use it again. */
   backend?: Backend<I, O>;
@@ -30,9 +31,16 @@ export interface RunConfig<I, O> {
 
 /** What {@link run} reports once every task has settled. */
 export interface RunSummary {
+  /** Tasks that succeeded. */
   succeeded: number;
+  /** Tasks that failed (their outcomes had `ok: false`). With `failFast` run() rejects instead: this is 0. */
   failed: number;
+  /**
+   * Tasks cancelled. Only a cancelled run (its `signal`, or a failure under `failFast`) cancels
+   * tasks, and such a run rejects instead: in a summary this is 0.
+   */
   cancelled: number;
+  /** Time the run took, in ms: from its start until every task settled and every outcome was collected. */
   durationMs: number;
 }
 

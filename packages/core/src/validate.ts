@@ -22,7 +22,10 @@ const MAX_TIMER_MS = 2_147_483_647;
  * @example
  * throw argTypeError(`inputs must be an array, received ${describe(inputs)}`);
  */
-export function argTypeError(message: string): TypeError & { code: string } {
+export function argTypeError(message: string): TypeError & {
+  /** Always `'ERR_INVALID_ARG_TYPE'`. */
+  code: string;
+} {
   return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' });
 }
 
@@ -33,7 +36,10 @@ export function argTypeError(message: string): TypeError & { code: string } {
 export function argRangeError(
   message: string,
   code = 'ERR_INVALID_ARG_VALUE',
-): RangeError & { code: string } {
+): RangeError & {
+  /** The `code` argument: `'ERR_INVALID_ARG_VALUE'` unless another was given. */
+  code: string;
+} {
   return Object.assign(new RangeError(message), { code });
 }
 

@@ -10,12 +10,15 @@ import { PoolkitError } from '@poolkit/core';
 
 /** One kernel as the addon describes it (output for the kernel's default params). */
 export interface KernelInfo {
+  /** The kernel's name, as `NativeBackendOptions.kernel` and `runBatch` take it (`'md5'`, `'isprime'`…). */
   readonly name: string;
   /** `'numbers'`: Float64Array input, `inputArity` numbers per item; `'bytes'`: one byte string per item. */
   readonly input: 'numbers' | 'bytes';
+  /** Numbers per input item when `input` is `'numbers'`; 0 for `'bytes'`. */
   readonly inputArity: number;
   /** `'numbers'`: `outputArity` numbers per item (may depend on params); `'bytes'`: one Buffer per item. */
   readonly output: 'numbers' | 'bytes';
+  /** Numbers per output item, for the default params, when `output` is `'numbers'`; 0 for `'bytes'`. */
   readonly outputArity: number;
   /** Fixed byte length of each output item, or -1 when it varies or the output is numbers. */
   readonly outputBytes: number;
@@ -30,11 +33,42 @@ export type BatchCallback = (
 
 /** What the addon exports (see rust/lib.rs). */
 export interface NativeAddon {
+  /** Every kernel the addon has, described as {@link KernelInfo}. */
   kernels(): KernelInfo[];
+  /**
+   * How many threads the process-wide pool runs now. First use starts the default count
+   * (`POOLKIT_NATIVE_THREADS`, else the available cores).
+   */
   threads(): number;
+  /**
+   * Starts pool threads until there are at least `threads` (an integer from 1 to 256); never
+   * stops any. Returns the thread count afterwards. Throws `ERR_THREAD_START` if the OS refuses a thread.
+   */
   ensureThreads(threads: number): number;
+  /** Batches submitted from this JS thread whose results have not been delivered to it yet. */
   pending(): number;
+  /**
+   * Asks the batch `id` to stop at its next chunk (its callback then gets an `ERR_BATCH_CANCELLED`
+   * error, unless the batch had already ended); false when no such batch is pending here.
+   */
   cancel(id: number): boolean;
+  /**
+   * Starts a batch of `kernel` over every item of `input` and returns its id (an integer ≥ 1, for
+   * `cancel`); `callback` is called once, on this JS thread, when the batch ends. Grows the pool
+   * to `parallelism` threads if needed. Throws (nothing is started) on an unknown kernel
+   * (`ERR_UNKNOWN_KERNEL`) or invalid arguments.
+   *
+   * @param kernel The kernel's name.
+   * @param input Numbers kernels: a Float64Array of `inputArity` numbers per item. Bytes kernels:
+   *   every item's bytes end to end.
+   * @param offsets Bytes kernels: `items + 1` byte offsets into `input`, from 0 to its length;
+   *   ignored by numbers kernels.
+   * @param params The kernel's parameters, or undefined for its defaults.
+   * @param parallelism Most pool threads the batch runs on at once: an integer from 1 to 256.
+   * @param chunkSize Items per chunk (the unit of scheduling and of cancellation); 0 picks a default.
+   * @param callback Receives `(error)` or `(null, data, offsets)`: every output end to end (a
+   *   Float64Array, or for bytes kernels a Buffer with `items + 1` offsets into it).
+   */
   submit(
     kernel: string,
     input: Float64Array | Uint8Array,

@@ -64,6 +64,7 @@ export interface NativeBackendOptions {
  * await pool.submit(1_000_000_007); // 1
  */
 export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
+  /** The `name` option: `native:<kernel>` (`'native:md5'`…) unless given; shown in error messages. */
   readonly name: string;
   readonly concurrency: number;
   readonly #info: KernelInfo;

@@ -25,6 +25,7 @@ export interface PoolStats {
   readonly waiting: number;
   /** Started, not settled (including a retry's backoff). */
   readonly running: number;
+  /** Resolved with a value, on any try. */
   readonly succeeded: number;
   /** Failed after its last try; a timeout counts here. */
   readonly failed: number;

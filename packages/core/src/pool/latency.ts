@@ -23,14 +23,25 @@
  */
 import { performance } from 'node:perf_hooks';
 
-/** Distribution of one measure, in milliseconds. All zero while `count` is 0. */
+/**
+ * Distribution of one measure, in milliseconds. All zero while `count` is 0. `count`, `min`,
+ * `mean` and `max` are exact (to the nanosecond); the percentiles are within 1 %, and never
+ * outside [min, max].
+ */
 export interface LatencySummary {
+  /** Samples recorded since the pool was made: wait has one per started task, run one per ended try. */
   readonly count: number;
+  /** The shortest sample, in ms. */
   readonly min: number;
+  /** The arithmetic mean of the samples, in ms. */
   readonly mean: number;
+  /** The median, in ms: half of the samples are at or below it. */
   readonly p50: number;
+  /** The 90th percentile, in ms: 90 % of the samples are at or below it. */
   readonly p90: number;
+  /** The 99th percentile, in ms: 99 % of the samples are at or below it. */
   readonly p99: number;
+  /** The longest sample, in ms. */
   readonly max: number;
 }
 

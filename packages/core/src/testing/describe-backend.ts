@@ -7,9 +7,23 @@ import type { ProbeInput } from './probe.js';
 /** What the suite may assume about a backend's task. */
 export interface BackendConformance<I, O> {
   /** Inputs with the output each must produce (at least 2). Checked with `expect().toEqual`. */
-  samples: ReadonlyArray<{ input: I; output: O }>;
+  samples: ReadonlyArray<{
+    /** What to run. */
+    input: I;
+    /** What `run(input)` must resolve with (compared deeply). */
+    output: O;
+  }>;
   /** An input whose task throws; the rejection must keep these fields. */
-  failing?: { input: I; name?: string; message?: string; code?: string };
+  failing?: {
+    /** An input whose task throws. */
+    input: I;
+    /** The rejection's `name` must be this; unchecked when absent. */
+    name?: string;
+    /** The rejection's `message` must contain this; unchecked when absent. */
+    message?: string;
+    /** The rejection's `code` must be this; unchecked when absent. */
+    code?: string;
+  };
   /** An input whose task runs ≥ 300 ms unless aborted: used to abort a task mid-run. */
   slow?: I;
   /** ms a rejection after abort may take (thread termination is slower than a promise). Default 2000. */

@@ -7,12 +7,44 @@ import type { Executor } from '../contracts.js';
  * `export default probeExecutor`).
  */
 export type ProbeInput =
-  | { op: 'echo'; value: unknown }
-  | { op: 'square'; n: number }
-  | { op: 'sleep'; ms: number; value: unknown }
-  | { op: 'throw'; name: string; message: string; code?: string }
-  | { op: 'attempt' } // returns ctx.attempt: the try's number
-  | { op: 'wait-abort' }; // runs until its signal aborts (or 10 s, whichever comes first)
+  | {
+      /** Returns `value` unchanged. */
+      op: 'echo';
+      /** What to return (it must survive the backend's trip, e.g. structured cloning). */
+      value: unknown;
+    }
+  | {
+      /** Returns `n * n`. */
+      op: 'square';
+      /** The number to square. */
+      n: number;
+    }
+  | {
+      /** Waits `ms`, then returns `value`. */
+      op: 'sleep';
+      /** How long to wait, in milliseconds. */
+      ms: number;
+      /** What to return after the wait. */
+      value: unknown;
+    }
+  | {
+      /** Throws an `Error` with this `name`, `message` and `code`. */
+      op: 'throw';
+      /** The thrown error's `name`. */
+      name: string;
+      /** The thrown error's `message`. */
+      message: string;
+      /** The thrown error's `code`; not set when absent. */
+      code?: string;
+    }
+  | {
+      /** Returns `ctx.attempt`: the try's number. */
+      op: 'attempt';
+    }
+  | {
+      /** Runs until its signal aborts (or 10 s, whichever comes first), then returns `'not aborted'`. */
+      op: 'wait-abort';
+    };
 
 /**
  * Runs a {@link ProbeInput}. Depends on nothing but the language, so it runs anywhere
