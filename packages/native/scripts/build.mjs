@@ -37,7 +37,12 @@ function run(command, args) {
  * has no generated bindings to skip, so the warning tells a user nothing they could act on.
  */
 function runQuietly(command, args) {
-  const result = spawnSync(command, args, { cwd: pkg, env, encoding: 'utf8', shell: process.platform === 'win32' });
+  const result = spawnSync(command, args, {
+    cwd: pkg,
+    env,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+  });
   const keep = (text) =>
     (text ?? '')
       .split('\n')
