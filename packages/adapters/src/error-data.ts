@@ -15,18 +15,23 @@ export const ERROR_MARK = '__poolkitErrorData';
 
 /** A thrown value, flattened for the trip between threads. */
 export interface ErrorData {
+  /** Always 1: what tells an ErrorData from any other object (see {@link isErrorData}). */
   [ERROR_MARK]: 1;
   /** 'error' for Error-like values (rebuilt as errors); 'value' for anything else (`throw 42`). */
   kind: 'error' | 'value';
   /** The constructor's name ('TypeError', 'MyError', 'DOMException'...). */
   ctor: string;
+  /** The error's `name` ('' when it could not be read). */
   name: string;
+  /** The error's `message` (for a non-error value, its string form). */
   message: string;
+  /** The error's `stack`, when it had one that could be read. */
   stack: string | undefined;
   /** Own enumerable properties (`code`, `errno`, custom fields), each cloneable or stringified. */
   props: Record<string, unknown>;
   /** The `cause`, flattened the same way (depth-limited). */
   cause?: ErrorData | undefined;
+  /** Whether the error had an own `cause` (which may itself be undefined). */
   hasCause: boolean;
   /** The thrown value itself, when `kind` is 'value' (cloned, or stringified if it cannot be). */
   value?: unknown;
@@ -94,7 +99,7 @@ function readableProps(value: object, skip: readonly string[]): Record<string, u
 /**
  * Flattens a thrown value (worker side). Never throws: a value that cannot be read or sent whole
  * (a throwing getter, a Proxy whose traps throw, an object that does not clone) becomes an
- * error coded {@link UNREADABLE_CODE} that says so and keeps what could be read.
+ * error coded `ERR_UNREADABLE_THROWN_VALUE` that says so and keeps what could be read.
  */
 export function toErrorData(thrown: unknown, depth = 0): ErrorData {
   try {

@@ -1,2 +1,3 @@
+export { type ErrorData, fromErrorData, isErrorData, toErrorData } from './error-data.js';
 export type { PiscinaBackendOptions } from './options.js';
 export { PiscinaBackend } from './piscina-backend.js';

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+/**
+ * poolkit-worker: runs the tasks of a BullMQBackend on this machine.
+ *
+ *   poolkit-worker --redis redis://host:6379 --module ./tasks.js [--queue poolkit] [--prefix bull]
+ *                  [--concurrency N] [--threads N] [--lock-ms 30000] [--stalled-ms 30000] [--grace-ms 10000]
+ *
+ * The module's exports are the task names (the default export for tasks with no name). SIGTERM or
+ * SIGINT stops taking jobs and waits up to --grace-ms for the running ones, then stops them by
+ * force (BullMQ gives their jobs to another worker once their lock expires). On a terminal a
+ * status line shows the counts.
+ */
+import { parseArgs } from 'node:util';
+import { startWorker } from './worker.js';
+
+const USAGE =
+  'usage: poolkit-worker --redis URL --module PATH [--queue NAME] [--prefix P] [--concurrency N] [--threads N] [--lock-ms MS] [--stalled-ms MS] [--grace-ms MS]';
+
+function integer(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(
+      `poolkit-worker: --${name} must be a whole number ≥ 0, received ${JSON.stringify(value)}\n${USAGE}`,
+    );
+    process.exit(2);
+  }
+  return n;
+}
+
+let parsed: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      redis: { type: 'string' },
+      module: { type: 'string' },
+      queue: { type: 'string' },
+      prefix: { type: 'string' },
+      concurrency: { type: 'string' },
+      threads: { type: 'string' },
+      'lock-ms': { type: 'string' },
+      'stalled-ms': { type: 'string' },
+      'grace-ms': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+}
+try {
+  parsed = parse();
+} catch (error) {
+  console.error(`poolkit-worker: ${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.redis === undefined || values.module === undefined) {
+  console.error(`poolkit-worker: --redis and --module are required\n${USAGE}`);
+  process.exit(2);
+}
+const graceMs = integer('grace-ms', values['grace-ms']) ?? 10_000;
+
+const worker = await startWorker({
+  redis: values.redis,
+  module: values.module,
+  queue: values.queue,
+  prefix: values.prefix,
+  concurrency: integer('concurrency', values.concurrency),
+  threads: integer('threads', values.threads),
+  lockMs: integer('lock-ms', values['lock-ms']),
+  stalledMs: integer('stalled-ms', values['stalled-ms']),
+}).catch((error: unknown) => {
+  console.error(`poolkit-worker: ${(error as Error)?.message ?? String(error)}`);
+  process.exit(1);
+});
+
+// Tells a parent process (tests, the example) that jobs can come now.
+if (process.send !== undefined) process.send({ ready: true, pid: process.pid });
+else if (!process.stdout.isTTY) console.log(`poolkit-worker ${process.pid} ready`);
+
+let status: ReturnType<typeof setInterval> | undefined;
+if (process.stdout.isTTY) {
+  status = setInterval(() => {
+    const { succeeded, failed, active } = worker.counts;
+    process.stdout.write(
+      `\rpoolkit-worker ${process.pid}: ${succeeded} succeeded, ${failed} failed, ${active} running `,
+    );
+  }, 500);
+  status.unref();
+}
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (status !== undefined) clearInterval(status);
+  if (process.stdout.isTTY) process.stdout.write('\n');
+  console.error(`poolkit-worker ${process.pid}: ${signal}, stopping (grace ${graceMs} ms)`);
+  await worker.close(graceMs);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('disconnect', () => void stop('parent gone'));

@@ -1,0 +1,80 @@
+/**
+ * What travels in Redis between a BullMQBackend (the producer) and its poolkit-workers: a job's
+ * data, its answer, and the cancel channel. Shared by both sides; JSON all the way, because that
+ * is what BullMQ stores.
+ *
+ *   producer ──Queue.add(name = task, data = { i: input, a: attempt }, jobId)──▶ Redis
+ *   worker   ──returns { v: value } | { e: ErrorData } (a task's failure is an answer, not a
+ *              BullMQ failure, so its class, code and own properties survive)──▶ 'completed' event
+ *   producer ──PUBLISH <prefix>:<queue>:poolkit:cancel jobId──▶ every worker: worker.cancelJob()
+ */
+
+import type { ErrorData } from '@poolkit/adapters';
+import { argTypeError, describeValue as describe } from '@poolkit/core';
+
+/** A job's data. */
+export interface JobData {
+  /** The task's input. */
+  i: unknown;
+  /** The try's number when it is a retry (> 1). */
+  a?: number;
+}
+
+/** A job's return value: the task's value, or its error as data. */
+export type JobReply = { v: unknown } | { e: ErrorData };
+
+/** The job name used for a task with no `task` option (the worker module's default export). */
+export const DEFAULT_TASK = 'default';
+
+/** The pub/sub channel workers listen on for cancellations. */
+export function cancelChannel(prefix: string, queue: string): string {
+  return `${prefix}:${queue}:poolkit:cancel`;
+}
+
+/**
+ * Checks that `value` survives JSON unchanged, and throws a TypeError naming the first part that
+ * would not (BigInt, Map, Set, a typed array or ArrayBuffer, a Date, a function, a symbol,
+ * `undefined` in an array, a non-finite number, a class instance, a cycle).
+ */
+export function checkJson(value: unknown, path = 'input', seen = new Set<object>()): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw notJson(path, `the number ${value} (JSON writes null)`);
+      return;
+    case 'undefined':
+      if (path === 'input') throw notJson(path, 'undefined');
+      return;
+    case 'object': {
+      if (value === null) return;
+      if (seen.has(value)) throw notJson(path, 'a cycle');
+      if (Array.isArray(value)) {
+        seen.add(value);
+        for (let i = 0; i < value.length; i++) {
+          if (value[i] === undefined) throw notJson(`${path}[${i}]`, 'undefined (JSON writes null)');
+          checkJson(value[i], `${path}[${i}]`, seen);
+        }
+        seen.delete(value);
+        return;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw notJson(path, describe(value));
+      seen.add(value);
+      for (const key of Object.keys(value)) {
+        checkJson((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
+      }
+      seen.delete(value);
+      return;
+    }
+    default:
+      throw notJson(path, `a ${typeof value}`);
+  }
+}
+
+function notJson(path: string, what: string): TypeError {
+  return argTypeError(
+    `${path} must be JSON data to travel through Redis (BullMQBackend), received ${what}; send plain objects, arrays, strings, finite numbers, booleans and null`,
+  );
+}
