@@ -17,6 +17,8 @@ import {
   abortError,
   argTypeError,
   type Backend,
+  type BatchEntry,
+  type BatchResult,
   PoolClosedError,
   PoolkitError,
   type RunOptions,
@@ -41,14 +43,31 @@ export class EnqueueError extends PoolkitError {
   }
 }
 
-interface Pending {
+/** A job in flight: takes the job's answer, or its failure as a whole. */
+interface Flight {
   readonly jobId: string;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  readonly signal: AbortSignal;
-  readonly onAbort: () => void;
-  /** When Redis accepted the job (ms, Date.now), 0 before. */
+  /** When Redis accepted the job (ms, Date.now); 0 before. */
   added: number;
+  /** The job's return value (from its 'completed' event or the sweep). */
+  answer(reply: unknown): void;
+  /** The job failed as a whole: stalled, lost, not enqueued, or the backend closed. */
+  fail(error: unknown): void;
+}
+
+/** One task's outcome from a worker's `{ v }` / `{ e }`, or undefined when it is neither. */
+function outcome(reply: unknown): BatchResult<unknown> | undefined {
+  if (reply === null || typeof reply !== 'object') return undefined;
+  const answer = reply as { v?: unknown; e?: unknown; t?: unknown };
+  const time = typeof answer.t === 'number' ? answer.t : undefined;
+  if ('v' in answer)
+    return time === undefined
+      ? { status: 'fulfilled', value: answer.v }
+      : { status: 'fulfilled', value: answer.v, time };
+  if (isErrorData(answer.e)) {
+    const reason = fromErrorData(answer.e);
+    return time === undefined ? { status: 'rejected', reason } : { status: 'rejected', reason, time };
+  }
+  return undefined;
 }
 
 /** Resolves once `client` is connected; rejects at its next error while it is not. */
@@ -93,7 +112,7 @@ export class BullMQBackend implements Backend {
   readonly #client: Redis;
   #events: QueueEvents | undefined;
   #ready: Promise<void>;
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending = new Map<string, Flight>();
   readonly #tag = `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
   #nextId = 0;
   #sweeping = false;
@@ -166,16 +185,168 @@ export class BullMQBackend implements Backend {
     }
     const { signal } = options;
     if (signal.aborted) return Promise.reject(this.#abortReason(signal));
-    const jobId = `${this.#tag}-${++this.#nextId}`;
+    const jobId = this.#newId();
     return new Promise<unknown>((resolve, reject) => {
-      const onAbort = () => this.#abort(jobId);
-      const pending: Pending = { jobId, resolve, reject, signal, onAbort, added: 0 };
-      this.#pending.set(jobId, pending);
+      const onAbort = () => {
+        if (this.#take(jobId) === undefined) return;
+        reject(this.#abortReason(signal));
+        // A waiting job is removed; a running one (locked: remove() leaves it) is cancelled on its worker.
+        this.#queue.remove(jobId).catch(() => {});
+        this.#cancel(jobId);
+      };
+      const done = () => signal.removeEventListener('abort', onAbort);
+      const flight: Flight = {
+        jobId,
+        added: 0,
+        answer: (reply) => {
+          done();
+          const result = outcome(reply);
+          if (result?.status === 'fulfilled') resolve(result.value);
+          else if (result?.status === 'rejected') reject(result.reason);
+          else
+            reject(
+              new TypeError(`job ${jobId} completed without a poolkit answer (not run by poolkit-worker?)`),
+            );
+        },
+        fail: (error) => {
+          done();
+          reject(error);
+        },
+      };
+      this.#pending.set(jobId, flight);
       signal.addEventListener('abort', onAbort, { once: true });
       const data: JobData = { i: input };
       if (options.attempt !== undefined && options.attempt > 1) data.a = options.attempt;
-      void this.#add(pending, options.task ?? DEFAULT_TASK, data);
+      void this.#add(flight, options.task ?? DEFAULT_TASK, data);
     });
+  }
+
+  /**
+   * Runs several tasks as one job: the worker runs them one after another and answers each one's
+   * value or error. Entries with another `task` than the first one's (or a `transfer` list, which
+   * is refused) go alone through run(); an input JSON cannot carry fails only its entry. An entry
+   * aborted before the job ends is rejected at once and the job is cancelled on its worker: what
+   * had finished keeps its outcome, the rest comes back `'rerun'`. A job that fails as a whole
+   * (stalled past the limit, lost, not enqueued) fails every entry without an outcome. Never
+   * rejects.
+   */
+  runMany(
+    batch: readonly BatchEntry<unknown>[],
+    report?: (index: number, result: BatchResult<unknown>) => void,
+  ): Promise<readonly BatchResult<unknown>[]> {
+    const results: BatchResult<unknown>[] = new Array(batch.length);
+    if (this.#closing !== undefined) {
+      return Promise.resolve(
+        results.fill({ status: 'rejected', reason: new PoolClosedError('the BullMQ backend is closed') }),
+      );
+    }
+    const task = batch[0]?.options.task;
+    const sent: number[] = [];
+    const alone: Promise<void>[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const { input, options } = batch[i];
+      if (options.signal.aborted) {
+        results[i] = { status: 'rejected', reason: this.#abortReason(options.signal) };
+      } else if (options.transfer !== undefined || options.task !== task) {
+        alone.push(
+          this.run(input, options).then(
+            (value) => {
+              results[i] = { status: 'fulfilled', value };
+            },
+            (reason: unknown) => {
+              results[i] = { status: 'rejected', reason };
+            },
+          ),
+        );
+      } else {
+        try {
+          checkJson(input);
+          sent.push(i);
+        } catch (reason) {
+          results[i] = { status: 'rejected', reason };
+        }
+      }
+    }
+    const whole = sent.length === 0 ? Promise.resolve() : this.#sendBatch(batch, sent, task, results, report);
+    return Promise.all([whole, ...alone]).then(() => results);
+  }
+
+  #sendBatch(
+    batch: readonly BatchEntry<unknown>[],
+    sent: number[],
+    task: string | undefined,
+    results: BatchResult<unknown>[],
+    report: ((index: number, result: BatchResult<unknown>) => void) | undefined,
+  ): Promise<void> {
+    const jobId = this.#newId();
+    return new Promise<void>((resolve) => {
+      const listeners = sent.map((i) => {
+        const { signal } = batch[i].options;
+        const onAbort = () => {
+          if (results[i] !== undefined) return;
+          results[i] = { status: 'rejected', reason: this.#abortReason(signal) };
+          report?.(i, results[i]);
+          this.#cancel(jobId);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        return onAbort;
+      });
+      const finish = () => {
+        sent.forEach((i, j) => {
+          batch[i].options.signal.removeEventListener('abort', listeners[j]);
+          results[i] ??= { status: 'rerun' };
+        });
+        resolve();
+      };
+      const flight: Flight = {
+        jobId,
+        added: 0,
+        answer: (reply) => {
+          const answers = (reply as { r?: unknown } | null)?.r;
+          if (Array.isArray(answers)) {
+            for (let j = 0; j < answers.length && j < sent.length; j++) {
+              const i = sent[j];
+              if (results[i] !== undefined) continue;
+              results[i] = outcome(answers[j]) ?? {
+                status: 'rejected',
+                reason: new TypeError(
+                  `job ${jobId} answered task ${j} with something that is not a poolkit answer`,
+                ),
+              };
+            }
+          }
+          finish();
+        },
+        fail: (error) => {
+          for (const i of sent) results[i] ??= { status: 'rejected', reason: error };
+          finish();
+        },
+      };
+      this.#pending.set(jobId, flight);
+      const data: JobData = { i: null, b: sent.map((i) => batch[i].input) };
+      const attempts = sent.map((i) => batch[i].options.attempt ?? 1);
+      if (attempts.some((a) => a > 1)) data.as = attempts;
+      void this.#add(flight, task ?? DEFAULT_TASK, data);
+    });
+  }
+
+  #newId(): string {
+    return `${this.#tag}-${++this.#nextId}`;
+  }
+
+  /** Asks the workers to cancel `jobId` (the one running it aborts its signal). */
+  #cancel(jobId: string): void {
+    const { prefix, queue } = this.#options;
+    this.#client.publish(cancelChannel(prefix, queue), jobId).catch(() => {});
+  }
+
+  /** The flight of `jobId`, taken out of the pending set (undefined when already settled). */
+  #take(jobId: string): Flight | undefined {
+    const flight = this.#pending.get(jobId);
+    if (flight === undefined) return undefined;
+    this.#pending.delete(jobId);
+    if (this.#pending.size === 0) this.#drained?.();
+    return flight;
   }
 
   /** The events reader, started once; a start that failed (Redis down) is tried again. */
@@ -187,22 +358,20 @@ export class BullMQBackend implements Backend {
     });
   }
 
-  async #add(pending: Pending, task: string, data: JobData): Promise<void> {
+  async #add(flight: Flight, task: string, data: JobData): Promise<void> {
     const keep = { age: this.#options.keepFinishedSeconds };
     try {
       await this.#started();
       await this.#queue.add(task, data, {
-        jobId: pending.jobId,
+        jobId: flight.jobId,
         attempts: 1, // the Pool retries; BullMQ only recovers stalled jobs
         removeOnComplete: keep,
         removeOnFail: keep,
       });
-      pending.added = Date.now();
+      flight.added = Date.now();
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);
-      this.#settle(
-        pending.jobId,
-        false,
+      this.#take(flight.jobId)?.fail(
         new EnqueueError(`Redis did not take the job: ${message}`, { cause: error }),
       );
     }
@@ -210,54 +379,20 @@ export class BullMQBackend implements Backend {
 
   /** A job's answer, from its 'completed' event or from the sweep. */
   #answer(jobId: string, reply: unknown): void {
-    if (!this.#pending.has(jobId)) return;
-    const answer = reply as { v?: unknown; e?: unknown } | null;
-    if (answer !== null && typeof answer === 'object' && 'v' in answer) this.#settle(jobId, true, answer.v);
-    else if (answer !== null && typeof answer === 'object' && isErrorData(answer.e)) {
-      this.#settle(jobId, false, fromErrorData(answer.e));
-    } else {
-      this.#settle(
-        jobId,
-        false,
-        new TypeError(`job ${jobId} completed without a poolkit answer (not run by poolkit-worker?)`),
-      );
-    }
+    this.#take(jobId)?.answer(reply);
   }
 
   /** BullMQ failed the job itself: it stalled too often, or its worker lost the lock. */
   #failed(jobId: string, reason: string | undefined): void {
-    if (!this.#pending.has(jobId)) return;
-    this.#settle(
-      jobId,
-      false,
+    this.#take(jobId)?.fail(
       new WorkerCrashedError(
         `the worker running job ${jobId} died or stalled: ${reason ?? 'no reason given'}`,
       ),
     );
   }
 
-  #abort(jobId: string): void {
-    const pending = this.#pending.get(jobId);
-    if (pending === undefined) return;
-    this.#settle(jobId, false, this.#abortReason(pending.signal));
-    // A waiting job is removed; a running one (locked: remove() leaves it) is cancelled on its worker.
-    const { prefix, queue } = this.#options;
-    this.#queue.remove(jobId).catch(() => {});
-    this.#client.publish(cancelChannel(prefix, queue), jobId).catch(() => {});
-  }
-
   #abortReason(signal: AbortSignal): unknown {
     return isTimeout(signal.reason) ? signal.reason : abortError(signal.reason);
-  }
-
-  #settle(jobId: string, ok: boolean, value: unknown): void {
-    const pending = this.#pending.get(jobId);
-    if (pending === undefined) return;
-    this.#pending.delete(jobId);
-    pending.signal.removeEventListener('abort', pending.onAbort);
-    if (ok) pending.resolve(value);
-    else pending.reject(value);
-    if (this.#pending.size === 0) this.#drained?.();
   }
 
   #drained: (() => void) | undefined;
@@ -268,22 +403,17 @@ export class BullMQBackend implements Backend {
     this.#sweeping = true;
     try {
       const due = Date.now() - this.#options.sweepInterval;
-      for (const pending of [...this.#pending.values()]) {
-        if (pending.added === 0 || pending.added > due || !this.#pending.has(pending.jobId)) continue;
-        const job = await this.#queue.getJob(pending.jobId);
-        if (job === undefined || job === null) {
-          this.#settle(
-            pending.jobId,
-            false,
-            new JobLostError(`job ${pending.jobId} is gone from Redis (removed, or Redis lost its data)`),
-          );
-          continue;
-        }
-        const state = await job.getState();
-        if (state === 'completed') this.#answer(pending.jobId, job.returnvalue);
-        else if (state === 'failed') this.#failed(pending.jobId, job.failedReason);
+      for (const flight of [...this.#pending.values()]) {
+        const { jobId } = flight;
+        if (flight.added === 0 || flight.added > due || !this.#pending.has(jobId)) continue;
+        const job = await this.#queue.getJob(jobId);
+        const state = job === undefined || job === null ? 'unknown' : await job.getState();
+        if (state === 'completed') this.#answer(jobId, job?.returnvalue);
+        else if (state === 'failed') this.#failed(jobId, job?.failedReason);
         else if (state === 'unknown') {
-          this.#settle(pending.jobId, false, new JobLostError(`job ${pending.jobId} is gone from Redis`));
+          this.#take(jobId)?.fail(
+            new JobLostError(`job ${jobId} is gone from Redis (removed, or Redis lost its data)`),
+          );
         }
       }
     } catch {
@@ -342,9 +472,7 @@ export class BullMQBackend implements Backend {
       await Promise.race([drained, timedOut]);
       clearTimeout(timer);
       for (const jobId of [...this.#pending.keys()]) {
-        this.#settle(
-          jobId,
-          false,
+        this.#take(jobId)?.fail(
           new PoolClosedError(`the BullMQ backend closed before job ${jobId} finished`),
         );
       }

@@ -24,7 +24,7 @@ export interface BullMQBackendOptions {
   readonly queue?: string;
   /** The prefix of every Redis key (BullMQ's `prefix`). Default `'bull'`. */
   readonly prefix?: string;
-  /** Jobs a Pool may have in flight through this backend at once. Default 64. Integer 1–100 000. */
+  /** Jobs a Pool may have in flight through this backend at once: about the total concurrency of the workers. Default 16. Integer 1–100 000. */
   readonly concurrency?: number;
   /**
    * While Redis is unreachable, `run()` rejects at once with `ERR_ENQUEUE` (true, the default);
@@ -89,7 +89,7 @@ export function resolveBackendOptions(options: unknown): ResolvedBackendOptions 
     prefix: o.prefix === undefined ? 'bull' : checkName('options.prefix', o.prefix),
     concurrency:
       o.concurrency === undefined
-        ? 64
+        ? 16
         : checkInteger('options.concurrency', o.concurrency, 1, { max: 100_000 }),
     failFast: o.failFast === undefined ? true : checkBoolean('options.failFast', o.failFast),
     keepFinishedSeconds:

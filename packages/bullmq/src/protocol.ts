@@ -14,14 +14,21 @@ import { argTypeError, describeValue as describe } from '@poolkit/core';
 
 /** A job's data. */
 export interface JobData {
-  /** The task's input. */
+  /** The task's input (null in a batch job). */
   i: unknown;
   /** The try's number when it is a retry (> 1). */
   a?: number;
+  /** A batch job's inputs, run one after another. */
+  b?: unknown[];
+  /** A batch job's try numbers, when any is a retry. */
+  as?: number[];
 }
 
-/** A job's return value: the task's value, or its error as data. */
-export type JobReply = { v: unknown } | { e: ErrorData };
+/** One task's answer: its value, or its error as data; in a batch, with its run time `t` (ms). */
+export type TaskReply = ({ v: unknown } | { e: ErrorData }) & { t?: number };
+
+/** A job's return value: one task's answer, or a batch's (the ones that ran, in order). */
+export type JobReply = TaskReply | { r: TaskReply[] };
 
 /** The job name used for a task with no `task` option (the worker module's default export). */
 export const DEFAULT_TASK = 'default';

@@ -21,7 +21,14 @@ import {
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type RedisConnection, redisOptions } from './options.js';
-import { cancelChannel, checkJson, DEFAULT_TASK, type JobData, type JobReply } from './protocol.js';
+import {
+  cancelChannel,
+  checkJson,
+  DEFAULT_TASK,
+  type JobData,
+  type JobReply,
+  type TaskReply,
+} from './protocol.js';
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -116,18 +123,22 @@ export async function startWorker(options: WorkerOptions): Promise<PoolkitWorker
   };
 
   const counts = { succeeded: 0, failed: 0, active: 0 };
-  const processor = async (job: Job<JobData>, _token?: string, signal?: AbortSignal): Promise<JobReply> => {
+  const runTask = async (
+    name: string,
+    input: unknown,
+    attempt: number,
+    signal: AbortSignal,
+  ): Promise<TaskReply> => {
     counts.active++;
     try {
-      const attempt = job.data.a ?? 1;
       const value =
         threadsBackend !== undefined
-          ? await threadsBackend.run(job.data.i, {
-              task: job.name === DEFAULT_TASK ? undefined : job.name,
-              signal: signal ?? neverAborted,
+          ? await threadsBackend.run(input, {
+              task: name === DEFAULT_TASK ? undefined : name,
+              signal,
               attempt,
             })
-          : await pick(job.name)(job.data.i, { signal: signal ?? neverAborted, attempt });
+          : await pick(name)(input, { signal, attempt });
       try {
         checkJson(value, 'the result');
       } catch (error) {
@@ -142,6 +153,22 @@ export async function startWorker(options: WorkerOptions): Promise<PoolkitWorker
     } finally {
       counts.active--;
     }
+  };
+  const processor = async (job: Job<JobData>, _token?: string, signal?: AbortSignal): Promise<JobReply> => {
+    const cancel = signal ?? neverAborted;
+    const { b: inputs, as: attempts } = job.data;
+    if (!Array.isArray(inputs)) return runTask(job.name, job.data.i, job.data.a ?? 1, cancel);
+    // A batch: one task after another; a cancel stops it after the task running then (the
+    // producer re-runs the ones not answered).
+    const answers: TaskReply[] = [];
+    for (let n = 0; n < inputs.length && !cancel.aborted; n++) {
+      const start = performance.now();
+      const answer = await runTask(job.name, inputs[n], attempts?.[n] ?? 1, cancel);
+      // The run time lets the Pool size batches from what a task costs, not what a job costs.
+      answer.t = performance.now() - start;
+      answers.push(answer);
+    }
+    return { r: answers };
   };
 
   const worker = new Worker<JobData, JobReply>(queueName, processor, {

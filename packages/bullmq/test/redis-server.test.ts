@@ -6,7 +6,15 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -211,11 +219,15 @@ describe.skipIf(skipRedis)('a real redis-server', () => {
       ]);
       const pid = Number(line.trim());
       expect(alive(pid)).toBe(true);
+      // Its temporary directory (its cwd) outlives a SIGKILLed starter: removed here.
+      const dir = readlinkSync(`/proc/${pid}/cwd`);
       child.kill('SIGKILL');
       await exited;
       const deadline = Date.now() + 5_000;
       while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(alive(pid)).toBe(false);
+      expect(dir.startsWith(join(tmpdir(), 'poolkit-redis-'))).toBe(true);
+      rmSync(dir, { recursive: true, force: true });
     } finally {
       child.kill('SIGKILL');
       await exited;

@@ -39,7 +39,7 @@ function executable(file: string): boolean {
   }
 }
 
-/** The first executable `name` on `path`, else the first executable of `fallbacks`, else undefined. */
+/** The first executable `name` on `path`, else the first executable of `fallbacks`, or undefined. */
 function findExecutable(name: string, path: string, fallbacks: readonly string[]): string | undefined {
   const onPath = path
     .split(delimiter)
@@ -48,7 +48,7 @@ function findExecutable(name: string, path: string, fallbacks: readonly string[]
   return [...onPath, ...fallbacks].find(executable);
 }
 
-/** The first executable `redis-server` on `path`, else the first executable of `fallbacks`, else undefined. */
+/** The first executable `redis-server` on `path`, else the first executable of `fallbacks`, or undefined. */
 export function findRedisServer(
   path = process.env.PATH ?? '',
   fallbacks: readonly string[] = REDIS_FALLBACKS,
@@ -56,7 +56,7 @@ export function findRedisServer(
   return findExecutable('redis-server', path, fallbacks);
 }
 
-/** util-linux's setpriv, to give each server a parent-death signal; without it only the 'exit' hook guards. */
+/** util-linux's setpriv, to give each server a parent-death signal (without it, only the 'exit' hook). */
 const setpriv =
   process.platform === 'linux'
     ? findExecutable('setpriv', process.env.PATH ?? '', ['/usr/bin/setpriv'])
@@ -120,7 +120,7 @@ export interface RedisServer {
   readonly url: string;
   /** The server process's id; a new one after `restart()`. */
   readonly pid: number;
-  /** SIGTERM, wait for the exit (SIGKILL after `stopTimeoutMs`), remove the temporary directory. Idempotent. */
+  /** SIGTERM, wait for the exit (SIGKILL after `stopTimeoutMs`), remove the temp directory; idempotent. */
   stop(): Promise<void>;
   /** `stop()`, then a new server on the same port, with no data. */
   restart(): Promise<void>;
@@ -222,7 +222,7 @@ async function ping(port: number): Promise<number | undefined> {
 
 type Attempt = { ok: true; running: Running } | { ok: false; portTaken: boolean; output: string };
 
-/** One try at running a server on `port`, until it answers PING (as itself) or exits or the deadline passes. */
+/** One try at a server on `port`, until it answers PING (as itself), exits, or the deadline passes. */
 async function launch(binary: string, port: number, options: StartRedisOptions): Promise<Attempt> {
   const dir = mkdtempSync(join(tmpdir(), 'poolkit-redis-'));
   const args = [
