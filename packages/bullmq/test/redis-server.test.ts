@@ -191,46 +191,4 @@ describe.skipIf(skipRedis)('a real redis-server', () => {
     );
     expect(alive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
-
-  it('dies with the process that started it, even when that process is SIGKILLed', async () => {
-    const helper = join(dirname(fileURLToPath(import.meta.url)), 'redis-server.ts');
-    const starter = join(scratch, 'starter.mts');
-    writeFileSync(
-      starter,
-      `import { startRedis } from ${JSON.stringify(helper)};\n` +
-        'const server = await startRedis();\n' +
-        'console.log(server.pid);\n' +
-        'setInterval(() => {}, 60_000);\n',
-    );
-    // `--import tsx` resolves from the package directory (the workspace's tsx).
-    const child = spawn(process.execPath, ['--import', 'tsx', starter], {
-      cwd: join(dirname(fileURLToPath(import.meta.url)), '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = once(child, 'exit');
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    try {
-      const line = await Promise.race([
-        once(child.stdout.setEncoding('utf8'), 'data').then(([chunk]) => chunk as string),
-        exited.then(([code]) => {
-          throw new Error(`the starter exited (${code}) before printing a pid: ${stderr}`);
-        }),
-      ]);
-      const pid = Number(line.trim());
-      expect(alive(pid)).toBe(true);
-      // Its temporary directory (its cwd) outlives a SIGKILLed starter: removed here.
-      const dir = readlinkSync(`/proc/${pid}/cwd`);
-      child.kill('SIGKILL');
-      await exited;
-      const deadline = Date.now() + 5_000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(alive(pid)).toBe(false);
-      expect(dir.startsWith(join(tmpdir(), 'poolkit-redis-'))).toBe(true);
-      rmSync(dir, { recursive: true, force: true });
-    } finally {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  });
 });
