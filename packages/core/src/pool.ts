@@ -2,8 +2,9 @@
  * The Pool: the orchestration of a long-lived work pool. Each concern lives next to its data in
  * ./pool/ — the counters and their invariant (counters.ts), the results ring (results.ts), tries,
  * timeouts and retries (tries.ts), task records (task.ts), one listener per signal (signals.ts),
- * latency histograms (latency.ts) and the option checks (options.ts). This file decides when a
- * task moves from one to the next.
+ * latency histograms (latency.ts), the queue and its blocked callers (feed.ts), batches
+ * (batcher.ts), the tasks clear()/stop() could not reach (claims.ts) and the option checks
+ * (options.ts). This file decides when a task moves from one to the next.
  *
  *   submit/enqueue ─▶ [blocked line] ─▶ WorkQueue ─▶ pump ─▶ Tries ─▶ Backend ─▶ deliver
  *                      (queue full)                 (≤ limit, not paused)        (promise | results | callback)
@@ -15,6 +16,7 @@ import { abortError, PoolClearedError, PoolClosedError, PoolStoppedError, QueueF
 import { type InlineBackend, kInvoke } from './inline-backend.js';
 import { IntrusiveList } from './intrusive-list.js';
 import { Batcher, type Pending, sameBatch } from './pool/batcher.js';
+import { Claims } from './pool/claims.js';
 import {
   CANCELLED,
   Counters,
@@ -105,15 +107,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #paused: boolean;
   /** Tasks started and not settled (trying or in a retry's backoff). */
   readonly #inFlight = new IntrusiveList<Task<I, O>>();
-  /**
-   * Waiting tasks out of everyone's reach when clear() or stop() ran: taken by a pop() whose
-   * continuation had not run yet (a rate limiter's pop takes its item microtasks before it
-   * resolves). They are counted as cancelled right then; each settles with its claim's error when
-   * its pop delivers it. A task belongs to the first claim made after it was accepted (epochs).
-   */
-  #claims: Claim[] = [];
-  /** Bumped by every claim: a task accepted at epoch e belongs to the first claim with `below > e`. */
-  #epoch = 0;
+  /** Waiting tasks clear() or stop() counted as cancelled while a pop() had them (see claims.ts). */
+  readonly #claims = new Claims();
   #pumping = false;
   #repump = false;
   /** > 0 while many tasks are cancelled in one go: pump once at the end, not per task. */
@@ -480,8 +475,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    */
   #claimUnreachable(error: unknown): number {
     const unreachable = this.#counters.waiting;
-    if (unreachable === 0) return 0;
-    this.#claims.push({ below: ++this.#epoch, error, left: unreachable });
+    this.#claims.claim(unreachable, error);
     for (let i = 0; i < unreachable; i++) this.#counters.cancelWaiting();
     return unreachable;
   }
@@ -491,14 +485,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    * cancelled already, it settles with the claim's error now, and true is returned.
    */
   #claimed(task: Task<I, O>): boolean {
-    const claims = this.#claims;
-    if (claims.length === 0 || task.status !== WAITING || task.epoch >= claims[claims.length - 1].below) {
-      return false;
-    }
-    let index = 0;
-    while (claims[index].below <= task.epoch) index++;
-    const claim = claims[index];
-    if (--claim.left === 0) claims.splice(index, 1);
+    if (task.status !== WAITING || !this.#claims.pending) return false;
+    const claim = this.#claims.take(task.epoch);
+    if (claim === undefined) return false;
     task.status = DONE;
     this.#feed.remove(task, false);
     this.#deliver(task, false, claim.error);
@@ -508,7 +497,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   /** The queue took the task: count it and tell an enqueue()/dispatch() caller. */
   #accept(task: Task<I, O>): void {
     task.status = WAITING;
-    task.epoch = this.#epoch;
+    task.epoch = this.#claims.epoch;
     this.#counters.accept();
     if (this.#latency !== undefined) task.stamp = this.#latency.now();
     const accepted = task.accepted;
@@ -765,7 +754,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   // ── ending ─────────────────────────────────────────────────────────────────────
 
   #isQuiet(): boolean {
-    return this.#counters.empty && this.#feed.blocked.length === 0 && this.#claims.length === 0;
+    return this.#counters.empty && this.#feed.blocked.length === 0 && !this.#claims.pending;
   }
 
   #done(): boolean {
@@ -800,15 +789,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       this.#check();
     }
   }
-}
-
-/** Waiting tasks clear() or stop() counted as cancelled while a pop() had them (see Pool#claims). */
-interface Claim {
-  /** Tasks accepted before this epoch belong to it (unless an earlier claim took them). */
-  readonly below: number;
-  readonly error: unknown;
-  /** How many have not arrived yet. */
-  left: number;
 }
 
 function stoppedBeforeStart(): PoolStoppedError {

@@ -78,7 +78,7 @@ export class Task<I, O> implements Linked<Task<I, O>> {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   /** The try's timeout waits for its turn in a batch (see Tries.holdTimer). */
   held = false;
-  /** The pool's claim epoch when it was accepted (see Pool#claims). */
+  /** The claim epoch when it was accepted (see claims.ts). */
   epoch = 0;
   resolve: ((value: O) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
