@@ -8,98 +8,22 @@
 //!   outputs  slot0 slot1 ...   one Mutex<Option<Chunk>> per chunk, written once, by its claimer
 //! ```
 //! Invariants:
-//! - every chunk index is claimed exactly once; the claimer either runs it or, once the batch is
-//!   cancelled or failed, skips it — and in both cases counts it as finished;
-//! - the thread that finishes the last chunk (and only it) takes `on_done` and calls it once;
+//! - every chunk index is claimed exactly once, one per [`Job::step`]; the claimer either runs it
+//!   or, once the batch is cancelled or failed, skips it. A [`ChunkDone`] guard counts it as
+//!   finished however the step ends (ran, skipped, or unwound by a panic);
+//! - whoever counts the last chunk (and only it) takes `on_done` and calls it once; a batch
+//!   dropped before that (no path does, but none can leave its caller waiting) calls it from
+//!   `Drop` with a failure;
 //! - the batch owns copies of its input: nothing points into JS memory.
+//!
 //! The batch knows nothing of Node-API: the caller passes `on_done` and the cancel flags.
-use crate::kernel::{ByteSink, Items, Kernel, Shape, Sink};
-use crate::thread_pool::Job;
+use crate::input::Input;
+use crate::kernel::{ByteSink, Kernel, Shape, Sink};
+use crate::thread_pool::{Job, Step};
+use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-
-/// The input of a batch, owned.
-#[derive(Debug)]
-pub enum Input {
-    /// `values.len()` is a multiple of `arity`.
-    Numbers { values: Vec<f64>, arity: usize },
-    /// Item `i` is `data[offsets[i]..offsets[i+1]]`; offsets start at 0, never decrease, end at `data.len()`.
-    Bytes { data: Vec<u8>, offsets: Vec<usize> },
-}
-
-impl Input {
-    /// Numbers input, checked: `values.len()` must be a multiple of `arity` (≥ 1).
-    pub fn numbers(values: Vec<f64>, arity: usize) -> Result<Input, String> {
-        if arity == 0 || values.len() % arity != 0 {
-            return Err(format!(
-                "the input holds {} numbers, not a multiple of the kernel's arity {arity}",
-                values.len()
-            ));
-        }
-        Ok(Input::Numbers { values, arity })
-    }
-
-    /// Bytes input, checked: `offsets` (as JS numbers) must be integers from 0, non-decreasing,
-    /// ending at `data.len()`.
-    pub fn bytes(data: Vec<u8>, offsets: &[f64]) -> Result<Input, String> {
-        if offsets.first() != Some(&0.0) {
-            return Err("offsets must start with 0".into());
-        }
-        let mut out = Vec::with_capacity(offsets.len());
-        let mut last = 0.0;
-        for &o in offsets {
-            if !(o >= last && o.fract() == 0.0 && o <= data.len() as f64) {
-                return Err(format!(
-                    "offsets must be non-decreasing integers within the data, received {o} after {last}"
-                ));
-            }
-            last = o;
-            out.push(o as usize);
-        }
-        if last != data.len() as f64 {
-            return Err(format!(
-                "the last offset must equal the data length {}, received {last}",
-                data.len()
-            ));
-        }
-        Ok(Input::Bytes { data, offsets: out })
-    }
-
-    /// How many items.
-    pub fn len(&self) -> usize {
-        match self {
-            Input::Numbers { values, arity } => values.len() / arity,
-            Input::Bytes { offsets, .. } => offsets.len() - 1,
-        }
-    }
-
-    /// True when there is no item.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn shape_matches(&self, shape: Shape) -> bool {
-        match (self, shape) {
-            (Input::Numbers { arity, .. }, Shape::Numbers { arity: a }) => *arity == a,
-            (Input::Bytes { .. }, Shape::Bytes { .. }) => true,
-            _ => false,
-        }
-    }
-
-    fn items(&self, range: std::ops::Range<usize>) -> Items<'_> {
-        match self {
-            Input::Numbers { values, arity } => Items::Numbers {
-                values: &values[range.start * arity..range.end * arity],
-                arity: *arity,
-            },
-            Input::Bytes { data, offsets } => Items::Bytes {
-                data,
-                offsets: &offsets[range.start..range.end + 1],
-            },
-        }
-    }
-}
 
 /// One chunk's results.
 #[derive(Debug)]
@@ -127,6 +51,29 @@ pub struct Plan {
     pub cancel: Vec<Arc<AtomicBool>>,
 }
 
+/// Why [`Batch::new`] refused to make a batch. `Display` gives the message for the user.
+#[derive(Debug)]
+pub enum BatchError {
+    /// The input is not of the kind (or arity) the kernel takes.
+    WrongInput { kernel: &'static str, expected: Shape },
+    /// The kernel refused the batch parameters (its own message).
+    InvalidParams { kernel: &'static str, message: String },
+    /// The kernel panicked while checking the parameters.
+    ParamsPanicked { kernel: &'static str, message: String },
+}
+
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BatchError::WrongInput { kernel, expected } => write!(f, "kernel {kernel} takes {expected:?} items"),
+            BatchError::InvalidParams { message, .. } => f.write_str(message),
+            BatchError::ParamsPanicked { kernel, message } => {
+                write!(f, "kernel {kernel} panicked checking params: {message}")
+            }
+        }
+    }
+}
+
 /// A batch in flight (the pool's [`Job`]).
 pub struct Batch {
     kernel: &'static dyn Kernel,
@@ -140,6 +87,7 @@ pub struct Batch {
     cancel: Vec<Arc<AtomicBool>>,
     failure: OnceLock<(&'static str, String)>,
     slots: Vec<Mutex<Option<Chunk>>>,
+    /// Set by [`Batch::into_job`]; taken once, by [`Batch::complete`].
     on_done: Mutex<Option<OnDone>>,
 }
 
@@ -149,38 +97,28 @@ pub fn default_chunk_size(items: usize, threads: usize) -> usize {
 }
 
 impl Batch {
-    /// Checks the input against the kernel and its params and makes a batch. Errors are
-    /// `(code, message)`: `ERR_INVALID_ARG_VALUE` for a shape or params mismatch.
-    pub fn new(
-        kernel: &'static dyn Kernel,
-        params: Vec<f64>,
-        input: Input,
-        plan: Plan,
-        on_done: OnDone,
-    ) -> Result<Arc<Batch>, (&'static str, String)> {
-        let invalid = |m: String| ("ERR_INVALID_ARG_VALUE", m);
+    /// Checks the input against the kernel and its params and makes a batch, not yet startable:
+    /// [`Batch::into_job`] gives it its completion. Nothing is allocated for the caller to undo
+    /// when this fails.
+    pub fn new(kernel: &'static dyn Kernel, params: Vec<f64>, input: Input, plan: Plan) -> Result<Batch, BatchError> {
         if !input.shape_matches(kernel.input()) {
-            return Err(invalid(format!(
-                "kernel {} takes {:?} items",
-                kernel.name(),
-                kernel.input()
-            )));
+            return Err(BatchError::WrongInput {
+                kernel: kernel.name(),
+                expected: kernel.input(),
+            });
         }
         let output = catch_unwind(AssertUnwindSafe(|| kernel.output(&params)))
-            .map_err(|p| {
-                (
-                    "ERR_KERNEL_PANIC",
-                    format!(
-                        "kernel {} panicked checking params: {}",
-                        kernel.name(),
-                        panic_message(&p)
-                    ),
-                )
+            .map_err(|p| BatchError::ParamsPanicked {
+                kernel: kernel.name(),
+                message: panic_message(&p),
             })?
-            .map_err(invalid)?;
+            .map_err(|message| BatchError::InvalidParams {
+                kernel: kernel.name(),
+                message,
+            })?;
         let chunk_size = plan.chunk_size.max(1);
         let chunks = input.len().div_ceil(chunk_size);
-        Ok(Arc::new(Batch {
+        Ok(Batch {
             kernel,
             params,
             input,
@@ -192,8 +130,15 @@ impl Batch {
             cancel: plan.cancel,
             failure: OnceLock::new(),
             slots: (0..chunks).map(|_| Mutex::new(None)).collect(),
-            on_done: Mutex::new(Some(on_done)),
-        }))
+            on_done: Mutex::new(None),
+        })
+    }
+
+    /// Gives the batch the function that receives its outcome (exactly once, on the thread that
+    /// ends it) and makes it a job to submit.
+    pub fn into_job(self, on_done: OnDone) -> Arc<Batch> {
+        *self.on_done.lock().unwrap_or_else(|e| e.into_inner()) = Some(on_done);
+        Arc::new(self)
     }
 
     /// How many chunks the batch has (0 for an empty batch).
@@ -231,6 +176,7 @@ impl Batch {
                 check_bytes(&sink, end - start, len).map(|_| Chunk::Bytes(sink))
             }
         }));
+        // `set` fails only when an earlier chunk already failed: the first failure is the one reported.
         match result {
             Ok(Ok(chunk)) => *self.slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(chunk),
             Ok(Err(message)) => {
@@ -245,7 +191,11 @@ impl Batch {
         }
     }
 
+    /// Hands the outcome to `on_done`, if nobody did yet. Must not panic: it runs in `Drop`s.
     fn complete(&self) {
+        let Some(on_done) = self.on_done.lock().unwrap_or_else(|e| e.into_inner()).take() else {
+            return;
+        };
         let outcome = if let Some((code, message)) = self.failure.get() {
             Outcome::Failed {
                 code,
@@ -257,41 +207,71 @@ impl Batch {
             let chunks = self
                 .slots
                 .iter()
-                .map(|s| {
-                    s.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .take()
-                        .expect("checked above")
-                })
+                .filter_map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).take())
                 .collect();
             Outcome::Done {
                 shape: self.output,
                 chunks,
             }
         };
-        let on_done = self.on_done.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(on_done) = on_done {
-            // The completion path must not unwind into the pool thread's loop either.
-            let _ = catch_unwind(AssertUnwindSafe(move || on_done(outcome)));
+        // The completion path must not unwind into the pool thread's loop (or a Drop) either;
+        // a panic in on_done has no one left to tell, so it is dropped here.
+        let _ = catch_unwind(AssertUnwindSafe(move || on_done(outcome)));
+    }
+}
+
+/// Counts one claimed chunk as finished when dropped — after the chunk ran, was skipped, or
+/// unwound — so no path leaves a batch a chunk short of completing. Dropped by a panic that
+/// escaped the kernel's own boundary, it fails the batch with `ERR_NATIVE_PANIC`.
+struct ChunkDone<'a>(&'a Batch);
+
+impl Drop for ChunkDone<'_> {
+    fn drop(&mut self) {
+        let batch = self.0;
+        if std::thread::panicking() {
+            let message = format!(
+                "a pool thread panicked running a chunk of kernel {}",
+                batch.kernel.name()
+            );
+            // Ignored when the batch already failed: the first failure is the one reported.
+            let _ = batch.failure.set(("ERR_NATIVE_PANIC", message));
+        }
+        // AcqRel: the completing thread must see every other chunk's slot write.
+        if batch.finished.fetch_add(1, Ordering::AcqRel) + 1 == batch.chunks {
+            batch.complete();
         }
     }
 }
 
 impl Job for Batch {
-    fn run(self: Arc<Self>) {
-        loop {
-            let index = self.next.fetch_add(1, Ordering::Relaxed);
-            if index >= self.chunks {
-                return;
-            }
-            if !self.stopped() {
-                self.run_chunk(index);
-            }
-            // AcqRel: the completing thread must see every other chunk's slot write.
-            if self.finished.fetch_add(1, Ordering::AcqRel) + 1 == self.chunks {
-                self.complete();
-            }
+    fn step(&self) -> Step {
+        let index = self.next.fetch_add(1, Ordering::Relaxed);
+        if index >= self.chunks {
+            return Step::Done;
         }
+        let _done = ChunkDone(self);
+        if !self.stopped() {
+            self.run_chunk(index);
+        }
+        if index + 1 < self.chunks {
+            Step::More
+        } else {
+            Step::Done
+        }
+    }
+}
+
+impl Drop for Batch {
+    /// The last reference is gone. Normally the last chunk completed the batch already; if not
+    /// (its remaining tickets were lost to a panic outside every boundary), report a failure
+    /// rather than leave the caller waiting forever.
+    fn drop(&mut self) {
+        if self.finished.load(Ordering::Acquire) < self.chunks && !self.stopped() {
+            let message = format!("batch of kernel {} ended before all its chunks ran", self.kernel.name());
+            // Ignored when the batch already failed: the first failure is the one reported.
+            let _ = self.failure.set(("ERR_NATIVE_PANIC", message));
+        }
+        self.complete();
     }
 }
 
@@ -326,31 +306,45 @@ pub fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
 mod tests {
     use super::*;
     use crate::kernels::registry;
-    use crate::thread_pool::ThreadPool;
+    use crate::thread_pool::{ThreadPool, DEFAULT_IDLE_TIMEOUT};
     use std::sync::mpsc;
     use std::time::Duration;
 
     fn pool() -> &'static ThreadPool {
-        let pool: &'static ThreadPool = Box::leak(Box::new(ThreadPool::new()));
-        pool.ensure_threads(3).unwrap();
-        pool
+        static POOL: OnceLock<&'static ThreadPool> = OnceLock::new();
+        POOL.get_or_init(|| {
+            let pool: &'static ThreadPool = Box::leak(Box::new(ThreadPool::new(DEFAULT_IDLE_TIMEOUT)));
+            pool.ensure_size(3).unwrap();
+            pool
+        })
+    }
+
+    fn batch(kernel: &str, params: Vec<f64>, input: Input, chunk_size: usize) -> Result<Batch, BatchError> {
+        let plan = Plan {
+            chunk_size,
+            cancel: vec![],
+        };
+        Batch::new(registry().get(kernel).unwrap(), params, input, plan)
+    }
+
+    /// A batch's outcome arrives here, once; a second call would fail the send and panic.
+    fn channel() -> (OnDone, mpsc::Receiver<Outcome>) {
+        let (tx, rx) = mpsc::channel();
+        (Box::new(move |o| tx.send(o).unwrap()), rx)
     }
 
     fn run(kernel: &str, params: Vec<f64>, input: Input, chunk_size: usize, cancel: Vec<Arc<AtomicBool>>) -> Outcome {
-        let (tx, rx) = mpsc::channel();
-        let on_done: OnDone = Box::new(move |o| tx.send(o).unwrap());
-        let batch = Batch::new(
-            registry().get(kernel).unwrap(),
-            params,
-            input,
-            Plan { chunk_size, cancel },
-            on_done,
-        )
-        .unwrap();
+        let (on_done, rx) = channel();
+        let plan = Plan { chunk_size, cancel };
+        let batch = Batch::new(registry().get(kernel).unwrap(), params, input, plan)
+            .unwrap()
+            .into_job(on_done);
         if !batch.complete_if_empty() {
-            pool().submit(batch.clone(), 3);
+            pool().submit(batch, 3);
         }
-        rx.recv_timeout(Duration::from_secs(20)).unwrap()
+        let outcome = rx.recv_timeout(Duration::from_secs(20)).unwrap();
+        assert!(rx.recv_timeout(Duration::from_millis(20)).is_err(), "on_done ran twice");
+        outcome
     }
 
     fn numbers(outcome: Outcome) -> Vec<f64> {
@@ -423,38 +417,110 @@ mod tests {
     }
 
     #[test]
-    fn inputs_are_validated() {
-        assert!(Input::numbers(vec![1.0; 3], 2).is_err());
-        assert!(Input::bytes(vec![0; 4], &[0.0, 5.0]).is_err());
-        assert!(Input::bytes(vec![0; 4], &[0.0, 3.0, 2.0, 4.0]).is_err());
-        assert!(Input::bytes(vec![0; 4], &[1.0, 4.0]).is_err());
-        assert!(Input::bytes(vec![0; 4], &[0.0, 1.5, 4.0]).is_err());
-        assert!(Input::bytes(vec![0; 4], &[0.0, 2.0]).is_err());
-        assert_eq!(Input::bytes(vec![0; 4], &[0.0, 0.0, 4.0]).unwrap().len(), 2);
-        let spin = registry().get("spin").unwrap();
-        let wrong = Batch::new(
-            spin,
-            vec![],
-            Input::numbers(vec![1.0], 1).unwrap(),
-            Plan {
-                chunk_size: 1,
-                cancel: vec![],
-            },
-            Box::new(|_| {}),
+    fn new_refuses_with_a_typed_error() {
+        let wrong = batch("spin", vec![], Input::numbers(vec![1.0], 1).unwrap(), 1);
+        assert!(
+            matches!(
+                wrong,
+                Err(BatchError::WrongInput {
+                    kernel: "spin",
+                    expected: Shape::Numbers { arity: 2 }
+                })
+            ),
+            "{:?}",
+            wrong.err()
         );
-        assert_eq!(wrong.err().map(|e| e.0), Some("ERR_INVALID_ARG_VALUE"));
-        let mandel = registry().get("mandelbrot").unwrap();
-        let bad = Batch::new(
-            mandel,
+        let bad = batch(
+            "mandelbrot",
             vec![0.0, 1.0, 1.0],
             Input::numbers(vec![1.0], 1).unwrap(),
-            Plan {
-                chunk_size: 1,
-                cancel: vec![],
-            },
-            Box::new(|_| {}),
+            1,
         );
-        assert_eq!(bad.err().map(|e| e.0), Some("ERR_INVALID_ARG_VALUE"));
+        match bad {
+            Err(
+                e @ BatchError::InvalidParams {
+                    kernel: "mandelbrot", ..
+                },
+            ) => {
+                assert!(!e.to_string().is_empty())
+            }
+            other => panic!("{:?}", other.err()),
+        }
+        let ok = batch("square", vec![], Input::numbers(vec![1.0, 2.0, 3.0], 1).unwrap(), 2).unwrap();
+        assert_eq!(ok.chunks(), 2);
+    }
+
+    #[test]
+    fn a_chunk_unwound_by_a_panic_still_counts_and_fails_the_batch() {
+        let (on_done, rx) = channel();
+        let job = batch("square", vec![], Input::numbers(vec![1.0, 2.0], 1).unwrap(), 1)
+            .unwrap()
+            .into_job(on_done);
+        assert_eq!(job.step(), Step::More); // chunk 0 runs normally
+        let unwound = catch_unwind(AssertUnwindSafe(|| {
+            // What step() does, with a panic where none is expected (outside the kernel's boundary).
+            let index = job.next.fetch_add(1, Ordering::Relaxed);
+            let _done = ChunkDone(&job);
+            assert_eq!(index, 1);
+            panic!("escaped");
+        }));
+        assert!(unwound.is_err());
+        match rx.recv_timeout(Duration::from_secs(5)).unwrap() {
+            Outcome::Failed { code, .. } => assert_eq!(code, "ERR_NATIVE_PANIC"),
+            other => panic!("{other:?}"),
+        }
+        drop(job);
+        assert!(rx.recv_timeout(Duration::from_millis(20)).is_err(), "on_done ran twice");
+    }
+
+    #[test]
+    fn a_batch_dropped_before_its_last_chunk_reports_a_failure() {
+        let (on_done, rx) = channel();
+        let job = batch("square", vec![], Input::numbers(vec![1.0; 4], 1).unwrap(), 1)
+            .unwrap()
+            .into_job(on_done);
+        assert_eq!(job.step(), Step::More);
+        drop(job); // its other chunks never ran: e.g. every ticket lost to a panic
+        match rx.recv_timeout(Duration::from_secs(5)).unwrap() {
+            Outcome::Failed { code, message } => {
+                assert_eq!(code, "ERR_NATIVE_PANIC");
+                assert!(message.contains("before all its chunks ran"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_long_batch_yields_its_thread_to_a_batch_queued_behind_it() {
+        let single: &'static ThreadPool = Box::leak(Box::new(ThreadPool::new(DEFAULT_IDLE_TIMEOUT)));
+        single.ensure_size(1).unwrap();
+        // 200 chunks of ~2 ms (spin 1e300 by 1.001: ~690k divisions per item).
+        let (long_done, long_rx) = channel();
+        let long = batch(
+            "spin",
+            vec![],
+            Input::numbers([1e300, 1.001].repeat(200), 2).unwrap(),
+            1,
+        )
+        .unwrap()
+        .into_job(long_done);
+        let (short_done, short_rx) = channel();
+        let short = batch("square", vec![], Input::numbers(vec![3.0], 1).unwrap(), 1)
+            .unwrap()
+            .into_job(short_done);
+        single.submit(long.clone(), 1);
+        single.submit(short, 1);
+        assert_eq!(numbers(short_rx.recv_timeout(Duration::from_secs(20)).unwrap()), [9.0]);
+        let long_progress = long.finished.load(Ordering::Acquire);
+        assert!(
+            long_progress < 100,
+            "the short batch waited for {long_progress} of 200 chunks"
+        );
+        drop(long);
+        assert_eq!(
+            numbers(long_rx.recv_timeout(Duration::from_secs(60)).unwrap()).len(),
+            200
+        );
     }
 
     #[test]

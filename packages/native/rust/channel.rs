@@ -11,23 +11,34 @@
 //! The threadsafe function is unref'd while this environment has no batch in flight, so an idle
 //! pool never keeps the process (or a worker) alive, and ref'd while one is pending, so an
 //! unawaited batch does. `pending` and the batch map are touched only on the env's JS thread.
+//!
+//! Every `extern "C"` function here is called by Node only; each states what it relies on.
 use crate::batch::{Chunk, Outcome};
 use crate::kernel::Shape;
-use crate::napi::{Env, ErrorKind, JsError, JsResult};
+use crate::napi::{boundary, check, Env, ErrorKind, JsError, JsResult, Reference};
 use crate::sys::*;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::c_void;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// An env's threadsafe function handle.
+#[derive(Clone, Copy)]
+struct Tsfn(napi_threadsafe_function);
+
+// SAFETY: threadsafe functions are the Node-API object made to be used from any thread:
+// `napi_call_threadsafe_function` and `napi_release_threadsafe_function` may be called from any
+// thread while the function is alive, which the `Channel` mutex guarantees (see the module doc);
+// ref/unref are only called on the env's own JS thread.
+unsafe impl Send for Tsfn {}
 
 /// The shared half: what pool threads hold (through their batches' `on_done`).
 pub struct Channel {
-    /// The env's threadsafe function, as an address; `None` once Node has finalized it or the
-    /// env is being torn down. Pool threads hold this lock while calling it.
-    tsfn: Mutex<Option<usize>>,
+    /// The env's threadsafe function; `None` once Node has finalized it or the env is being torn
+    /// down. Pool threads hold this lock while calling it.
+    tsfn: Mutex<Option<Tsfn>>,
     /// Set when the env is torn down: every batch of this env stops at its next chunk.
     pub closed: Arc<AtomicBool>,
 }
@@ -35,30 +46,29 @@ pub struct Channel {
 /// One finished batch on its way to its JS callback.
 pub struct Completion {
     pub id: u64,
-    /// A `napi_ref` to the batch's callback, as an address; only ever used on the env's thread.
-    pub callback: usize,
+    /// The batch's callback; read (and deleted) on the env's thread only.
+    pub callback: Reference,
     pub outcome: Outcome,
 }
 
 impl Channel {
-    fn tsfn(&self) -> Option<napi_threadsafe_function> {
-        self.tsfn
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .map(|p| p as napi_threadsafe_function)
+    fn slot(&self) -> MutexGuard<'_, Option<Tsfn>> {
+        self.tsfn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn tsfn(&self) -> Option<Tsfn> {
+        *self.slot()
     }
 
     /// Sends a completion to the env's JS thread, or drops it if the env is gone.
     pub fn deliver(&self, completion: Completion) {
-        let guard = self.tsfn.lock().unwrap_or_else(|e| e.into_inner());
+        let guard = self.slot();
         let Some(tsfn) = *guard else { return };
         let data = Box::into_raw(Box::new(completion));
         // SAFETY: the tsfn is live: it is only freed after its finalizer or the cleanup hook has
         // set the slot to None under this same lock, which we hold. On success Node owns `data`
         // until call_js; on failure (napi_closing) it never will, so we take it back.
-        let status = unsafe {
-            napi_call_threadsafe_function(tsfn as napi_threadsafe_function, data.cast(), napi_tsfn_nonblocking)
-        };
+        let status = unsafe { napi_call_threadsafe_function(tsfn.0, data.cast(), napi_tsfn_nonblocking) };
         if status != napi_ok {
             // SAFETY: Node refused the call and did not keep `data`; it came from Box::into_raw above.
             drop(unsafe { Box::from_raw(data) });
@@ -72,6 +82,14 @@ pub struct EnvState {
     pending: Cell<usize>,
     next_id: Cell<u64>,
     batches: RefCell<HashMap<u64, Arc<AtomicBool>>>,
+}
+
+/// Releases a threadsafe function on a failing setup path.
+fn abandon(tsfn: napi_threadsafe_function) {
+    // Status discarded: we are already reporting the setup failure; if the release fails too, Node
+    // still frees the function (and runs its finalizer) when the env is torn down.
+    // SAFETY: tsfn was created by install() on this thread and is released once, here.
+    let _ = unsafe { napi_release_threadsafe_function(tsfn, napi_tsfn_abort) };
 }
 
 impl EnvState {
@@ -111,12 +129,25 @@ impl EnvState {
             ));
         }
         // SAFETY: tsfn was just created on this env's thread.
-        unsafe { napi_unref_threadsafe_function(env.0, tsfn) };
-        *channel.tsfn.lock().unwrap_or_else(|e| e.into_inner()) = Some(tsfn as usize);
+        let status = unsafe { napi_unref_threadsafe_function(env.0, tsfn) };
+        if let Err(e) = check(status, "napi_unref_threadsafe_function") {
+            // A ref'd function would keep the process alive for good: give up instead.
+            abandon(tsfn);
+            return Err(e);
+        }
+        *channel.slot() = Some(Tsfn(tsfn));
 
         let hook_arg = Arc::into_raw(Arc::clone(&channel)) as *mut c_void;
         // SAFETY: env_cleanup takes back this Arc reference when Node calls it (once).
-        unsafe { napi_add_env_cleanup_hook(env.0, Some(env_cleanup), hook_arg) };
+        let status = unsafe { napi_add_env_cleanup_hook(env.0, Some(env_cleanup), hook_arg) };
+        if let Err(e) = check(status, "napi_add_env_cleanup_hook") {
+            // SAFETY: Node did not register the hook, so it never takes this reference back.
+            drop(unsafe { Arc::from_raw(hook_arg as *const Channel) });
+            if let Some(tsfn) = channel.slot().take() {
+                abandon(tsfn.0);
+            }
+            return Err(e);
+        }
 
         let state = Box::new(EnvState {
             channel,
@@ -128,7 +159,8 @@ impl EnvState {
         // SAFETY: drop_env_state takes back the Box when the env is torn down.
         let status = unsafe { napi_set_instance_data(env.0, raw.cast(), Some(drop_env_state), ptr::null_mut()) };
         if status != napi_ok {
-            // SAFETY: Node did not take the pointer; it came from Box::into_raw above.
+            // SAFETY: Node did not take the pointer; it came from Box::into_raw above. The cleanup
+            // hook, still registered, releases the function at teardown.
             drop(unsafe { Box::from_raw(raw) });
             return Err(JsError::new(
                 ErrorKind::Error,
@@ -143,7 +175,10 @@ impl EnvState {
     pub fn of(env: Env) -> JsResult<&'static EnvState> {
         let mut data: *mut c_void = ptr::null_mut();
         // SAFETY: env is live; data is a valid out-pointer.
-        unsafe { napi_get_instance_data(env.0, &mut data) };
+        check(
+            unsafe { napi_get_instance_data(env.0, &mut data) },
+            "napi_get_instance_data",
+        )?;
         if data.is_null() {
             return Err(JsError::new(
                 ErrorKind::Error,
@@ -157,33 +192,39 @@ impl EnvState {
         Ok(unsafe { &*(data as *const EnvState) })
     }
 
-    /// Registers a batch about to start: returns its id; refs the tsfn when it is the first pending.
-    pub fn begin(&self, env: Env, cancel: Arc<AtomicBool>) -> u64 {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        self.batches.borrow_mut().insert(id, cancel);
+    /// Registers a batch about to start: returns its id; refs the tsfn when it is the first
+    /// pending. On error nothing was registered.
+    pub fn begin(&self, env: Env, cancel: Arc<AtomicBool>) -> JsResult<u64> {
         if self.pending.get() == 0 {
             if let Some(tsfn) = self.channel.tsfn() {
                 // SAFETY: called on the env's own thread while the tsfn is live (slot is Some).
-                unsafe { napi_ref_threadsafe_function(env.0, tsfn) };
+                let status = unsafe { napi_ref_threadsafe_function(env.0, tsfn.0) };
+                // Unref'd, the process could exit before an unawaited batch's result arrives.
+                check(status, "napi_ref_threadsafe_function")?;
             }
         }
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.batches.borrow_mut().insert(id, cancel);
         self.pending.set(self.pending.get() + 1);
-        id
+        Ok(id)
     }
 
     /// Forgets a finished batch; unrefs the tsfn when nothing is pending any more.
-    fn end(&self, env: Env, id: u64) {
+    fn end(&self, env: Env, id: u64) -> JsResult<()> {
         if self.batches.borrow_mut().remove(&id).is_none() {
-            return;
+            return Ok(());
         }
         self.pending.set(self.pending.get() - 1);
         if self.pending.get() == 0 {
             if let Some(tsfn) = self.channel.tsfn() {
                 // SAFETY: as in begin.
-                unsafe { napi_unref_threadsafe_function(env.0, tsfn) };
+                let status = unsafe { napi_unref_threadsafe_function(env.0, tsfn.0) };
+                // Still ref'd, an idle pool would keep the process alive.
+                check(status, "napi_unref_threadsafe_function")?;
             }
         }
+        Ok(())
     }
 
     /// Asks a batch to stop at its next chunk; false when it is not (or no longer) pending.
@@ -246,59 +287,86 @@ fn callback_args(env: Env, outcome: &Outcome) -> JsResult<[napi_value; 3]> {
     }
 }
 
+/// Hands one completion to its callback, on the env's JS thread.
+fn complete_in_js(env: Env, completion: Completion) -> JsResult<napi_value> {
+    let Completion { id, callback, outcome } = completion;
+    let state = EnvState::of(env)?;
+    // Reported after the callback ran: an unref failure must not also cost the batch its result.
+    let ended = state.end(env, id);
+    let callback = callback.take(env)?;
+    let args = match callback_args(env, &outcome) {
+        Ok(args) => args,
+        Err(e) => [env.error(&e)?, env.undefined()?, env.undefined()?],
+    };
+    let recv = env.undefined()?;
+    let mut result = ptr::null_mut();
+    // SAFETY: callback is a live function handle (type-checked at submit); args are live handles.
+    let status = unsafe { napi_call_function(env.0, recv, callback, args.len(), args.as_ptr(), &mut result) };
+    // napi_pending_exception: the callback threw. The exception stays pending and Node reports it
+    // as uncaught, as for any callback; it is not ours to handle.
+    if status != napi_pending_exception {
+        check(status, "napi_call_function")?;
+    }
+    ended?;
+    env.undefined()
+}
+
 /// Runs on the env's JS thread for each delivered completion (or with a NULL env at teardown,
 /// when the data only needs freeing).
+///
+/// # Safety
+/// Called by Node only, as the `call_js` of a threadsafe function made by [`EnvState::install`]:
+/// `env` is that env, live, and this is its JS thread (or `env` is NULL); `data` is a
+/// `Box<Completion>` from [`Channel::deliver`], handed over exactly once.
 unsafe extern "C" fn call_js(env: napi_env, _js_callback: napi_value, _context: *mut c_void, data: *mut c_void) {
     // SAFETY: `data` came from Box::into_raw in Channel::deliver and Node hands it over once.
     let completion = unsafe { Box::from_raw(data as *mut Completion) };
     if env.is_null() {
+        // Torn down: nothing to call. The callback's reference goes with its env.
         return;
     }
     let env = Env(env);
-    let _ = catch_unwind(AssertUnwindSafe(|| -> JsResult<()> {
-        let state = EnvState::of(env)?;
-        state.end(env, completion.id);
-        let reference = completion.callback as napi_ref;
-        let mut callback = ptr::null_mut();
-        // SAFETY: the reference was created in this env by submit and is deleted only here.
-        unsafe { napi_get_reference_value(env.0, reference, &mut callback) };
-        // SAFETY: as above; deleted exactly once.
-        unsafe { napi_delete_reference(env.0, reference) };
-        let args = match callback_args(env, &completion.outcome) {
-            Ok(args) => args,
-            Err(e) => [env.error(&e)?, env.undefined()?, env.undefined()?],
-        };
-        let recv = env.undefined()?;
-        let mut result = ptr::null_mut();
-        // SAFETY: callback is a live function handle (type-checked at submit); args are live handles.
-        // An exception it throws stays pending and Node reports it as uncaught.
-        unsafe { napi_call_function(env.0, recv, callback, args.len(), args.as_ptr(), &mut result) };
-        Ok(())
-    }));
+    // Result discarded: call_js returns nothing to Node. An error or panic has been thrown into
+    // JS by the boundary, and Node reports it as an uncaught exception.
+    let _ = boundary(env, || complete_in_js(env, *completion));
 }
 
 /// Node finalized the threadsafe function (released, or its env torn down).
+///
+/// # Safety
+/// Called by Node only, once, as the finalizer given in [`EnvState::install`]: `data` is the
+/// `Arc<Channel>` reference leaked there for it.
 unsafe extern "C" fn tsfn_finalize(_env: napi_env, data: *mut c_void, _hint: *mut c_void) {
     // SAFETY: `data` is the Arc reference leaked in install() for this purpose; Node calls this once.
     let channel = unsafe { Arc::from_raw(data as *const Channel) };
     channel.closed.store(true, Ordering::Relaxed);
-    *channel.tsfn.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    *channel.slot() = None;
 }
 
 /// The env is being torn down (process exit or worker terminate): stop its batches and make
 /// sure no pool thread calls its threadsafe function again.
+///
+/// # Safety
+/// Called by Node only, once, as the cleanup hook added in [`EnvState::install`]: `arg` is the
+/// `Arc<Channel>` reference leaked there for it.
 unsafe extern "C" fn env_cleanup(arg: *mut c_void) {
     // SAFETY: `arg` is the Arc reference leaked in install() for this hook; Node calls it once.
     let channel = unsafe { Arc::from_raw(arg as *const Channel) };
     channel.closed.store(true, Ordering::Relaxed);
-    let taken = channel.tsfn.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let taken = channel.slot().take();
     if let Some(tsfn) = taken {
+        // Status discarded: a cleanup hook cannot report, and a failure means the function is
+        // already closing, which is what this asks for.
         // SAFETY: the slot still held it, so its finalizer has not run and it is live.
-        unsafe { napi_release_threadsafe_function(tsfn as napi_threadsafe_function, napi_tsfn_abort) };
+        let _ = unsafe { napi_release_threadsafe_function(tsfn.0, napi_tsfn_abort) };
     }
 }
 
 /// Instance-data finalizer: frees the env's state.
+///
+/// # Safety
+/// Called by Node only, once, at teardown, as the finalizer given to `napi_set_instance_data` in
+/// [`EnvState::install`]: `data` is the `Box<EnvState>` leaked there.
 unsafe extern "C" fn drop_env_state(_env: napi_env, data: *mut c_void, _hint: *mut c_void) {
     // SAFETY: `data` is the Box<EnvState> from install(); Node calls this once, at teardown.
     drop(unsafe { Box::from_raw(data as *mut EnvState) });

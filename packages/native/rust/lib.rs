@@ -4,12 +4,13 @@
 //!
 //! Exports (mirrored by `src/addon.ts`, and a test checks they match):
 //! - `kernels()` → `[{ name, input, inputArity, output, outputArity, outputBytes }]`
-//! - `threads()` → pool threads now; `ensureThreads(n)` → grows the pool to ≥ n, returns the count
+//! - `threads()` → the pool's size; `ensureThreads(n)` → raises the size to ≥ n, returns the size
 //! - `submit(kernel, input, offsets, params, parallelism, chunkSize, callback)` → batch id
 //! - `cancel(id)` → whether a pending batch was asked to stop; `pending()` → batches in flight here
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod batch;
+pub mod input;
 pub mod kernel;
 pub mod kernels;
 pub mod thread_pool;
@@ -23,15 +24,14 @@ mod sys;
 
 #[cfg(not(test))]
 mod surface {
-    use crate::batch::{default_chunk_size, Batch, Input, Plan};
+    use crate::batch::{default_chunk_size, Batch, BatchError, Plan};
     use crate::channel::{Completion, EnvState};
+    use crate::input::Input;
     use crate::kernel::Shape;
     use crate::kernels::registry;
-    use crate::napi::{boundary, Env, ErrorKind, JsError, JsResult};
+    use crate::napi::{boundary, Env, ErrorKind, JsError, JsResult, Reference};
     use crate::sys::*;
     use crate::thread_pool::{self, MAX_THREADS};
-    use std::panic::{catch_unwind, AssertUnwindSafe};
-    use std::ptr;
     use std::sync::atomic::AtomicBool;
     use std::sync::Arc;
 
@@ -63,17 +63,28 @@ mod surface {
         Ok(list)
     }
 
+    fn thread_start_error(message: String) -> JsError {
+        JsError::new(ErrorKind::Error, "ERR_THREAD_START", message)
+    }
+
+    /// The JS error for a batch [`Batch::new`] refused.
+    fn batch_error(e: BatchError) -> JsError {
+        let message = e.to_string();
+        match e {
+            BatchError::WrongInput { .. } | BatchError::InvalidParams { .. } => JsError::range_error(message),
+            BatchError::ParamsPanicked { .. } => JsError::new(ErrorKind::Error, "ERR_KERNEL_PANIC", message),
+        }
+    }
+
     fn threads(env: Env, _info: napi_callback_info) -> JsResult<napi_value> {
-        env.number(thread_pool::global().threads() as f64)
+        env.number(thread_pool::global().size() as f64)
     }
 
     fn ensure_threads(env: Env, info: napi_callback_info) -> JsResult<napi_value> {
         let [n] = env.args::<1>(info)?;
         let n = env.get_integer(n, "threads", 1, MAX_THREADS)?;
-        let count = thread_pool::global()
-            .ensure_threads(n)
-            .map_err(|m| JsError::new(ErrorKind::Error, "ERR_THREAD_START", m))?;
-        env.number(count as f64)
+        let size = thread_pool::global().ensure_size(n).map_err(thread_start_error)?;
+        env.number(size as f64)
     }
 
     fn pending(env: Env, _info: napi_callback_info) -> JsResult<napi_value> {
@@ -121,55 +132,36 @@ mod surface {
             return Err(JsError::type_error("callback must be a function"));
         }
 
-        let pool = thread_pool::global();
-        pool.ensure_threads(parallelism)
-            .map_err(|m| JsError::new(ErrorKind::Error, "ERR_THREAD_START", m))?;
-
         let state = EnvState::of(env)?;
-        let mut reference: napi_ref = ptr::null_mut();
-        // SAFETY: callback is a live function handle of this call; reference is a valid out-pointer.
-        let status = unsafe { napi_create_reference(env.0, callback, 1, &mut reference) };
-        if status != napi_ok {
-            return Err(JsError::new(
-                ErrorKind::Error,
-                "ERR_NAPI",
-                "napi_create_reference failed",
-            ));
-        }
         let cancel = Arc::new(AtomicBool::new(false));
         let plan = Plan {
             chunk_size,
             cancel: vec![Arc::clone(&cancel), Arc::clone(&state.channel.closed)],
         };
-        let id_cell = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let (channel, id_for_done, callback_addr) =
-            (Arc::clone(&state.channel), Arc::clone(&id_cell), reference as usize);
-        let on_done = Box::new(move |outcome| {
-            let id = id_for_done.load(std::sync::atomic::Ordering::Acquire);
-            channel.deliver(Completion {
-                id,
-                callback: callback_addr,
-                outcome,
-            });
-        });
-        let batch = match Batch::new(kernel, params, input, plan, on_done) {
-            Ok(batch) => batch,
-            Err((code, message)) => {
-                // SAFETY: the reference was created above in this env and is not used elsewhere.
-                unsafe { napi_delete_reference(env.0, reference) };
-                let kind = if code == "ERR_INVALID_ARG_VALUE" {
-                    ErrorKind::RangeError
-                } else {
-                    ErrorKind::Error
-                };
-                return Err(JsError::new(kind, code, message));
+        let batch = Batch::new(kernel, params, input, plan).map_err(batch_error)?;
+        // One ticket per thread that can have a chunk; a thread beyond the pool's size is started
+        // for this batch and leaves once idle. (An extra that times out before the tickets are
+        // queued costs this batch a thread, never all of them: the pool keeps its size.)
+        let tickets = parallelism.min(batch.chunks());
+        let pool = thread_pool::global();
+        pool.ensure_threads(tickets).map_err(thread_start_error)?;
+
+        // Nothing above needs undoing on error; from here the callback is held.
+        let callback = Reference::new(env, callback)?;
+        let id = match state.begin(env, cancel) {
+            Ok(id) => id,
+            Err(e) => {
+                // Result discarded: the call already fails with `e`; an undeleted reference only
+                // lives until the env is torn down.
+                let _ = callback.delete(env);
+                return Err(e);
             }
         };
-        let id = state.begin(env, cancel);
-        // Published before any thread can run the batch (submit below happens-after this store).
-        id_cell.store(id, std::sync::atomic::Ordering::Release);
+        let channel = Arc::clone(&state.channel);
+        let batch = batch.into_job(Box::new(move |outcome| {
+            channel.deliver(Completion { id, callback, outcome })
+        }));
         if !batch.complete_if_empty() {
-            let tickets = parallelism.min(batch.chunks());
             pool.submit(batch, tickets);
         }
         env.number(id as f64)
@@ -177,8 +169,13 @@ mod surface {
 
     macro_rules! export {
         ($name:ident => $f:path) => {
+            /// Node's entry point for the export of the same name (see the crate doc).
+            ///
+            /// # Safety
+            /// Called by Node only, on the JS thread of the live `env`, with that call's `info`.
             unsafe extern "C" fn $name(env: napi_env, info: napi_callback_info) -> napi_value {
-                boundary(env, info, $f)
+                let env = Env(env);
+                boundary(env, || $f(env, info))
             }
         };
     }
@@ -218,27 +215,15 @@ mod surface {
         Ok(exports)
     }
 
-    /// Node's entry point, called once per environment (main thread and each worker) that loads us.
+    /// Node's entry point, called once per environment (main thread and each worker) that loads
+    /// us. Goes through the same panic boundary as every export: a failure throws a coded error
+    /// from `require`/`import` instead of aborting the process.
     ///
     /// # Safety
-    /// Called by Node with a live env and its exports object.
+    /// Called by Node only, on the JS thread of the live `env`, with its `exports` object.
     #[no_mangle]
     pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
         let env = Env(env);
-        match catch_unwind(AssertUnwindSafe(|| init(env, exports))) {
-            Ok(Ok(v)) => v,
-            Ok(Err(e)) => {
-                env.throw(&e);
-                ptr::null_mut()
-            }
-            Err(_) => {
-                env.throw(&JsError::new(
-                    ErrorKind::Error,
-                    "ERR_NATIVE_PANIC",
-                    "poolkit-native panicked while loading",
-                ));
-                ptr::null_mut()
-            }
-        }
+        boundary(env, || init(env, exports))
     }
 }

@@ -41,11 +41,13 @@ impl JsError {
     }
 }
 
-/// A Node-API environment, valid for the duration of one call from JS (or one call_js).
+/// A Node-API environment. Made only from the `napi_env` Node passes to one of our callbacks and
+/// used only during that callback, on its JS thread (other types rely on this: [`Reference`]).
 #[derive(Clone, Copy)]
 pub struct Env(pub napi_env);
 
-fn check(status: napi_status, what: &str) -> JsResult<()> {
+/// `Ok` for `napi_ok`, else an `ERR_NAPI` error naming the call `what` and the status.
+pub fn check(status: napi_status, what: &str) -> JsResult<()> {
     if status == napi_ok {
         Ok(())
     } else {
@@ -168,13 +170,16 @@ impl Env {
     pub fn throw(self, e: &JsError) {
         let mut pending = false;
         // SAFETY: self.0 is the live env of the current call.
-        unsafe { napi_is_exception_pending(self.0, &mut pending) };
-        if pending {
+        let status = unsafe { napi_is_exception_pending(self.0, &mut pending) };
+        // If even that query fails, try the throw anyway: Node keeps a pending exception over a
+        // second throw, so nothing is lost either way.
+        if status == napi_ok && pending {
             return;
         }
         if let Ok(error) = self.error(e) {
+            // Status discarded: this is the last step of the error path; there is no one left to tell.
             // SAFETY: error is a live handle of this call.
-            unsafe { napi_throw(self.0, error) };
+            let _ = unsafe { napi_throw(self.0, error) };
         }
     }
 
@@ -358,15 +363,88 @@ impl Env {
     }
 }
 
-/// The panic boundary of every exported function: runs `f`, turns `Err` and panics into a JS
-/// exception with a `code`, and returns `undefined`'s null handle in that case.
-pub fn boundary(
+/// A strong reference to a JS value (`napi_ref`), owned, with the env it belongs to.
+///
+/// Made on its env's JS thread; it may then travel to other threads (a batch's completion carries
+/// its callback through a pool thread) but it is read and deleted only by [`Reference::take`] or
+/// [`Reference::delete`], which take it by value (so it is used once) and refuse an [`Env`] other
+/// than its own. Dropped without either (its env was torn down first, so the completion carrying
+/// it could not be delivered), it is not deleted: no Node-API call may be made off the JS thread,
+/// and Node frees an env's references when it tears the env down.
+pub struct Reference {
+    raw: napi_ref,
     env: napi_env,
-    info: napi_callback_info,
-    f: impl FnOnce(Env, napi_callback_info) -> JsResult<napi_value>,
-) -> napi_value {
-    let env = Env(env);
-    match catch_unwind(AssertUnwindSafe(|| f(env, info))) {
+}
+
+// SAFETY: `raw` and `env` are opaque handles. Off the JS thread they are only moved, never
+// dereferenced nor passed to Node-API; `take` and `delete` use them only with an `Env` equal to
+// `env`, and an `Env` exists only during a call from Node on that env's own JS thread.
+unsafe impl Send for Reference {}
+
+impl Reference {
+    /// A new reference (count 1) to `value`, a live handle of the current call.
+    pub fn new(env: Env, value: napi_value) -> JsResult<Reference> {
+        let mut raw: napi_ref = ptr::null_mut();
+        // SAFETY: value is a live handle of the current call; raw is a valid out-pointer.
+        check(
+            unsafe { napi_create_reference(env.0, value, 1, &mut raw) },
+            "napi_create_reference",
+        )?;
+        Ok(Reference { raw, env: env.0 })
+    }
+
+    fn check_env(&self, env: Env) -> JsResult<()> {
+        if env.0 == self.env {
+            Ok(())
+        } else {
+            Err(JsError::new(
+                ErrorKind::Error,
+                "ERR_NAPI",
+                "a reference was used in another environment than its own",
+            ))
+        }
+    }
+
+    /// The referenced value, as a handle of the current call; the reference is deleted.
+    pub fn take(self, env: Env) -> JsResult<napi_value> {
+        self.check_env(env)?;
+        let mut value = ptr::null_mut();
+        // SAFETY: raw was made in this env (checked above) and is deleted only below, once.
+        let got = check(
+            unsafe { napi_get_reference_value(env.0, self.raw, &mut value) },
+            "napi_get_reference_value",
+        );
+        // Status discarded: a failed delete leaks the reference until the env is torn down, when
+        // Node frees it; the value read above is good either way.
+        // SAFETY: as above. The handle just read stays valid for the current call without it.
+        let _ = unsafe { napi_delete_reference(env.0, self.raw) };
+        got?;
+        if value.is_null() {
+            return Err(JsError::new(
+                ErrorKind::Error,
+                "ERR_NAPI",
+                "the referenced value was collected",
+            ));
+        }
+        Ok(value)
+    }
+
+    /// Deletes the reference unused.
+    pub fn delete(self, env: Env) -> JsResult<()> {
+        self.check_env(env)?;
+        // SAFETY: raw was made in this env (checked above) and is deleted here, once.
+        check(
+            unsafe { napi_delete_reference(env.0, self.raw) },
+            "napi_delete_reference",
+        )
+    }
+}
+
+/// The panic boundary of every entry point from Node (exported functions, module registration,
+/// the threadsafe function's `call_js`): runs `f`; turns `Err` and panics into a JS exception
+/// with a `code` and returns a null handle in that case (Node then throws the exception).
+pub fn boundary(env: Env, f: impl FnOnce() -> JsResult<napi_value>) -> napi_value {
+    match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => {
             env.throw(&e);

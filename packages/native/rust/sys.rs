@@ -55,6 +55,7 @@ pub type napi_threadsafe_function_call_js =
 
 // napi_status
 pub const napi_ok: napi_status = 0;
+pub const napi_pending_exception: napi_status = 10;
 
 // napi_valuetype
 pub const napi_undefined: napi_valuetype = 0;

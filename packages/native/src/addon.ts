@@ -36,13 +36,14 @@ export interface NativeAddon {
   /** Every kernel the addon has, described as {@link KernelInfo}. */
   kernels(): KernelInfo[];
   /**
-   * How many threads the process-wide pool runs now. First use starts the default count
-   * (`POOLKIT_NATIVE_THREADS`, else the available cores).
+   * The size of the process-wide pool: the threads it keeps. First use starts the default count
+   * (`POOLKIT_NATIVE_THREADS`, else the available cores). Extra threads a batch with a larger
+   * `parallelism` started are not counted: they exit after 5 s without work.
    */
   threads(): number;
   /**
-   * Starts pool threads until there are at least `threads` (an integer from 1 to 256); never
-   * stops any. Returns the thread count afterwards. Throws `ERR_THREAD_START` if the OS refuses a thread.
+   * Raises the pool's size to at least `threads` (an integer from 1 to 256) and starts threads up
+   * to it; the size is never lowered. Returns the size afterwards. Throws `ERR_THREAD_START` if the OS refuses a thread.
    */
   ensureThreads(threads: number): number;
   /** Batches submitted from this JS thread whose results have not been delivered to it yet. */
@@ -54,8 +55,8 @@ export interface NativeAddon {
   cancel(id: number): boolean;
   /**
    * Starts a batch of `kernel` over every item of `input` and returns its id (an integer ≥ 1, for
-   * `cancel`); `callback` is called once, on this JS thread, when the batch ends. Grows the pool
-   * to `parallelism` threads if needed. Throws (nothing is started) on an unknown kernel
+   * `cancel`); `callback` is called once, on this JS thread, when the batch ends. Starts extra
+   * threads up to `parallelism` if needed (beyond the pool's size they exit after 5 s idle). Throws (nothing is started) on an unknown kernel
    * (`ERR_UNKNOWN_KERNEL`) or invalid arguments.
    *
    * @param kernel The kernel's name.

@@ -28,7 +28,7 @@ type Encoded = ReturnType<typeof encodeInputs>;
 export interface NativeBackendOptions {
   /** The kernel every task runs (`'isprime'`, `'md5'`, …). Required. */
   readonly kernel: string;
-  /** Pool threads this backend counts on, 1–256: its `concurrency`. Default: the pool size. Grows the pool if larger. */
+  /** Pool threads this backend counts on, 1–256: its `concurrency`. Default: the pool size. Raises the pool's size if larger. */
   readonly threads?: number;
   /** Kernel parameters for every task (`mandelbrot`: `[width, height, maxIter]`). */
   readonly params?: ArrayLike<number>;

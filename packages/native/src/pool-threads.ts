@@ -14,8 +14,9 @@ export function poolThreads(): number {
 }
 
 /**
- * Grows the pool to at least `threads` threads (1–256) and returns the new size. The pool never
- * shrinks: idle threads cost nothing but their stacks, and keep nothing alive.
+ * Grows the pool to at least `threads` threads (1–256) and returns the new size. The size is never
+ * lowered: the threads it keeps wait at no cost but their stacks, and keep nothing alive. (A batch
+ * whose `threads` exceeds the size starts extra threads instead, which exit after 5 s idle.)
  */
 export function setPoolThreads(threads: number): number {
   return loadAddon().ensureThreads(checkInteger('threads', threads, 1, { max: MAX_THREADS }));

@@ -22,7 +22,7 @@ import { MAX_THREADS } from './pool-threads.js';
 export interface BatchOptions {
   /** Cancels the batch: the promise rejects at once with an AbortError; threads stop at the next chunk boundary. */
   signal?: AbortSignal;
-  /** Most pool threads this batch may use at once, 1–256. Default: the pool size. A larger value grows the pool. */
+  /** Most pool threads this batch may use at once, 1–256. Default: the pool size. A larger value starts extra threads (they exit after 5 s idle). */
   threads?: number;
   /** Items per chunk (the unit of scheduling and of cancellation), ≥ 1. Default: ⌈items / (threads × 8)⌉. */
   chunkSize?: number;
