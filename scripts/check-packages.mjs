@@ -14,7 +14,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['core', 'adapters', 'native'];
+const PACKAGES = ['core', 'adapters', 'native', 'bullmq'];
+/** What the consumer app installs: @poolkit/bullmq has its own real-Redis tests (and pulls bullmq and ioredis). */
+const CONSUMED = ['core', 'adapters', 'native'];
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
@@ -124,7 +126,7 @@ writeFileSync(
     {
       name: 'poolkit-consumer',
       private: true,
-      dependencies: Object.fromEntries(PACKAGES.map((n) => [`@poolkit/${n}`, `file:${tarballs[n]}`])),
+      dependencies: Object.fromEntries(CONSUMED.map((n) => [`@poolkit/${n}`, `file:${tarballs[n]}`])),
       devDependencies: {
         typescript: dev.typescript,
         vitest: dev.vitest,

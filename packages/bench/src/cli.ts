@@ -7,6 +7,7 @@
  * bad command line.
  */
 import { CONTENDER_IDS } from './contender.js';
+import { stopCluster } from './distributed/cluster.js';
 import { environmentLine } from './environment.js';
 import { plannedRuns, runSuite } from './harness.js';
 import { parseOptions, USAGE, UsageError } from './options.js';
@@ -52,6 +53,19 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+// Ctrl-C or a kill mid-run: stop the Redis server and the poolkit-worker processes the
+// distributed scenario started (runSuite stops them on every other way out), then exit as the
+// signal would have. A second signal ends the process at once.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.once(signal, () => {
+    console.error(`\npoolkit-bench: ${signal}, stopping what the run started`);
+    void stopCluster().finally(() => process.exit(code));
+  });
 }
 
 let finished = false;

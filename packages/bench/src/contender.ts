@@ -7,7 +7,8 @@ import type { Workload } from './workloads.js';
 
 /**
  * Every contender id, in table order: the floor, poolkit's (each batched Pool configuration
- * right after its unbatched one), then the peers.
+ * right after its unbatched one), then the peers. The `pool-bullmq-*` ones run only in the
+ * `distributed` scenario.
  */
 export const CONTENDER_IDS = [
   'floor',
@@ -18,6 +19,10 @@ export const CONTENDER_IDS = [
   'pool-native',
   'pool-native-batched',
   'native-batch',
+  'pool-bullmq-1w',
+  'pool-bullmq-1w-batched',
+  'pool-bullmq-2w',
+  'pool-bullmq-2w-batched',
   'piscina',
   'tinypool',
   'workerpool',
@@ -41,6 +46,15 @@ export interface Scenario {
   readonly concurrency: number | undefined;
   /** Milliseconds per task of the sleep workload. */
   readonly sleepMs: number;
+  /** What one task is, when it says more than the workload's title (the distributed scenario). */
+  readonly title?: string;
+  /** How the contenders are set up, when `threads` alone does not say it (the distributed scenario). */
+  readonly setup?: string;
+  /**
+   * The contenders this scenario is for (those of them selected run); undefined = every selected
+   * contender that is not bound to a scenario of its own ({@link Contender.only}).
+   */
+  readonly contenders?: readonly ContenderId[];
 }
 
 /** What a contender is given to open a runner. */
@@ -72,13 +86,18 @@ export interface Contender {
   /** Shown in tables and charts. */
   readonly label: string;
   readonly kind: ContenderKind;
+  /** The id of the one scenario this contender runs in (listed in its `contenders`); undefined = any. */
+  readonly only?: string;
   /** Why this contender does not take part in `workload` by design, or undefined when it does. */
   unsupported(workload: Workload): string | undefined;
   /** Sets up a runner. Throws {@link SkipError} when something it needs is unavailable. */
   open(context: OpenContext): Promise<Runner>;
 }
 
-/** Thrown by `open` when the contender cannot run here (a missing addon or package): reported as skipped. */
+/**
+ * Thrown by `open` when the contender cannot run here (a missing addon, package or redis-server):
+ * reported as skipped, with the message as the reason.
+ */
 export class SkipError extends Error {
   override readonly name = 'SkipError';
 }
@@ -86,4 +105,13 @@ export class SkipError extends Error {
 /** The effective concurrency of a scenario for a contender: the I/O concurrency, else the thread count. */
 export function concurrencyOf(context: OpenContext): number {
   return context.scenario.concurrency ?? context.threads;
+}
+
+/** The contenders of `selected` that run in `scenario` (see {@link Scenario.contenders}), in their order. */
+export function contendersOf<C extends Pick<Contender, 'id' | 'only'>>(
+  scenario: Pick<Scenario, 'contenders'>,
+  selected: readonly C[],
+): C[] {
+  const own = scenario.contenders;
+  return selected.filter((c) => (own === undefined ? c.only === undefined : own.includes(c.id)));
 }

@@ -25,7 +25,18 @@ export interface Environment {
   readonly versions: Readonly<Record<string, string>>;
 }
 
-const PACKAGES = ['tinybench', 'piscina', 'tinypool', 'workerpool', 'poolifier', 'fastq', 'p-queue'];
+// bullmq and ioredis: what the distributed scenario's jobs go through.
+const PACKAGES = [
+  'tinybench',
+  'piscina',
+  'tinypool',
+  'workerpool',
+  'poolifier',
+  'fastq',
+  'p-queue',
+  'bullmq',
+  'ioredis',
+];
 
 /** A package's version, found by walking up from its resolved entry (some hide package.json). */
 function versionOf(name: string): string {

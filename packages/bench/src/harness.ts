@@ -11,9 +11,18 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
-import { type Contender, type OpenContext, type Runner, type Scenario, SkipError } from './contender.js';
+import {
+  type Contender,
+  contendersOf,
+  type OpenContext,
+  type Runner,
+  type Scenario,
+  SkipError,
+} from './contender.js';
 import { CONTENDERS } from './contenders/index.js';
 import { kernelOf } from './contenders/kernel-of.js';
+import { stopCluster } from './distributed/cluster.js';
+import { DISTRIBUTED, distributedScenario } from './distributed/scenario.js';
 import { environment } from './environment.js';
 import type { BenchConfig } from './options.js';
 import {
@@ -38,11 +47,16 @@ export interface Hooks {
   onResult?(scenario: Scenario, result: ContenderResult): void;
 }
 
-/** The scenarios of a config: one per CPU workload, one per concurrency of each I/O workload. */
+/**
+ * The scenarios of a config: one per CPU workload, one per concurrency of each I/O workload, and
+ * the distributed one.
+ */
 export function scenariosOf(
-  config: Pick<BenchConfig, 'workloads' | 'tasks' | 'sleepMs' | 'sleepConcurrency'>,
+  config: Pick<BenchConfig, 'workloads' | 'tasks' | 'sleepMs' | 'sleepConcurrency' | 'threads'>,
 ): Scenario[] {
   return config.workloads.flatMap((name): Scenario[] => {
+    if (name === DISTRIBUTED)
+      return [distributedScenario(config.tasks[name], config.threads, config.sleepMs)];
     const workload = WORKLOADS[name];
     const tasks = config.tasks[name];
     if (workload.kind === 'cpu')
@@ -61,12 +75,14 @@ export function scenariosOf(
 export function plannedRuns(
   config: Pick<
     BenchConfig,
-    'workloads' | 'tasks' | 'sleepMs' | 'sleepConcurrency' | 'contenders' | 'maxBatchSweep'
+    'workloads' | 'tasks' | 'sleepMs' | 'sleepConcurrency' | 'contenders' | 'maxBatchSweep' | 'threads'
   >,
 ): number {
   const scenarios = scenariosOf(config);
   const swept = scenarios.filter((s) => sweeps(s, config.maxBatchSweep)).length;
-  return scenarios.length * config.contenders.length + swept * (config.maxBatchSweep.length + 1);
+  const contenders = config.contenders.map((id) => CONTENDERS[id]);
+  const runs = scenarios.reduce((n, s) => n + contendersOf(s, contenders).length, 0);
+  return runs + swept * (config.maxBatchSweep.length + 1);
 }
 
 /** Settings {@link measure} reads. */
@@ -331,7 +347,10 @@ export async function measureScenario(
       if (entry.failure !== undefined) continue;
       try {
         hooks.onPhase?.(scenario, entry.contender, `timing ${r + 1}/${plan.length}`);
-        entry.samples.push(...(await timeSlice(entry.runner, scenario, items, slice)));
+        // A loop, not push(...samples): a fast contender on a small batch (the floor of a tiny
+        // noop batch) can leave hundreds of thousands of samples, more arguments than a call takes.
+        for (const sample of await timeSlice(entry.runner, scenario, items, slice))
+          entry.samples.push(sample);
       } catch (error) {
         entry.failure = message(error);
       }
@@ -410,7 +429,8 @@ export function withRatios(scenario: Scenario, results: ContenderResult[], threa
   return {
     id: scenario.id,
     workload: scenario.workload.name,
-    title: scenario.workload.title,
+    title: scenario.title ?? scenario.workload.title,
+    ...(scenario.setup === undefined ? {} : { setup: scenario.setup }),
     kind: scenario.workload.kind,
     tasks: scenario.tasks,
     concurrency: scenario.concurrency ?? null,
@@ -422,8 +442,20 @@ export function withRatios(scenario: Scenario, results: ContenderResult[], threa
   };
 }
 
-/** Runs every scenario of `config` on every selected contender and returns the report. */
+/**
+ * Runs every scenario of `config` on every selected contender that runs in it and returns the
+ * report. Whatever the distributed scenario started (Redis, poolkit-worker processes) is stopped
+ * before it returns or throws.
+ */
 export async function runSuite(config: BenchConfig, hooks: Hooks = {}): Promise<BenchReport> {
+  try {
+    return await runScenarios(config, hooks);
+  } finally {
+    await stopCluster();
+  }
+}
+
+async function runScenarios(config: BenchConfig, hooks: Hooks): Promise<BenchReport> {
   const started = performance.now();
   const env = environment();
   const contenders = config.contenders.map((id) => CONTENDERS[id]);
@@ -431,7 +463,7 @@ export async function runSuite(config: BenchConfig, hooks: Hooks = {}): Promise<
   const sweep: SweepResult[] = [];
   for (const scenario of scenariosOf(config)) {
     const items = scenario.workload.items(scenario.tasks, scenario.sleepMs);
-    const results = await measureScenario(contenders, scenario, items, config, hooks);
+    const results = await measureScenario(contendersOf(scenario, contenders), scenario, items, config, hooks);
     scenarios.push(withRatios(scenario, results, config.threads));
     if (sweeps(scenario, config.maxBatchSweep)) {
       // Right after the scenario's own table, on the same items: the adaptive default and each

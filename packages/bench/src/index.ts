@@ -3,12 +3,15 @@ export {
   type Contender,
   type ContenderId,
   type ContenderKind,
+  contendersOf,
   type OpenContext,
   type Runner,
   type Scenario,
   SkipError,
 } from './contender.js';
 export { CONTENDERS } from './contenders/index.js';
+export { startedProcesses, stopCluster } from './distributed/cluster.js';
+export { DISTRIBUTED, DISTRIBUTED_CONTENDERS, distributedScenario } from './distributed/scenario.js';
 export { type Environment, environment, environmentLine } from './environment.js';
 export {
   type Hooks,
@@ -21,7 +24,15 @@ export {
   withRatios,
 } from './harness.js';
 export { type KernelName, kernels, MANDELBROT } from './kernels.js';
-export { type BenchConfig, MODES, parseOptions, USAGE, UsageError } from './options.js';
+export {
+  type BenchConfig,
+  MODES,
+  parseOptions,
+  SCENARIO_NAMES,
+  type ScenarioName,
+  USAGE,
+  UsageError,
+} from './options.js';
 export { type Axis, formatTick, niceAxis } from './report/axis.js';
 export { formatRatio, formatSignificant } from './report/format.js';
 export { renderHtml } from './report/html.js';

@@ -5,9 +5,17 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CONTENDER_IDS, type ContenderId } from './contender.js';
+import { DISTRIBUTED } from './distributed/scenario.js';
 import type { RunSettings } from './report/types.js';
 import { SUGGESTED_SWEEP, SWEEP_CONTENDER } from './sweep.js';
-import { WORKLOAD_NAMES, WORKLOADS, type WorkloadName } from './workloads.js';
+import { WORKLOAD_NAMES, WORKLOADS } from './workloads.js';
+
+/**
+ * What `--workload` selects, in run order: every workload (one scenario each, or one per
+ * concurrency for `sleep`), then `distributed` (noop tasks through Redis to poolkit-worker processes).
+ */
+export const SCENARIO_NAMES = [...WORKLOAD_NAMES, DISTRIBUTED] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** A wrong command line: the CLI prints it with the usage and exits with status 2. */
 export class UsageError extends Error {
@@ -16,11 +24,12 @@ export class UsageError extends Error {
 
 /** Everything a run needs. */
 export interface BenchConfig extends RunSettings {
-  readonly workloads: WorkloadName[];
+  /** The workloads and scenarios `--workload` selected ({@link SCENARIO_NAMES}). */
+  readonly workloads: ScenarioName[];
   /** Always holds `floor` (every speed-up needs it). */
   readonly contenders: ContenderId[];
-  /** Tasks per batch of every workload. */
-  readonly tasks: Record<WorkloadName, number>;
+  /** Tasks per batch of every workload, and of the distributed scenario. */
+  readonly tasks: Record<ScenarioName, number>;
   readonly json: string;
   readonly md: string | undefined;
   /** The self-contained HTML report (tables, verdicts, charts); undefined = none. */
@@ -41,7 +50,16 @@ export const MODES = {
     rounds: 2,
     latencySamples: 30,
     sleepIterations: 1,
-    tasks: { noop: 2000, square: 2000, md5: 1000, isprime: 32, mandelbrot: 256, spin: 128, sleep: 100 },
+    tasks: {
+      noop: 2000,
+      square: 2000,
+      md5: 1000,
+      isprime: 32,
+      mandelbrot: 256,
+      spin: 128,
+      sleep: 100,
+      distributed: 500,
+    },
   },
   full: {
     timeMs: 2000,
@@ -58,6 +76,7 @@ export const MODES = {
       mandelbrot: 1024,
       spin: 1024,
       sleep: 100,
+      distributed: 2000,
     },
   },
 } as const satisfies Record<'quick' | 'full', object>;
@@ -70,7 +89,9 @@ writes JSON (every sample), SVG bar charts and optionally Markdown and an HTML p
 
   --quick                 short run, about 2 minutes on 2 cores (the default)
   --full                  long run: bigger batches, more samples
-  --workload <list>       comma-separated: ${WORKLOAD_NAMES.join(', ')} (default: all)
+  --workload <list>       comma-separated: ${SCENARIO_NAMES.join(', ')} (default: all);
+                          distributed = noop tasks through Redis to poolkit-worker processes
+                          (@poolkit/bullmq), needs redis-server (skipped without it, fails in CI)
   --backend <list>        comma-separated contenders (default: all); the floor always runs:
 ${wrap(CONTENDER_IDS, 26, 98)}
   --json <file>           JSON report (default: bench-results/bench.json)
@@ -184,13 +205,13 @@ export function parseOptions(
   const mode = v.full ? 'full' : 'quick';
   const base = MODES[mode];
   const workloads =
-    v.workload === undefined ? [...WORKLOAD_NAMES] : list('workload', v.workload, WORKLOAD_NAMES);
+    v.workload === undefined ? [...SCENARIO_NAMES] : list('workload', v.workload, SCENARIO_NAMES);
   const picked = v.backend === undefined ? [...CONTENDER_IDS] : list('backend', v.backend, CONTENDER_IDS);
   const contenders = CONTENDER_IDS.filter((id) => id === 'floor' || picked.includes(id));
   const taskOverride = v.tasks === undefined ? undefined : integer('tasks', v.tasks, 1, 1);
   const tasks = Object.fromEntries(
-    WORKLOAD_NAMES.map((name) => [name, taskOverride ?? base.tasks[name]]),
-  ) as Record<WorkloadName, number>;
+    SCENARIO_NAMES.map((name) => [name, taskOverride ?? base.tasks[name]]),
+  ) as Record<ScenarioName, number>;
   const sleepConcurrency =
     v.concurrency === undefined
       ? [5, 10]
@@ -202,7 +223,7 @@ export function parseOptions(
         `--max-batch-sweep sweeps ${SWEEP_CONTENDER}: add it to --backend (received ${JSON.stringify(v.backend)})`,
       );
     }
-    if (!workloads.some((name) => WORKLOADS[name].kind === 'cpu')) {
+    if (!workloads.some((name) => name !== DISTRIBUTED && WORKLOADS[name].kind === 'cpu')) {
       throw new UsageError(
         `--max-batch-sweep runs on CPU workloads: --workload selected none (received ${JSON.stringify(v.workload)})`,
       );

@@ -27,9 +27,12 @@ export interface SweepEntry {
   readonly calls: CallCount;
 }
 
-/** Whether a scenario gets a sweep: CPU work only (the worker pools sit out I/O waits). */
+/**
+ * Whether a scenario gets a sweep: CPU work only (the worker pools sit out I/O waits), and not a
+ * scenario with contenders of its own (the distributed one).
+ */
 export function sweeps(scenario: Scenario, values: readonly number[]): boolean {
-  return values.length > 0 && scenario.workload.kind === 'cpu';
+  return values.length > 0 && scenario.workload.kind === 'cpu' && scenario.contenders === undefined;
 }
 
 /** Fresh contenders for one scenario's sweep: the adaptive default, then each fixed value. */

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENDER_IDS } from '../src/contender.js';
-import { type BenchConfig, MODES, parseOptions, USAGE, UsageError } from '../src/options.js';
+import { type BenchConfig, MODES, parseOptions, SCENARIO_NAMES, USAGE, UsageError } from '../src/options.js';
 import { WORKLOAD_NAMES } from '../src/workloads.js';
 
 const parse = (...argv: string[]) => parseOptions(argv) as BenchConfig;
 
 describe('command line', () => {
-  it('defaults to the quick mode with every workload and contender', () => {
+  it('defaults to the quick mode with every workload, the distributed scenario and every contender', () => {
     const c = parse();
     expect(c.mode).toBe('quick');
-    expect(c.workloads).toEqual([...WORKLOAD_NAMES]);
+    expect(c.workloads).toEqual([...WORKLOAD_NAMES, 'distributed']);
+    expect(SCENARIO_NAMES).toEqual([...WORKLOAD_NAMES, 'distributed']);
     expect(c.contenders).toEqual([...CONTENDER_IDS]);
     expect(c.tasks).toEqual(MODES.quick.tasks);
     expect(c.timeMs).toBe(MODES.quick.timeMs);
@@ -51,7 +52,9 @@ describe('command line', () => {
 
   it('names the flag, what it takes and what it received when a value is wrong', () => {
     expect(() => parse('--workload', 'md5,nope')).toThrow(
-      new UsageError('--workload takes noop, square, md5, isprime, mandelbrot, spin, sleep; received "nope"'),
+      new UsageError(
+        '--workload takes noop, square, md5, isprime, mandelbrot, spin, sleep, distributed; received "nope"',
+      ),
     );
     expect(() => parse('--tasks', '0')).toThrow(/--tasks takes an integer ≥ 1; received "0"/);
     expect(() => parse('--threads', '1.5')).toThrow(/--threads takes an integer ≥ 1; received "1.5"/);

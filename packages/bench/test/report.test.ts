@@ -190,7 +190,7 @@ describe('report', () => {
     expect(md).toContain(
       '_Node v20.20.2 · Test CPU <fast & cheap> · 2 cores (load 0.5 at start) · linux-x64 · commit abc1234 · 2026-01-02_',
     );
-    expect(md).toContain('| piscina <label> | 200 | 5.00 ms | 2.00× | 100 % | – | – | ok |');
+    expect(md).toContain('| piscina <label> | 200 | 5.00 ms | 2.00× | 100 % | – | – | – | ok |');
     expect(md).toContain('_note — piscina <label>: a \\| pipe_');
   });
 

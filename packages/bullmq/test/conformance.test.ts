@@ -1,7 +1,7 @@
 import { describeBackend, probeConformance } from '@poolkit/core/testing';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { BullMQBackend } from '../src/index.js';
-import { type RedisServer, requireRedis, skipRedis, startRedis } from './redis-server.js';
+import { type RedisServer, requireRedis, skipRedis, startRedis } from '../src/testing/index.js';
 import { startWorkerProcess, type WorkerProcess } from './workers.js';
 
 describe.skipIf(skipRedis)('BullMQBackend with two poolkit-worker processes', () => {

@@ -4,7 +4,7 @@ import { Pool } from '@poolkit/core';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BullMQBackend, type PoolkitWorker, startWorker } from '../src/index.js';
-import { type RedisServer, requireRedis, skipRedis, startRedis } from './redis-server.js';
+import { type RedisServer, requireRedis, skipRedis, startRedis } from '../src/testing/index.js';
 import { startWorkerProcess, TASKS, type WorkerProcess } from './workers.js';
 
 const signal = () => new AbortController().signal;

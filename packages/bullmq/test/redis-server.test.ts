@@ -4,21 +4,10 @@
  * redis-server this file fails in CI (CI=true) and is skipped, saying so, elsewhere.
  */
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import {
-  chmodSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -32,7 +21,7 @@ import {
   skipReason,
   skipRedis,
   startRedis,
-} from './redis-server.js';
+} from '../src/testing/index.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'poolkit-redis-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -36,6 +36,11 @@ const EXAMPLES: Array<{ name: string; bad: string[]; message: string }> = [
     message: '--processes must be an integer from 1 to 64, received ""',
   },
   { name: 'native-kernels', bad: ['--start', '10'], message: '--start must be odd, received "10"' },
+  {
+    name: 'distributed',
+    bad: ['--workers', '0'],
+    message: '--workers must be an integer from 1 to 16, received "0"',
+  },
 ];
 
 describe.each(EXAMPLES)('the command line of $name', ({ name, bad, message }) => {
@@ -67,7 +72,7 @@ describe.each(EXAMPLES)('the command line of $name', ({ name, bad, message }) =>
     expect(specifiers.length).toBeGreaterThan(0);
     for (const specifier of specifiers) {
       expect(specifier).toMatch(
-        /^(node:|@poolkit\/(core|adapters|native)(\/|$)|\.\/(custom-adapter|workers)\/)/,
+        /^(node:|@poolkit\/(core|adapters|native|bullmq)(\/|$)|\.\/(custom-adapter|workers)\/)/,
       );
     }
   });

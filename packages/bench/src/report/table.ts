@@ -45,10 +45,11 @@ export function scenarioTable(s: ScenarioResult): Table {
       'speed-up',
       'efficiency',
       'latency mean',
+      'latency p50',
       'latency p99',
       'status',
     ],
-    align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+    align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     rows: s.contenders.map((r) => [
       r.label,
       formatRate(r.tasksPerSec),
@@ -56,6 +57,7 @@ export function scenarioTable(s: ScenarioResult): Table {
       formatRatio(r.speedup),
       formatPercent(r.efficiency),
       formatMs(r.latency?.stats.meanMs),
+      formatMs(r.latency?.stats.medianMs),
       formatMs(r.latency?.stats.p99Ms),
       status(r),
     ]),
@@ -72,7 +74,8 @@ export function scenarioCaption(s: ScenarioResult, threads: number): string {
   if (s.kind === 'io') {
     return `${s.id}: ${s.tasks} tasks × ${s.sleepMs} ms (${s.title}) at concurrency ${s.concurrency}; floor = one after another, computed`;
   }
-  return `${s.id}: batches of ${s.tasks} tasks, each ${s.title}; ${threads} threads / in-flight tasks per contender`;
+  const setup = s.setup ?? `${threads} threads / in-flight tasks per contender`;
+  return `${s.id}: batches of ${s.tasks} tasks, each ${s.title}; ${setup}`;
 }
 
 /** A sweep row's tasks/s over the best fixed row's (1.00× for the best itself). */

@@ -4,6 +4,7 @@
  */
 import type { ContenderId, ContenderKind } from '../contender.js';
 import type { Environment } from '../environment.js';
+import type { ScenarioName } from '../options.js';
 import type { Stats } from '../stats.js';
 import type { Verdict } from '../verdict.js';
 import type { WorkloadName } from '../workloads.js';
@@ -43,8 +44,11 @@ export interface ContenderResult {
 
 export interface ScenarioResult {
   readonly id: string;
+  /** The workload its tasks run (`noop` for the distributed scenario). */
   readonly workload: WorkloadName;
   readonly title: string;
+  /** How its contenders are set up, when the thread count alone does not say it (the distributed scenario). */
+  readonly setup?: string;
   readonly kind: 'cpu' | 'io';
   readonly tasks: number;
   /** In-flight tasks of an I/O scenario; null for CPU scenarios (contenders use `config.threads`). */
@@ -72,7 +76,8 @@ export interface RunSettings {
   readonly sleepMs: number;
   readonly sleepConcurrency: number[];
   readonly sleepIterations: number;
-  readonly tasks: Partial<Record<WorkloadName, number>>;
+  /** Tasks per batch of each selected workload and scenario (`distributed`). */
+  readonly tasks: Partial<Record<ScenarioName, number>>;
   /** The fixed `maxBatch` values of the sweep (`--max-batch-sweep`); absent or empty = no sweep. */
   readonly maxBatchSweep?: readonly number[];
 }

@@ -1,9 +1,10 @@
 /**
- * A real, throwaway Redis for the tests: Debian's `redis-server` on 127.0.0.1, on a free port, with
- * no persistence and its working directory in a fresh temporary directory (it never writes into the
- * repository). `restart()` brings it back on the same port with no data, as a Redis restart does.
+ * A real, throwaway Redis for tests and benchmarks (`@poolkit/bullmq/testing`): Debian's
+ * `redis-server` on 127.0.0.1, on a free port, with no persistence and its working directory in a
+ * fresh temporary directory (it never writes into the caller's tree). `restart()` brings it back
+ * on the same port with no data, as a Redis restart without persistence does.
  *
- * Without redis-server the tests fail in CI (CI=true) and are skipped, saying so, elsewhere:
+ * Without redis-server, what needs it fails in CI (CI=true) and is skipped, saying so, elsewhere:
  *
  *     describe.skipIf(skipRedis)('...', () => {
  *       beforeAll(requireRedis); // throws in CI when redis-server is missing
@@ -11,11 +12,13 @@
  *     });
  *
  * Use `skipRedis`, not `!redisAvailable`, as the condition: vitest runs no hook of a file whose
- * tests are all skipped, so a skip on `!redisAvailable` would pass CI silently.
+ * tests are all skipped, so a skip on `!redisAvailable` would pass CI silently. For the same
+ * reason importing this module warns once on stderr when redis-server is missing outside CI.
  *
  * No server outlives the process: it runs under `setpriv --pdeathsig KILL` (util-linux), so the
  * kernel kills it when the process that started it ends, however that ends (vitest's workers do not
- * always run 'exit' handlers); and one still running at a normal exit is killed there too.
+ * always run 'exit' handlers); and one still running at a normal exit is killed there too (this
+ * module adds one 'exit' listener to `process` when it is imported).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -24,11 +27,11 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
 
-/** How to install the server on Debian and Ubuntu (.ci/run does it). */
+/** The command that installs the server on Debian and Ubuntu (poolkit's `.ci/run` runs it). */
 export const REDIS_INSTALL = 'apt-get install -y redis-server';
 
-/** Where redis-server is looked for when it is not on PATH. */
-export const REDIS_FALLBACKS = ['/usr/bin/redis-server'];
+/** Where redis-server is looked for when it is not on PATH (`/usr/bin/redis-server`). */
+export const REDIS_FALLBACKS: readonly string[] = ['/usr/bin/redis-server'];
 
 function executable(file: string): boolean {
   try {
@@ -48,7 +51,12 @@ function findExecutable(name: string, path: string, fallbacks: readonly string[]
   return [...onPath, ...fallbacks].find(executable);
 }
 
-/** The first executable `redis-server` on `path`, else the first executable of `fallbacks`, or undefined. */
+/**
+ * The first executable file named `redis-server` in a directory of `path` (a PATH-style list),
+ * else the first executable of `fallbacks`, else undefined. Only looks; runs nothing.
+ *
+ *     findRedisServer(); // '/usr/bin/redis-server' on Debian with the package installed
+ */
 export function findRedisServer(
   path = process.env.PATH ?? '',
   fallbacks: readonly string[] = REDIS_FALLBACKS,
@@ -62,22 +70,25 @@ const setpriv =
     ? findExecutable('setpriv', process.env.PATH ?? '', ['/usr/bin/setpriv'])
     : undefined;
 
-/** The redis-server the tests run, found once at import. */
+/** The redis-server {@link startRedis} runs by default: {@link findRedisServer}'s answer at import. */
 export const redisServerPath: string | undefined = findRedisServer();
 
-/** Whether redis-server was found. */
+/** Whether {@link redisServerPath} found a redis-server. */
 export const redisAvailable: boolean = redisServerPath !== undefined;
 
-/** Whether a missing redis-server is an error rather than a reason to skip: in CI (CI=true). */
+/** Whether a missing redis-server is an error rather than a reason to skip: true in CI (`CI=true`). */
 export const redisRequired: boolean = process.env.CI === 'true';
 
-/** Why the Redis tests are skipped here, with the command that installs the server. */
+/** Why what needs Redis is skipped here: where redis-server was looked for and how to install it. */
 export const skipReason = `no redis-server on PATH or at ${REDIS_FALLBACKS.join(', ')} (Debian: ${REDIS_INSTALL}; .ci/run installs it)`;
 
-/** The condition for `describe.skipIf`: true only when redis-server is missing outside CI. */
+/**
+ * The condition for `describe.skipIf`: true only when redis-server is missing outside CI. In CI it
+ * is false even without the server, so the tests run and {@link requireRedis} fails them.
+ */
 export const skipRedis: boolean = !redisAvailable && !redisRequired;
 
-if (skipRedis) console.warn(`Redis tests skipped: ${skipReason}`);
+if (skipRedis) console.warn(`Redis tests and benchmarks skipped: ${skipReason}`);
 
 /** The error a missing redis-server is in CI. */
 function missingError(): Error {
@@ -87,21 +98,26 @@ function missingError(): Error {
 }
 
 /**
- * Throws when redis-server is missing and required (in CI); warns when it is missing elsewhere.
- * For a `beforeAll` of the Redis tests. (No parameters: vitest reads a hook's first parameter as
- * its fixtures; {@link checkRedis} is the same check on given facts.)
+ * Throws when redis-server is missing and required (in CI); warns on stderr when it is missing
+ * elsewhere; does nothing when it is there. For a `beforeAll` of the Redis tests. (No parameters:
+ * vitest reads a hook's first parameter as its fixtures; {@link checkRedis} is the same check on
+ * given facts.)
  */
 export function requireRedis(): void {
   checkRedis(redisAvailable, redisRequired);
 }
 
-/** {@link requireRedis} for a given availability and CI-ness. */
+/**
+ * {@link requireRedis} on given facts: throws (naming {@link REDIS_INSTALL}) when `available` is
+ * false and `required` true; warns when both are false; else does nothing.
+ */
 export function checkRedis(available: boolean, required: boolean): void {
   if (available) return;
   if (required) throw missingError();
   console.warn(`Redis tests skipped: ${skipReason}`);
 }
 
+/** Options of {@link startRedis}; every field is optional. */
 export interface StartRedisOptions {
   /** The redis-server executable; default {@link redisServerPath}. */
   binary?: string;
@@ -113,6 +129,10 @@ export interface StartRedisOptions {
   stopTimeoutMs?: number;
 }
 
+/**
+ * A running server started by {@link startRedis}. Call `stop()` when done (an `afterAll`): the
+ * server would otherwise live until this process ends.
+ */
 export interface RedisServer {
   /** The port on 127.0.0.1; the same after `restart()`. */
   readonly port: number;
@@ -292,8 +312,18 @@ function failed(binary: string, port: number, attempt: Attempt & { ok: false }):
 
 /**
  * Starts redis-server on 127.0.0.1 on a free port (another port when the one picked was taken in
- * the meantime), with no persistence, and resolves once it answers PING. Rejects when redis-server
- * is missing (see {@link requireRedis}), exits, or does not answer within `startTimeoutMs`.
+ * the meantime), with no persistence (`--save '' --appendonly no`), and resolves once it answers
+ * PING. Rejects when redis-server is missing (in CI with the install command, see
+ * {@link requireRedis}), cannot be run, exits, or does not answer within `startTimeoutMs` — and
+ * then no process is left behind.
+ *
+ *     const redis = await startRedis();
+ *     try {
+ *       const backend = new BullMQBackend({ connection: redis.url });
+ *       // ...
+ *     } finally {
+ *       await redis.stop();
+ *     }
  */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
   const binary = options.binary ?? redisServerPath;

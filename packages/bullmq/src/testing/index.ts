@@ -1,0 +1,15 @@
+export {
+  checkRedis,
+  findRedisServer,
+  REDIS_FALLBACKS,
+  REDIS_INSTALL,
+  type RedisServer,
+  redisAvailable,
+  redisRequired,
+  redisServerPath,
+  requireRedis,
+  type StartRedisOptions,
+  skipReason,
+  skipRedis,
+  startRedis,
+} from './redis-server.js';
