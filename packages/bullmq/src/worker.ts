@@ -55,7 +55,14 @@ export interface WorkerOptions {
 /** A running worker: its counts, and how to stop it. */
 export interface PoolkitWorker {
   /** Jobs answered with a value, with an error, and running now. */
-  readonly counts: { readonly succeeded: number; readonly failed: number; readonly active: number };
+  readonly counts: {
+    /** Tasks that ended with a value. */
+    readonly succeeded: number;
+    /** Tasks that ended with an error (their own, a timeout or a cancellation). */
+    readonly failed: number;
+    /** Tasks running now. */
+    readonly active: number;
+  };
   /**
    * Stops taking jobs, waits up to `graceMs` (default 10 000) for the running ones, then stops
    * them by force (their jobs are left to BullMQ's stalled-job recovery) and closes every
