@@ -3,8 +3,10 @@
  * `napi build` (without napi-derive) generates no bindings, so this file is the contract: a test
  * checks that the loaded addon exports exactly {@link ADDON_EXPORTS}, each a function.
  */
+
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PoolkitError } from '@poolkit/core';
 
@@ -89,33 +91,134 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const exportsMatch: Same<(typeof ADDON_EXPORTS)[number], keyof NativeAddon> = true;
 void exportsMatch;
 
-/** The file name `napi build --platform` gives this platform's binary. */
-export function binaryName(platform = process.platform, arch = process.arch): string {
+/**
+ * This platform's triple as napi-rs names binaries and platform packages: `linux-x64-gnu`,
+ * `linux-x64-musl`, `darwin-arm64`, `win32-x64`…
+ */
+export function platformTriple(platform = process.platform, arch = process.arch): string {
   let abi = '';
   if (platform === 'linux') {
     const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
     abi = report?.header?.glibcVersionRuntime ? '-gnu' : '-musl';
   }
-  return `poolkit-native.${platform}-${arch}${abi}.node`;
+  return `${platform}-${arch}${abi}`;
+}
+
+/** The file name `napi build --platform` gives this platform's binary. */
+export function binaryName(platform = process.platform, arch = process.arch): string {
+  return `poolkit-native.${platformTriple(platform, arch)}.node`;
+}
+
+/** The variable naming an addon file to load before any other place (a path, relative to the cwd). */
+const ADDON_OVERRIDE_VARIABLE = 'POOLKIT_NATIVE_ADDON';
+
+/** One place {@link loadAddon} looks for the binary. */
+export interface AddonCandidate {
+  /**
+   * `'override'`: the file `POOLKIT_NATIVE_ADDON` names; `'local'`: the dev build `npm run build`
+   * leaves next to package.json; `'package'`: the platform package `@poolkit/native-<triple>`.
+   */
+  readonly source: 'override' | 'local' | 'package';
+  /** The file to load, or undefined when the variable is unset or the package is not installed. */
+  readonly file: string | undefined;
+  /** The place as an error message names it. */
+  readonly label: string;
+}
+
+/**
+ * The places the addon is looked for, in the order they are tried: the override variable, the
+ * local dev build, then the platform package. Pure apart from resolving the package; never throws.
+ */
+export function addonCandidates(env: NodeJS.ProcessEnv = process.env): AddonCandidate[] {
+  const triple = platformTriple();
+  const override = env[ADDON_OVERRIDE_VARIABLE];
+  const local = join(dirname(fileURLToPath(import.meta.url)), '..', binaryName());
+  const platformPackage = `@poolkit/native-${triple}`;
+  let packaged: string | undefined;
+  try {
+    packaged = createRequire(import.meta.url).resolve(platformPackage);
+  } catch {
+    packaged = undefined;
+  }
+  return [
+    override
+      ? { source: 'override', file: resolve(override), label: `${ADDON_OVERRIDE_VARIABLE}=${override}` }
+      : { source: 'override', file: undefined, label: `${ADDON_OVERRIDE_VARIABLE} (not set)` },
+    { source: 'local', file: local, label: `${local} (local build)` },
+    { source: 'package', file: packaged, label: `${platformPackage} (platform package)` },
+  ];
 }
 
 let addon: NativeAddon | undefined;
+let failure: { message: string; cause: unknown } | undefined;
+
+/** Tries every candidate in order; returns the addon or why each place failed. */
+function tryLoad(): NativeAddon | { message: string; cause: unknown } {
+  const require = createRequire(import.meta.url);
+  const tried: string[] = [];
+  const errors: unknown[] = [];
+  for (const candidate of addonCandidates()) {
+    let outcome: string;
+    if (candidate.file === undefined) {
+      outcome = candidate.source === 'package' ? 'not installed' : 'skipped';
+    } else if (!existsSync(candidate.file)) {
+      outcome = 'not found';
+    } else {
+      try {
+        return require(candidate.file) as NativeAddon;
+      } catch (error) {
+        errors.push(error);
+        outcome = `failed to load: ${(error as Error)?.message ?? String(error)}`;
+      }
+    }
+    tried.push(`  ${tried.length + 1}. ${candidate.label}: ${outcome}`);
+  }
+  const message =
+    `could not load the poolkit native addon for ${platformTriple()}. Looked in:\n${tried.join('\n')}\n` +
+    'Fix: install Rust (https://rustup.rs) and run `npm run build` in packages/native, ' +
+    `or set ${ADDON_OVERRIDE_VARIABLE}=/path/to/poolkit-native.node.`;
+  return {
+    message,
+    cause: errors.length === 1 ? errors[0] : errors.length > 1 ? new AggregateError(errors) : undefined,
+  };
+}
 
 /**
  * The addon, loaded on first use (importing the package, or only its `reference` twins, never
- * needs the binary). Throws a PoolkitError `ERR_NATIVE_LOAD` when the binary is missing.
+ * needs the binary). Looks in the places {@link addonCandidates} lists, in order, and keeps the
+ * first that loads. Throws a PoolkitError `ERR_NATIVE_LOAD` naming the platform triple, each
+ * place and the fix when none does; the outcome is remembered for the life of the process.
  */
 export function loadAddon(): NativeAddon {
   if (addon !== undefined) return addon;
-  const file = join(dirname(fileURLToPath(import.meta.url)), '..', binaryName());
-  try {
-    addon = createRequire(import.meta.url)(file) as NativeAddon;
-  } catch (cause) {
-    throw new PoolkitError(
-      'ERR_NATIVE_LOAD',
-      `could not load the poolkit native addon ${file}: build it with \`npm run build\` in packages/native (needs a Rust toolchain)`,
-      { cause },
-    );
+  if (failure === undefined) {
+    const result = tryLoad();
+    if ('submit' in result) {
+      addon = result;
+      return addon;
+    }
+    failure = result;
   }
-  return addon;
+  throw new PoolkitError(
+    'ERR_NATIVE_LOAD',
+    failure.message,
+    failure.cause === undefined ? undefined : { cause: failure.cause },
+  );
+}
+
+/**
+ * Whether the native addon loads in this process (see {@link loadAddon}); never throws. When
+ * false, `runBatch`, `NativeBackend` and the other native calls throw `ERR_NATIVE_LOAD`, while
+ * `@poolkit/native/reference` (the JS twins) still works.
+ *
+ * @example
+ * const squares = nativeAvailable() ? await runBatch('square', xs) : runReference('square', xs);
+ */
+export function nativeAvailable(): boolean {
+  try {
+    loadAddon();
+    return true;
+  } catch {
+    return false;
+  }
 }

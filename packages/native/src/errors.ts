@@ -21,6 +21,9 @@ export const NativeErrorCode = {
   Napi: 'ERR_NAPI',
   /** Error: the OS refused to start a pool thread. */
   ThreadStart: 'ERR_THREAD_START',
-  /** PoolkitError: the .node binary could not be loaded (not built for this platform). */
+  /**
+   * PoolkitError: no place had a loadable .node binary (built without Rust, or not for this
+   * platform). The message names the platform triple, each place looked and the fix.
+   */
   NativeLoad: 'ERR_NATIVE_LOAD',
 } as const;

@@ -1,4 +1,14 @@
-export { ADDON_EXPORTS, binaryName, type KernelInfo, loadAddon, type NativeAddon } from './addon.js';
+export {
+  ADDON_EXPORTS,
+  type AddonCandidate,
+  addonCandidates,
+  binaryName,
+  type KernelInfo,
+  loadAddon,
+  type NativeAddon,
+  nativeAvailable,
+  platformTriple,
+} from './addon.js';
 export { NativeErrorCode } from './errors.js';
 export {
   type ByteKernelName,
