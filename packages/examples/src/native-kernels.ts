@@ -8,7 +8,8 @@
  * 3. `NativeBackend({ kernel: 'isprime' })` under a `Pool`: one item per task, like any other
  *    backend (more per-task overhead, but it composes with queues, timeouts and retries).
  *
- * Then it prints the steps of adding your own Rust kernel (the README has the full walk-through).
+ * Then it prints the steps of adding a built-in Rust kernel (for kernels in your own crate, see
+ * the user-kernels example and the native README's "Your own kernels").
  *
  * Run it from the repository root (after `npm run build`; the addon must be built too:
  * `cd packages/native && npm run build`):
@@ -23,7 +24,7 @@ import { Pool } from '@poolkit/core';
 import { NativeBackend, poolThreads, runBatch } from '@poolkit/native';
 import { runReference } from '@poolkit/native/reference';
 
-/** The steps of adding a custom kernel, printed at the end (see README "Adding a Rust kernel"). */
+/** The steps of adding a built-in kernel, printed at the end (see the native README). */
 export const CUSTOM_KERNEL_STEPS = [
   'write packages/native/rust/kernels/<name>.rs: a unit struct implementing the Kernel trait (rust/kernel.rs):',
   '    name() → "<name>", input() → Shape::Numbers { arity: 1 } or Shape::Bytes { .. },',
@@ -111,7 +112,9 @@ export async function main(options: NativeKernelsOptions = {}): Promise<NativeKe
       `identical results: ${backendIdentical}`,
   );
 
-  print('adding your own Rust kernel (details: packages/examples/README.md, "Adding a Rust kernel"):');
+  print(
+    'adding a built-in Rust kernel (your own crate instead: packages/native/README.md, "Your own kernels"):',
+  );
   for (const step of CUSTOM_KERNEL_STEPS) print(step.startsWith(' ') ? `   ${step}` : `  • ${step}`);
   return {
     count,

@@ -41,6 +41,11 @@ const EXAMPLES: Array<{ name: string; bad: string[]; message: string }> = [
     bad: ['--workers', '0'],
     message: '--workers must be an integer from 1 to 16, received "0"',
   },
+  {
+    name: 'user-kernels',
+    bad: ['--count', '0'],
+    message: '--count must be an integer from 1 to 1000000, received "0"',
+  },
 ];
 
 describe.each(EXAMPLES)('the command line of $name', ({ name, bad, message }) => {

@@ -18,7 +18,7 @@
 //!
 //! The batch knows nothing of Node-API: the caller passes `on_done` and the cancel flags.
 use crate::input::Input;
-use crate::kernel::{ByteSink, Kernel, Shape, Sink};
+use crate::kernel::{ByteSink, Kernel, KernelError, Shape, Sink};
 use crate::thread_pool::{Job, Step};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -185,8 +185,16 @@ impl Batch {
                     .set(("ERR_KERNEL_OUTPUT", format!("kernel {}: {message}", self.kernel.name())));
             }
             Err(payload) => {
-                let message = format!("kernel {} panicked: {}", self.kernel.name(), panic_message(&payload));
-                let _ = self.failure.set(("ERR_KERNEL_PANIC", message));
+                let failure = match payload.downcast_ref::<KernelError>() {
+                    Some(KernelError(message)) => {
+                        ("ERR_KERNEL_ERROR", format!("kernel {}: {message}", self.kernel.name()))
+                    }
+                    None => (
+                        "ERR_KERNEL_PANIC",
+                        format!("kernel {} panicked: {}", self.kernel.name(), panic_message(&payload)),
+                    ),
+                };
+                let _ = self.failure.set(failure);
             }
         }
     }

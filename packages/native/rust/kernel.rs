@@ -96,6 +96,13 @@ impl ByteSink {
     }
 }
 
+/// A kernel's own failure, distinct from a bug: `run` reports it with
+/// `std::panic::panic_any(KernelError(message))`, and the batch fails with `ERR_KERNEL_ERROR`
+/// and that message (a plain panic gives `ERR_KERNEL_PANIC`). Library kernels use it for an
+/// `Err` their `run` returned.
+#[derive(Debug)]
+pub struct KernelError(pub String);
+
 /// A CPU kernel: a pure function from items to items, run on pool threads.
 ///
 /// Invariants the batch relies on:

@@ -6,6 +6,8 @@
 //! - `kernels()` → `[{ name, input, inputArity, output, outputArity, outputBytes }]`
 //! - `threads()` → the pool's size; `ensureThreads(n)` → raises the size to ≥ n, returns the size
 //! - `submit(kernel, input, offsets, params, parallelism, chunkSize, callback)` → batch id
+//! - `loadLibrary(path)` → loads a user kernel library (once per canonical path) and lists its
+//!   kernels like `kernels()` does
 //! - `cancel(id)` → whether a pending batch was asked to stop; `pending()` → batches in flight here
 #![deny(unsafe_op_in_unsafe_fn)]
 
@@ -13,6 +15,7 @@ pub mod batch;
 pub mod input;
 pub mod kernel;
 pub mod kernels;
+pub mod library;
 pub mod thread_pool;
 
 #[cfg(not(test))]
@@ -27,8 +30,9 @@ mod surface {
     use crate::batch::{default_chunk_size, Batch, BatchError, Plan};
     use crate::channel::{Completion, EnvState};
     use crate::input::Input;
-    use crate::kernel::Shape;
+    use crate::kernel::{Kernel, Shape};
     use crate::kernels::registry;
+    use crate::library;
     use crate::napi::{boundary, Env, ErrorKind, JsError, JsResult, Reference};
     use crate::sys::*;
     use crate::thread_pool::{self, MAX_THREADS};
@@ -38,29 +42,44 @@ mod surface {
     /// The largest chunk size accepted (items).
     const MAX_CHUNK: usize = 1 << 32;
 
-    fn kernels(env: Env, _info: napi_callback_info) -> JsResult<napi_value> {
-        let all = registry().all();
+    /// `{ name, input, inputArity, output, outputArity, outputBytes }` for one kernel.
+    fn kernel_info(env: Env, k: &dyn Kernel) -> JsResult<napi_value> {
+        let o = env.object()?;
+        env.set(o, "name", env.string(k.name())?)?;
+        let (input, input_arity) = match k.input() {
+            Shape::Numbers { arity } => ("numbers", arity as f64),
+            Shape::Bytes { .. } => ("bytes", 0.0),
+        };
+        env.set(o, "input", env.string(input)?)?;
+        env.set(o, "inputArity", env.number(input_arity)?)?;
+        let (output, arity, bytes) = match k.output(&[]) {
+            Ok(Shape::Numbers { arity }) => ("numbers", arity as f64, -1.0),
+            Ok(Shape::Bytes { len }) => ("bytes", 0.0, len.map_or(-1.0, |l| l as f64)),
+            Err(_) => ("numbers", 0.0, -1.0),
+        };
+        env.set(o, "output", env.string(output)?)?;
+        env.set(o, "outputArity", env.number(arity)?)?;
+        env.set(o, "outputBytes", env.number(bytes)?)?;
+        Ok(o)
+    }
+
+    fn kernel_list(env: Env, all: &[&'static dyn Kernel]) -> JsResult<napi_value> {
         let list = env.array(all.len())?;
         for (i, k) in all.iter().enumerate() {
-            let o = env.object()?;
-            env.set(o, "name", env.string(k.name())?)?;
-            let (input, input_arity) = match k.input() {
-                Shape::Numbers { arity } => ("numbers", arity as f64),
-                Shape::Bytes { .. } => ("bytes", 0.0),
-            };
-            env.set(o, "input", env.string(input)?)?;
-            env.set(o, "inputArity", env.number(input_arity)?)?;
-            let (output, arity, bytes) = match k.output(&[]) {
-                Ok(Shape::Numbers { arity }) => ("numbers", arity as f64, -1.0),
-                Ok(Shape::Bytes { len }) => ("bytes", 0.0, len.map_or(-1.0, |l| l as f64)),
-                Err(_) => ("numbers", 0.0, -1.0),
-            };
-            env.set(o, "output", env.string(output)?)?;
-            env.set(o, "outputArity", env.number(arity)?)?;
-            env.set(o, "outputBytes", env.number(bytes)?)?;
-            env.set_index(list, i as u32, o)?;
+            env.set_index(list, i as u32, kernel_info(env, *k)?)?;
         }
         Ok(list)
+    }
+
+    fn kernels(env: Env, _info: napi_callback_info) -> JsResult<napi_value> {
+        kernel_list(env, registry().all())
+    }
+
+    fn load_library(env: Env, info: napi_callback_info) -> JsResult<napi_value> {
+        let [path] = env.args::<1>(info)?;
+        let path = env.get_path(path, "library")?;
+        let kernels = library::load(&path).map_err(|e| JsError::new(ErrorKind::Error, e.code(), e.to_string()))?;
+        kernel_list(env, &kernels)
     }
 
     fn thread_start_error(message: String) -> JsError {
@@ -101,7 +120,7 @@ mod surface {
     fn submit(env: Env, info: napi_callback_info) -> JsResult<napi_value> {
         let [name, input, offsets, params, parallelism, chunk_size, callback] = env.args::<7>(info)?;
         let name = env.get_string(name, "kernel")?;
-        let kernel = registry().get(&name).ok_or_else(|| {
+        let kernel = library::find(&name).ok_or_else(|| {
             JsError::new(
                 ErrorKind::RangeError,
                 "ERR_UNKNOWN_KERNEL",
@@ -184,6 +203,7 @@ mod surface {
     export!(js_ensure_threads => ensure_threads);
     export!(js_pending => pending);
     export!(js_cancel => cancel);
+    export!(js_load_library => load_library);
     export!(js_submit => submit);
 
     /// Panics are caught and their message travels in the JS error (`ERR_KERNEL_PANIC`), so the
@@ -201,12 +221,13 @@ mod surface {
     fn init(env: Env, exports: napi_value) -> JsResult<napi_value> {
         quiet_panics();
         EnvState::install(env)?;
-        let table: [(&str, napi_callback); 6] = [
+        let table: [(&str, napi_callback); 7] = [
             ("kernels", Some(js_kernels)),
             ("threads", Some(js_threads)),
             ("ensureThreads", Some(js_ensure_threads)),
             ("pending", Some(js_pending)),
             ("cancel", Some(js_cancel)),
+            ("loadLibrary", Some(js_load_library)),
             ("submit", Some(js_submit)),
         ];
         for (name, cb) in table {

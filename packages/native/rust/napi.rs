@@ -247,6 +247,25 @@ impl Env {
         Ok(String::from_utf8_lossy(&buf[..len]).into_owned())
     }
 
+    /// A JS string naming a file, copied out (at most 4096 bytes, PATH_MAX on Linux).
+    pub fn get_path(self, value: napi_value, what: &str) -> JsResult<String> {
+        if self.type_of(value)? != napi_string {
+            return Err(JsError::type_error(format!("{what} must be a string")));
+        }
+        let mut buf = vec![0u8; 4097];
+        let mut len = 0usize;
+        // SAFETY: buf has buf.len() writable bytes; Node writes at most bufsize-1 bytes plus a NUL.
+        check(
+            unsafe { napi_get_value_string_utf8(self.0, value, buf.as_mut_ptr().cast(), buf.len(), &mut len) },
+            "napi_get_value_string_utf8",
+        )?;
+        if len > 4096 {
+            return Err(JsError::range_error(format!("{what} is longer than 4096 bytes")));
+        }
+        buf.truncate(len);
+        String::from_utf8(buf).map_err(|_| JsError::range_error(format!("{what} is not valid UTF-8")))
+    }
+
     /// The contents of a typed array of the given type, copied into Rust memory.
     /// `napi_is_typedarray` is asked first (napi_is_buffer is true for every TypedArray).
     /// A detached buffer is an error with code `ERR_DETACHED_BUFFER`.

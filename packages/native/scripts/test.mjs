@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The package's `npm test`: cargo test (kernels, pool, batch), the Node-API header check with
+// The package's `npm test`: cargo test (kernels, pool, batch; then the kernel SDK in sdk/), the Node-API header check with
 // its deliberately-wrong-signature self-test, then vitest. Each runner writes its counts into
 // <root>/.reports/ for the root summary (scripts/test.mjs at the root adds them up):
 //   native-cargo.counts.json, native-headers.counts.json, native.vitest.json
@@ -29,13 +29,22 @@ export function cargoCounts(output) {
 
 let ok = true;
 
-const cargo = spawnSync('cargo', ['test', '--color', 'never'], { cwd: pkg, env, encoding: 'utf8' });
-process.stdout.write(cargo.stdout ?? '');
-process.stderr.write(cargo.stderr ?? '');
-const cargoResult = cargoCounts(cargo.stdout ?? '');
-if (cargo.status !== 0 && cargoResult.failed === 0) cargoResult.failed = 1; // did not build or crashed
+// The addon crate, then the kernel SDK (sdk/, its own crate; built in target/sdk).
+const cargoResult = { passed: 0, failed: 0, skipped: 0 };
+for (const args of [[], ['--manifest-path', 'sdk/Cargo.toml', '--target-dir', 'target/sdk']]) {
+  const cargo = spawnSync('cargo', ['test', '--color', 'never', ...args], {
+    cwd: pkg,
+    env,
+    encoding: 'utf8',
+  });
+  process.stdout.write(cargo.stdout ?? '');
+  process.stderr.write(cargo.stderr ?? '');
+  const counts = cargoCounts(cargo.stdout ?? '');
+  if (cargo.status !== 0 && counts.failed === 0) counts.failed = 1; // did not build or crashed
+  for (const key of Object.keys(cargoResult)) cargoResult[key] += counts[key];
+  ok &&= cargo.status === 0;
+}
 writeFileSync(join(reports, 'native-cargo.counts.json'), JSON.stringify(cargoResult));
-ok &&= cargo.status === 0;
 
 const headers = spawnSync(
   process.execPath,

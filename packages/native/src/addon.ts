@@ -56,6 +56,13 @@ export interface NativeAddon {
    */
   cancel(id: number): boolean;
   /**
+   * Loads the user kernel library at `path` (a shared object built with the `poolkit-kernel`
+   * SDK; relative to the cwd) once per process per canonical path, never unloaded, registers its
+   * kernels on the pool and describes them. Throws `ERR_LIBRARY_NOT_FOUND`, `ERR_LIBRARY_LOAD`,
+   * `ERR_LIBRARY_ABI`, `ERR_LIBRARY_INVALID` or `ERR_DUPLICATE_KERNEL`; a failed load registers nothing.
+   */
+  loadLibrary(path: string): KernelInfo[];
+  /**
    * Starts a batch of `kernel` over every item of `input` and returns its id (an integer ≥ 1, for
    * `cancel`); `callback` is called once, on this JS thread, when the batch ends. Starts extra
    * threads up to `parallelism` if needed (beyond the pool's size they exit after 5 s idle). Throws (nothing is started) on an unknown kernel
@@ -84,7 +91,15 @@ export interface NativeAddon {
 }
 
 /** The names in {@link NativeAddon}, as a runtime list (checked against the type below). */
-export const ADDON_EXPORTS = ['cancel', 'ensureThreads', 'kernels', 'pending', 'submit', 'threads'] as const;
+export const ADDON_EXPORTS = [
+  'cancel',
+  'ensureThreads',
+  'kernels',
+  'loadLibrary',
+  'pending',
+  'submit',
+  'threads',
+] as const;
 
 // Compile-time proof that ADDON_EXPORTS and NativeAddon name the same members.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

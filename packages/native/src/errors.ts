@@ -13,6 +13,18 @@ export const NativeErrorCode = {
   DetachedBuffer: 'ERR_DETACHED_BUFFER',
   /** Error: the kernel panicked on this batch; the pool keeps working. */
   KernelPanic: 'ERR_KERNEL_PANIC',
+  /** Error: the kernel returned an error for this batch (a library kernel's `Err(message)`: its message). */
+  KernelError: 'ERR_KERNEL_ERROR',
+  /** Error: no file at the `library` path (the message names it and the OS reason). */
+  LibraryNotFound: 'ERR_LIBRARY_NOT_FOUND',
+  /** Error: the `library` file is not a loadable shared object (the message holds dlerror's text). */
+  LibraryLoad: 'ERR_LIBRARY_LOAD',
+  /** Error: the library was built for another kernel ABI version (the message names both). */
+  LibraryAbi: 'ERR_LIBRARY_ABI',
+  /** Error: the library exports no kernel table, or a malformed one (null name, unknown kind…). */
+  LibraryInvalid: 'ERR_LIBRARY_INVALID',
+  /** Error: a library kernel has the name of a built-in or of another library's kernel; nothing of it is registered. */
+  DuplicateKernel: 'ERR_DUPLICATE_KERNEL',
   /** Error: a kernel broke its output contract (wrong number or size of items). */
   KernelOutput: 'ERR_KERNEL_OUTPUT',
   /** Error: native code outside a kernel panicked (a bug); the call failed, the process lives. */

@@ -16,7 +16,10 @@ export {
   kernelInfo,
   kernelInfos,
   kernels,
+  libraryKernels,
+  type NativeKernelsOptions,
   type NumericKernelName,
+  nativeKernels,
 } from './kernels.js';
 export { NativeBackend, type NativeBackendOptions } from './native-backend.js';
 export { poolThreads, setPoolThreads } from './pool-threads.js';

@@ -28,6 +28,11 @@ type Encoded = ReturnType<typeof encodeInputs>;
 export interface NativeBackendOptions {
   /** The kernel every task runs (`'isprime'`, `'md5'`, …). Required. */
   readonly kernel: string;
+  /**
+   * A user kernel library (a shared object built with the `poolkit-kernel` SDK; path relative to
+   * the cwd) that exports `kernel`. Loaded once per process. Default: the built-in kernels.
+   */
+  readonly library?: string;
   /** Pool threads this backend counts on, 1–256: its `concurrency`. Default: the pool size. Raises the pool's size if larger. */
   readonly threads?: number;
   /** Kernel parameters for every task (`mandelbrot`: `[width, height, maxIter]`). */
@@ -76,7 +81,7 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const opts: Partial<NativeBackendOptions> = options ?? {};
     if (opts.kernel === undefined)
       throw argTypeError('options.kernel must be a kernel name, received undefined');
-    this.#info = kernelInfo(opts.kernel);
+    this.#info = kernelInfo(opts.kernel, opts.library);
     this.#params = encodeParams(opts.params);
     const addon = loadAddon();
     if (opts.threads === undefined) {

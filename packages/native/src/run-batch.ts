@@ -20,6 +20,11 @@ import { MAX_THREADS } from './pool-threads.js';
 
 /** Options of {@link runBatch}. Every field is optional. */
 export interface BatchOptions {
+  /**
+   * A user kernel library (a shared object built with the `poolkit-kernel` SDK; path relative to
+   * the cwd) that exports `kernel`. Loaded once per process. Default: the built-in kernels.
+   */
+  library?: string;
   /** Cancels the batch: the promise rejects at once with an AbortError; threads stop at the next chunk boundary. */
   signal?: AbortSignal;
   /** Most pool threads this batch may use at once, 1–256. Default: the pool size. A larger value starts extra threads (they exit after 5 s idle). */
@@ -243,7 +248,7 @@ export async function runBatch(
     opts.chunkSize === undefined ? 0 : checkInteger('options.chunkSize', opts.chunkSize, 1, { max: 2 ** 32 });
   const output =
     opts.output === undefined ? 'buffers' : checkOneOf('options.output', opts.output, ['buffers', 'packed']);
-  const info = kernelInfo(kernel);
+  const info = kernelInfo(kernel, opts.library);
   const encoded = encodeInputs(info, inputs);
   const params = encodeParams(opts.params);
   const { data, offsets } = await submitRaw(info.name, encoded, params, threads, chunkSize, signal);
