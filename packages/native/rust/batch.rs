@@ -164,37 +164,35 @@ impl Batch {
         let start = index * self.chunk_size;
         let end = (start + self.chunk_size).min(self.input.len());
         let items = self.input.items(start..end);
+        let name = self.kernel.name();
+        let error = |KernelError(message)| ("ERR_KERNEL_ERROR", format!("kernel {name}: {message}"));
+        let output = |message: String| ("ERR_KERNEL_OUTPUT", format!("kernel {name}: {message}"));
         let result = catch_unwind(AssertUnwindSafe(|| match self.output {
             Shape::Numbers { arity } => {
                 let mut out = vec![0.0; (end - start) * arity];
-                self.kernel.run(&self.params, &items, &mut Sink::Numbers(&mut out));
+                self.kernel
+                    .run(&self.params, &items, &mut Sink::Numbers(&mut out))
+                    .map_err(error)?;
                 Ok(Chunk::Numbers(out))
             }
             Shape::Bytes { len } => {
                 let mut sink = ByteSink::default();
-                self.kernel.run(&self.params, &items, &mut Sink::Bytes(&mut sink));
-                check_bytes(&sink, end - start, len).map(|_| Chunk::Bytes(sink))
+                self.kernel
+                    .run(&self.params, &items, &mut Sink::Bytes(&mut sink))
+                    .map_err(error)?;
+                check_bytes(&sink, end - start, len).map_err(output)?;
+                Ok(Chunk::Bytes(sink))
             }
         }));
         // `set` fails only when an earlier chunk already failed: the first failure is the one reported.
         match result {
             Ok(Ok(chunk)) => *self.slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(chunk),
-            Ok(Err(message)) => {
-                let _ = self
-                    .failure
-                    .set(("ERR_KERNEL_OUTPUT", format!("kernel {}: {message}", self.kernel.name())));
+            Ok(Err(failure)) => {
+                let _ = self.failure.set(failure);
             }
             Err(payload) => {
-                let failure = match payload.downcast_ref::<KernelError>() {
-                    Some(KernelError(message)) => {
-                        ("ERR_KERNEL_ERROR", format!("kernel {}: {message}", self.kernel.name()))
-                    }
-                    None => (
-                        "ERR_KERNEL_PANIC",
-                        format!("kernel {} panicked: {}", self.kernel.name(), panic_message(&payload)),
-                    ),
-                };
-                let _ = self.failure.set(failure);
+                let message = format!("kernel {name} panicked: {}", panic_message(&payload));
+                let _ = self.failure.set(("ERR_KERNEL_PANIC", message));
             }
         }
     }
@@ -404,6 +402,62 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A test kernel that fails with its own error on an item equal to 13, else squares.
+    struct Picky;
+    impl Kernel for Picky {
+        fn name(&self) -> &'static str {
+            "picky"
+        }
+        fn input(&self) -> Shape {
+            Shape::Numbers { arity: 1 }
+        }
+        fn output(&self, _params: &[f64]) -> Result<Shape, String> {
+            Ok(Shape::Numbers { arity: 1 })
+        }
+        fn run(
+            &self,
+            _params: &[f64],
+            items: &crate::kernel::Items<'_>,
+            out: &mut Sink<'_>,
+        ) -> Result<(), KernelError> {
+            if items.numbers().contains(&13.0) {
+                return Err(KernelError("13 is unlucky".into()));
+            }
+            crate::kernel::map_numbers(items, out, |x| x * x)
+        }
+    }
+
+    #[test]
+    fn a_kernel_returning_err_fails_the_batch_with_kernel_error_and_its_message() {
+        let (on_done, rx) = channel();
+        let plan = Plan {
+            chunk_size: 2,
+            cancel: vec![],
+        };
+        let input = Input::numbers(vec![1.0, 2.0, 13.0, 4.0, 5.0], 1).unwrap();
+        let job = Batch::new(&Picky, vec![], input, plan).unwrap().into_job(on_done);
+        pool().submit(job, 3);
+        match rx.recv_timeout(Duration::from_secs(20)).unwrap() {
+            Outcome::Failed { code, message } => {
+                assert_eq!(code, "ERR_KERNEL_ERROR");
+                assert_eq!(message, "kernel picky: 13 is unlucky");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Without the bad item the same kernel succeeds: Err is per batch, not sticky.
+        let (on_done, rx) = channel();
+        let plan = Plan {
+            chunk_size: 2,
+            cancel: vec![],
+        };
+        let input = Input::numbers(vec![1.0, 2.0, 3.0], 1).unwrap();
+        pool().submit(Batch::new(&Picky, vec![], input, plan).unwrap().into_job(on_done), 3);
+        assert_eq!(
+            numbers(rx.recv_timeout(Duration::from_secs(20)).unwrap()),
+            [1.0, 4.0, 9.0]
+        );
     }
 
     #[test]

@@ -96,19 +96,33 @@ impl ByteSink {
     }
 }
 
-/// A kernel's own failure, distinct from a bug: `run` reports it with
-/// `std::panic::panic_any(KernelError(message))`, and the batch fails with `ERR_KERNEL_ERROR`
-/// and that message (a plain panic gives `ERR_KERNEL_PANIC`). Library kernels use it for an
-/// `Err` their `run` returned.
-#[derive(Debug)]
+/// A kernel's own failure, distinct from a bug: `run` returns `Err(KernelError(message))` and the
+/// batch fails with `ERR_KERNEL_ERROR` and that message (a panic gives `ERR_KERNEL_PANIC`).
+/// Library kernels return it for an `Err` their `run` returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KernelError(pub String);
+
+impl From<String> for KernelError {
+    fn from(message: String) -> KernelError {
+        KernelError(message)
+    }
+}
+
+impl std::fmt::Display for KernelError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// A CPU kernel: a pure function from items to items, run on pool threads.
 ///
 /// Invariants the batch relies on:
 /// - `run` writes exactly one output item per input item, in order;
 /// - `run` has no side effects beyond `out` (chunks of one batch run concurrently, in any order);
-/// - a panic is allowed: it is caught, the batch fails with `ERR_KERNEL_PANIC`, the pool goes on.
+/// - a failure the kernel can name (a bad input, an `Err` from a library) is returned as
+///   `Err(KernelError)`: the batch fails with `ERR_KERNEL_ERROR` and its message;
+/// - a panic (a bug) is allowed: it is caught, the batch fails with `ERR_KERNEL_PANIC`, the pool
+///   goes on.
 pub trait Kernel: Send + Sync + 'static {
     /// The name JS uses (`runBatch('md5', ...)`), lower-case, unique in the registry.
     fn name(&self) -> &'static str;
@@ -118,7 +132,8 @@ pub trait Kernel: Send + Sync + 'static {
     /// `Err(message)` becomes a RangeError with code `ERR_INVALID_ARG_VALUE`.
     fn output(&self, params: &[f64]) -> Result<Shape, String>;
     /// Computes one chunk. `items` and `out` have the shapes promised by `input` and `output`.
-    fn run(&self, params: &[f64], items: &Items<'_>, out: &mut Sink<'_>);
+    /// `Err` fails the batch with `ERR_KERNEL_ERROR` and the error's message.
+    fn run(&self, params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError>;
 }
 
 /// The kernels one process knows, looked up by name.
@@ -153,11 +168,12 @@ impl Registry {
 /// Runs `f` on every input item of a one-number-in, one-number-out chunk. `#[inline(always)]` so
 /// the kernel's body is compiled into a tight loop with no call per item.
 #[inline(always)]
-pub fn map_numbers(items: &Items<'_>, out: &mut Sink<'_>, f: impl Fn(f64) -> f64) {
+pub fn map_numbers(items: &Items<'_>, out: &mut Sink<'_>, f: impl Fn(f64) -> f64) -> Result<(), KernelError> {
     let input = items.numbers();
     let output = out.numbers();
     // Zipping two slices lets the compiler drop every bounds check in the loop.
     for (o, &x) in output.iter_mut().zip(input) {
         *o = f(x);
     }
+    Ok(())
 }

@@ -114,7 +114,7 @@ impl Kernel for LibraryKernel {
     fn output(&self, _params: &[f64]) -> Result<Shape, String> {
         Ok(self.output)
     }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
+    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
         let mut error = [0u8; ERROR_CAPACITY];
         let mut call = RawCall {
             count: items.len(),
@@ -146,13 +146,14 @@ impl Kernel for LibraryKernel {
         // and a sink of those kinds, sized as RawCall documents; the SDK's trampoline never unwinds.
         let status = unsafe { (self.entry.run)(&mut call) };
         if status == STATUS_OK {
-            return;
+            return Ok(());
         }
         let message = String::from_utf8_lossy(&error[..call.error_len.min(ERROR_CAPACITY)]).into_owned();
         if status == STATUS_ERROR {
-            std::panic::panic_any(KernelError(message));
+            return Err(KernelError(message));
         }
-        // STATUS_PANIC (or a status from a newer SDK): the batch reports ERR_KERNEL_PANIC.
+        // STATUS_PANIC (or a status from a newer SDK): the library's kernel panicked (caught by
+        // its trampoline); panic again here so the batch reports ERR_KERNEL_PANIC.
         std::panic::panic_any(message);
     }
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run build` for @poolkit/native: the Rust addon (napi build --platform --release), then
-// the TypeScript loader (tsc -b). Finds cargo on PATH or in $CARGO_HOME/bin (scripts/cargo.mjs).
+// the TypeScript loader (tsc -b), then scripts/check-kernels.mjs: src/kernels.ts must list the
+// kernels the Rust registry has (fails the build naming the differences). Finds cargo on PATH or
+// in $CARGO_HOME/bin (scripts/cargo.mjs).
 //
 // Without a Rust toolchain it prints one warning, skips the addon and still compiles the
 // TypeScript, so the package imports, `@poolkit/native/reference` works and the first native call
@@ -78,3 +80,5 @@ if (cargoVersion === undefined) {
   runQuietly(napi, ['build', '--platform', '--release']);
 }
 run(tsc, ['-b']);
+// The TypeScript list of built-in kernels must equal the Rust registry the addon was built from.
+if (cargoVersion !== undefined) run(process.execPath, [join(pkg, 'scripts', 'check-kernels.mjs')]);

@@ -6,15 +6,33 @@ import { resolve } from 'node:path';
 import { argRangeError, argTypeError, checkOptions, describeValue as describe } from '@poolkit/core';
 import { type KernelInfo, loadAddon } from './addon.js';
 
-/** The names of the built-in kernels, in a stable order. */
-export const kernels = ['md5', 'isprime', 'mandelbrot', 'spin', 'square', 'fnv1a', 'noop'] as const;
+/**
+ * The built-in kernels with their input and output kinds, in the Rust registry's order
+ * (`builtin()` in `rust/kernels/mod.rs`), test aids left out. The one TypeScript list: the
+ * names and type unions below derive from it, and `npm run build` fails when it differs from
+ * what the built addon registers (`kernelListDifferences`, src/kernel-check.ts).
+ */
+export const builtinKernels = [
+  { name: 'md5', input: 'bytes', output: 'bytes' },
+  { name: 'isprime', input: 'numbers', output: 'numbers' },
+  { name: 'mandelbrot', input: 'numbers', output: 'numbers' },
+  { name: 'spin', input: 'numbers', output: 'numbers' },
+  { name: 'square', input: 'numbers', output: 'numbers' },
+  { name: 'fnv1a', input: 'bytes', output: 'numbers' },
+  { name: 'noop', input: 'numbers', output: 'numbers' },
+] as const;
+
+type Builtin = (typeof builtinKernels)[number];
 
 /** A built-in kernel name. */
-export type KernelName = (typeof kernels)[number];
+export type KernelName = Builtin['name'];
 /** Built-in kernels whose items are numbers in and numbers out. */
-export type NumericKernelName = 'isprime' | 'mandelbrot' | 'spin' | 'square' | 'noop';
+export type NumericKernelName = Extract<Builtin, { input: 'numbers'; output: 'numbers' }>['name'];
 /** Built-in kernels whose items are byte strings in. */
-export type ByteKernelName = 'md5' | 'fnv1a';
+export type ByteKernelName = Extract<Builtin, { input: 'bytes' }>['name'];
+
+/** The names of the built-in kernels, in a stable order. */
+export const kernels: readonly KernelName[] = builtinKernels.map((k) => k.name);
 
 let infos: Map<string, KernelInfo> | undefined;
 

@@ -1,6 +1,6 @@
 //! `fnv1a`: the 32-bit FNV-1a hash of each byte string, as a number.
 //! Algorithm by Fowler, Noll and Vo (public domain; see isthe.com/chongo/tech/comp/fnv).
-use crate::kernel::{Items, Kernel, Shape, Sink};
+use crate::kernel::{Items, Kernel, KernelError, Shape, Sink};
 
 const OFFSET_BASIS: u32 = 0x811c_9dc5;
 const PRIME: u32 = 0x0100_0193;
@@ -49,7 +49,7 @@ impl Kernel for Fnv1a {
     fn output(&self, _params: &[f64]) -> Result<Shape, String> {
         Ok(Shape::Numbers { arity: 1 })
     }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
+    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
         let out = out.numbers();
         let mut groups = out.chunks_exact_mut(4);
         let mut i = 0;
@@ -69,6 +69,7 @@ impl Kernel for Fnv1a {
             *o = fnv1a(items.bytes(i)) as f64;
             i += 1;
         }
+        Ok(())
     }
 }
 
@@ -107,14 +108,16 @@ mod tests {
     fn kernel_hashes_each_item() {
         let data = b"afoobar";
         let mut out = [0.0; 3];
-        Fnv1a.run(
-            &[],
-            &Items::Bytes {
-                data,
-                offsets: &[0, 1, 7, 7],
-            },
-            &mut Sink::Numbers(&mut out),
-        );
+        Fnv1a
+            .run(
+                &[],
+                &Items::Bytes {
+                    data,
+                    offsets: &[0, 1, 7, 7],
+                },
+                &mut Sink::Numbers(&mut out),
+            )
+            .unwrap();
         assert_eq!(out, [0xe40c292cu32 as f64, 0xbf9cf968u32 as f64, 0x811c9dc5u32 as f64]);
     }
 }

@@ -4,7 +4,7 @@
 //! 0. Divisors are 2, 3, then 6k ± 1 up to √n. Below 2^32 the loop runs in `u32`: a 32-bit
 //! division is several times cheaper than a 64-bit one on x86-64, and most inputs are small.
 //! The JS twin (`reference/isprime.ts`) follows the same steps with doubles, exact below 2^53.
-use crate::kernel::{map_numbers, Items, Kernel, Shape, Sink};
+use crate::kernel::{map_numbers, Items, Kernel, KernelError, Shape, Sink};
 
 /// The largest input tested; beyond it `f64` cannot hold every integer.
 pub const MAX_EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
@@ -71,8 +71,8 @@ impl Kernel for IsPrime {
     fn output(&self, _params: &[f64]) -> Result<Shape, String> {
         Ok(Shape::Numbers { arity: 1 })
     }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
-        map_numbers(items, out, |x| if is_prime(x) { 1.0 } else { 0.0 });
+    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
+        map_numbers(items, out, |x| if is_prime(x) { 1.0 } else { 0.0 })
     }
 }
 
@@ -125,14 +125,16 @@ mod tests {
     #[test]
     fn kernel_writes_ones_and_zeros() {
         let mut out = [9.0; 4];
-        IsPrime.run(
-            &[],
-            &Items::Numbers {
-                values: &[2.0, 4.0, 97.0, 1.5],
-                arity: 1,
-            },
-            &mut Sink::Numbers(&mut out),
-        );
+        IsPrime
+            .run(
+                &[],
+                &Items::Numbers {
+                    values: &[2.0, 4.0, 97.0, 1.5],
+                    arity: 1,
+                },
+                &mut Sink::Numbers(&mut out),
+            )
+            .unwrap();
         assert_eq!(out, [1.0, 0.0, 1.0, 0.0]);
     }
 }

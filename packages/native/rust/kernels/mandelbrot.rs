@@ -4,7 +4,7 @@
 //! covers re ∈ [-2, 1), im ∈ [-1.5, 1.5). Input item: a row index `y`; output: `width` counts.
 //! The arithmetic is written in the same order as the JS twin, with no fused multiply-add, so
 //! both give bit-identical counts.
-use crate::kernel::{Items, Kernel, Shape, Sink};
+use crate::kernel::{Items, Kernel, KernelError, Shape, Sink};
 
 pub struct Mandelbrot;
 
@@ -131,12 +131,15 @@ impl Kernel for Mandelbrot {
             arity: image(params)?.width,
         })
     }
-    fn run(&self, params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
-        let img = image(params).expect("params were validated when the batch was made");
+    fn run(&self, params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
+        // `output` validated the params when the batch was made; a direct call with bad ones
+        // is the kernel's own failure (ERR_KERNEL_ERROR), not a panic.
+        let img = image(params)?;
         let rows = items.numbers();
         for (o, &y) in out.numbers().chunks_exact_mut(img.width).zip(rows) {
             row(&img, y, o);
         }
+        Ok(())
     }
 }
 
@@ -196,17 +199,34 @@ mod tests {
     }
 
     #[test]
-    fn kernel_writes_one_row_per_item() {
-        let params = [8.0, 8.0, 20.0];
-        let mut out = vec![0.0; 16];
-        Mandelbrot.run(
-            &params,
+    fn run_with_bad_params_returns_an_error_instead_of_panicking() {
+        let mut out = vec![0.0; 4];
+        let result = Mandelbrot.run(
+            &[0.0, 8.0, 20.0],
             &Items::Numbers {
-                values: &[4.0, 0.0],
+                values: &[1.0],
                 arity: 1,
             },
             &mut Sink::Numbers(&mut out),
         );
+        let KernelError(message) = result.unwrap_err();
+        assert!(message.contains("mandelbrot params"), "{message}");
+    }
+
+    #[test]
+    fn kernel_writes_one_row_per_item() {
+        let params = [8.0, 8.0, 20.0];
+        let mut out = vec![0.0; 16];
+        Mandelbrot
+            .run(
+                &params,
+                &Items::Numbers {
+                    values: &[4.0, 0.0],
+                    arity: 1,
+                },
+                &mut Sink::Numbers(&mut out),
+            )
+            .unwrap();
         let img = image(&params).unwrap();
         let mut expected = vec![0.0; 8];
         row(&img, 4.0, &mut expected);

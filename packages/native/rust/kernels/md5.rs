@@ -1,7 +1,7 @@
 //! `md5`: the 16-byte MD5 digest of each byte string.
 //! Written from the algorithm in RFC 1321 (R. Rivest, 1992); the per-round shifts and the
 //! sine-derived constants are the RFC's tables.
-use crate::kernel::{Items, Kernel, Shape, Sink};
+use crate::kernel::{Items, Kernel, KernelError, Shape, Sink};
 
 pub struct Md5;
 
@@ -91,12 +91,13 @@ impl Kernel for Md5 {
     fn output(&self, _params: &[f64]) -> Result<Shape, String> {
         Ok(Shape::Bytes { len: Some(16) })
     }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
+    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
         let sink = out.bytes();
         sink.data.reserve(items.len() * 16);
         for i in 0..items.len() {
             sink.push(&md5(items.bytes(i)));
         }
+        Ok(())
     }
 }
 
@@ -152,7 +153,8 @@ mod tests {
                 offsets: &[0, 3, 3],
             },
             &mut Sink::Bytes(&mut sink),
-        );
+        )
+        .unwrap();
         assert_eq!(sink.ends, [16, 32]);
         assert_eq!(
             hex(sink.data[..16].try_into().unwrap()),

@@ -1,4 +1,6 @@
-//! The built-in kernels, one per file. Add yours to [`builtin`].
+//! The built-in kernels, one per file. Add yours to [`builtin`], and its `{ name, input, output }`
+//! to `builtinKernels` in `src/kernels.ts` at the same position: `npm run build` fails otherwise
+//! (`scripts/check-kernels.mjs`).
 pub mod fnv1a;
 pub mod isprime;
 pub mod mandelbrot;

@@ -1,7 +1,7 @@
 //! `noop`: x → x, the identity. It does no work at all: it exists to measure dispatch cost (copy
 //! in, wake a pool thread, hop back to JS, copy out) for the benchmark suite's `noop` workload,
 //! with the same algorithm as the JS contenders' identity function.
-use crate::kernel::{map_numbers, Items, Kernel, Shape, Sink};
+use crate::kernel::{map_numbers, Items, Kernel, KernelError, Shape, Sink};
 
 pub struct Noop;
 
@@ -15,8 +15,8 @@ impl Kernel for Noop {
     fn output(&self, _params: &[f64]) -> Result<Shape, String> {
         Ok(Shape::Numbers { arity: 1 })
     }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
-        map_numbers(items, out, |x| x);
+    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
+        map_numbers(items, out, |x| x)
     }
 }
 
@@ -33,7 +33,8 @@ mod tests {
                 arity: 1,
             },
             &mut Sink::Numbers(&mut out),
-        );
+        )
+        .unwrap();
         out
     }
 

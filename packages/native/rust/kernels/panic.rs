@@ -1,7 +1,7 @@
 //! `__panic`: a test aid that panics on any input, to prove a failing kernel becomes a JS error
 //! (`ERR_KERNEL_PANIC`) and leaves the pool working. Names starting with `__` are hidden from the
 //! public `kernels` list in JS.
-use crate::kernel::{Items, Kernel, Shape, Sink};
+use crate::kernel::{Items, Kernel, KernelError, Shape, Sink};
 
 pub struct Panic;
 
@@ -15,7 +15,7 @@ impl Kernel for Panic {
     fn output(&self, _params: &[f64]) -> Result<Shape, String> {
         Ok(Shape::Numbers { arity: 1 })
     }
-    fn run(&self, _params: &[f64], items: &Items<'_>, _out: &mut Sink<'_>) {
+    fn run(&self, _params: &[f64], items: &Items<'_>, _out: &mut Sink<'_>) -> Result<(), KernelError> {
         panic!("__panic kernel called with {} items", items.len());
     }
 }

@@ -1,7 +1,7 @@
 //! `spin`: a synthetic CPU-bound job. Input items are pairs `(f, d)`; the kernel divides `f` by
 //! `d` while `f > 1` and returns the number of divisions (≈ ln f / ln d, so the caller picks the
 //! cost). Pairs that would never stop (`d ≤ 1`, `d` NaN, `f` infinite) return -1 at once.
-use crate::kernel::{Items, Kernel, Shape, Sink};
+use crate::kernel::{Items, Kernel, KernelError, Shape, Sink};
 
 pub struct Spin;
 
@@ -29,11 +29,12 @@ impl Kernel for Spin {
     fn output(&self, _params: &[f64]) -> Result<Shape, String> {
         Ok(Shape::Numbers { arity: 1 })
     }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
+    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
         let input = items.numbers();
         for (o, pair) in out.numbers().iter_mut().zip(input.chunks_exact(2)) {
             *o = spin(pair[0], pair[1]);
         }
+        Ok(())
     }
 }
 
@@ -68,7 +69,8 @@ mod tests {
                 arity: 2,
             },
             &mut Sink::Numbers(&mut out),
-        );
+        )
+        .unwrap();
         assert_eq!(out, [3.0, 2.0]);
     }
 }

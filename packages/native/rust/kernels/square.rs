@@ -1,5 +1,5 @@
 //! `square`: x → x·x. The cheapest possible kernel, used to measure dispatch overhead.
-use crate::kernel::{map_numbers, Items, Kernel, Shape, Sink};
+use crate::kernel::{map_numbers, Items, Kernel, KernelError, Shape, Sink};
 
 pub struct Square;
 
@@ -13,8 +13,8 @@ impl Kernel for Square {
     fn output(&self, _params: &[f64]) -> Result<Shape, String> {
         Ok(Shape::Numbers { arity: 1 })
     }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) {
-        map_numbers(items, out, |x| x * x);
+    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
+        map_numbers(items, out, |x| x * x)
     }
 }
 
@@ -26,14 +26,16 @@ mod tests {
     fn squares_every_item_including_special_values() {
         let input = [0.0, -3.0, 1.5, f64::INFINITY, -0.0];
         let mut out = [9.9; 5];
-        Square.run(
-            &[],
-            &Items::Numbers {
-                values: &input,
-                arity: 1,
-            },
-            &mut Sink::Numbers(&mut out),
-        );
+        Square
+            .run(
+                &[],
+                &Items::Numbers {
+                    values: &input,
+                    arity: 1,
+                },
+                &mut Sink::Numbers(&mut out),
+            )
+            .unwrap();
         assert_eq!(out[..4], [0.0, 9.0, 2.25, f64::INFINITY]);
         assert!(out[4] == 0.0 && out[4].is_sign_positive());
     }
@@ -41,14 +43,16 @@ mod tests {
     #[test]
     fn nan_squares_to_nan() {
         let mut out = [0.0];
-        Square.run(
-            &[],
-            &Items::Numbers {
-                values: &[f64::NAN],
-                arity: 1,
-            },
-            &mut Sink::Numbers(&mut out),
-        );
+        Square
+            .run(
+                &[],
+                &Items::Numbers {
+                    values: &[f64::NAN],
+                    arity: 1,
+                },
+                &mut Sink::Numbers(&mut out),
+            )
+            .unwrap();
         assert!(out[0].is_nan());
     }
 }

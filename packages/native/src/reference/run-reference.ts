@@ -2,6 +2,8 @@
  * `runReference`: the pure-JS equivalent of `runBatch`, synchronous, same inputs, same result
  * shapes. Tests compare the two; benchmarks use it as the single-thread JS baseline.
  */
+
+import type { KernelName } from '../kernels.js';
 import { fnv1a } from './fnv1a.js';
 import { isprime } from './isprime.js';
 import { mandelbrotRow } from './mandelbrot.js';
@@ -10,8 +12,11 @@ import { noop } from './noop.js';
 import { spin } from './spin.js';
 import { square } from './square.js';
 
-/** A reference kernel name (the built-in kernels). */
-export type ReferenceKernel = 'md5' | 'isprime' | 'mandelbrot' | 'spin' | 'square' | 'fnv1a' | 'noop';
+/**
+ * A reference kernel name: every built-in kernel (`builtinKernels` in src/kernels.ts). The
+ * switch in {@link runReference} must cover each one: a missing case fails `tsc`.
+ */
+export type ReferenceKernel = KernelName;
 
 function mapNumbers(inputs: ArrayLike<number>, f: (x: number) => number): Float64Array {
   const out = new Float64Array(inputs.length);
@@ -59,9 +64,12 @@ export function runReference(
       const digests = (inputs as readonly (Uint8Array | string)[]).map((item) => md5(item));
       return options.output === 'packed' ? Buffer.concat(digests) : digests;
     }
-    default:
-      throw Object.assign(new RangeError(`unknown reference kernel ${JSON.stringify(kernel)}`), {
+    default: {
+      // `never`: a built-in kernel without a case here fails to compile.
+      const unknown: never = kernel;
+      throw Object.assign(new RangeError(`unknown reference kernel ${JSON.stringify(unknown)}`), {
         code: 'ERR_UNKNOWN_KERNEL',
       });
+    }
   }
 }
