@@ -49,9 +49,10 @@ describe('the TypeScript kernel list is checked against the Rust registry', () =
   it('the build step exits 1 naming the difference when the registry and the list disagree', () => {
     // A stand-in addon whose registry has one kernel more than src/kernels.ts and one fewer.
     const fake = join(tmp, 'fake-addon.cjs');
-    const doctored = builtinKernels
-      .filter((k) => k.name !== 'noop')
-      .map((k) => ({ ...k, inputArity: 1, outputArity: 1, outputBytes: -1 }));
+    const doctored: { name: string; input: string; output: string; [more: string]: unknown }[] =
+      builtinKernels
+        .filter((k) => k.name !== 'noop')
+        .map((k) => ({ ...k, inputArity: 1, outputArity: 1, outputBytes: -1 }));
     doctored.push({
       name: 'cube',
       input: 'numbers',
