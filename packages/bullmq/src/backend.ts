@@ -9,6 +9,9 @@
  *     └── the sweep: every sweepInterval, a job whose answer did not come is looked up in Redis
  *         (completed → its value; failed → its reason; gone → ERR_JOB_LOST), so no run() is ever
  *         left pending when an event was missed or Redis lost its data
+ *
+ * Every connection comes from one RedisClients, so close() can end them all even when Redis is
+ * gone (BullMQ's own close() then waits for ever).
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -25,8 +28,14 @@ import {
   WorkerCrashedError,
 } from '@poolkit/core';
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
-import { type BullMQBackendOptions, type ResolvedBackendOptions, resolveBackendOptions } from './options.js';
+import type { Redis, RedisOptions } from 'ioredis';
+import {
+  type BullMQBackendOptions,
+  doneWithin,
+  RedisClients,
+  type ResolvedBackendOptions,
+  resolveBackendOptions,
+} from './options.js';
 import { cancelChannel, checkJson, DEFAULT_TASK, type JobData } from './protocol.js';
 
 /** A job BullMQ does not have any more (removed, expired, or Redis lost its data): code `ERR_JOB_LOST`. */
@@ -109,6 +118,9 @@ export class BullMQBackend implements Backend {
   readonly concurrency: number;
   readonly #options: ResolvedBackendOptions;
   readonly #queue: Queue;
+  /** Every connection of this backend, BullMQ's included; close() ends them. */
+  readonly #clients: RedisClients;
+  /** For the events stream's last id and the cancel messages. */
   readonly #client: Redis;
   #events: QueueEvents | undefined;
   #ready: Promise<void>;
@@ -133,9 +145,14 @@ export class BullMQBackend implements Backend {
       enableOfflineQueue: !fail,
       maxRetriesPerRequest: fail ? 0 : null,
     };
-    this.#client = new Redis({ ...commands, lazyConnect: true });
-    this.#client.on('error', (error: Error) => this.#report(error));
-    this.#queue = new Queue(resolved.queue, { connection: commands, prefix: resolved.prefix });
+    this.#clients = new RedisClients((error) => this.#report(error));
+    this.#client = this.#clients.create({ ...commands, lazyConnect: true });
+    // Not lazy: BullMQ waits for a connecting client's 'ready', but connects a lazy one with a
+    // connect() that fails for good at the first refusal.
+    this.#queue = new Queue(resolved.queue, {
+      connection: this.#clients.create(commands),
+      prefix: resolved.prefix,
+    });
     this.#queue.on('error', (error: Error) => this.#report(error));
     this.#ready = this.#startEvents();
     this.#ready.catch(() => {}); // reported through each run() that awaits it
@@ -156,8 +173,11 @@ export class BullMQBackend implements Backend {
     const key = `${prefix}:${queue}:events`;
     const last = (await this.#client.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
     const lastEventId = last.length > 0 ? last[0][0] : '0-0';
+    // close() ends the reader it finds; one made after close() began would be left running.
+    if (this.#closing !== undefined) throw new PoolClosedError('the BullMQ backend is closed');
     const events = new QueueEvents(queue, {
-      connection: { ...connection, maxRetriesPerRequest: null },
+      // A template BullMQ duplicates for its blocking reads; lazy, so the template never connects.
+      connection: this.#clients.create({ ...connection, maxRetriesPerRequest: null, lazyConnect: true }),
       prefix,
       lastEventId,
     });
@@ -453,9 +473,16 @@ export class BullMQBackend implements Backend {
   }
 
   /**
-   * Waits for the jobs in flight (at most `closeTimeout` ms; the ones still pending then reject
-   * with PoolClosedError), then closes every connection. Idempotent; afterwards nothing of this
-   * backend keeps the process alive.
+   * Waits for the jobs in flight, then closes every connection — all within `closeTimeout` ms,
+   * whether Redis is there or not. A job still pending at the deadline rejects with
+   * PoolClosedError while Redis is reachable; while it is not, with EnqueueError (`ERR_ENQUEUE`)
+   * when Redis never took the job, else JobLostError (`ERR_JOB_LOST`: its outcome is unknown, a
+   * worker may still run it). Then BullMQ's own close() runs, waited for only while Redis answers
+   * and only until the deadline, and every connection is dropped (no QUIT: it would wait for a
+   * server that is gone). Idempotent; afterwards nothing of this backend keeps the process alive.
+   *
+   * A Pool's close() and stop() wait for the tasks that run before they close the backend: while
+   * Redis is gone, bound those with the Pool's `timeout`, or cancel them with `stop({ force: true })`.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -463,23 +490,34 @@ export class BullMQBackend implements Backend {
   }
 
   async #close(): Promise<void> {
+    const deadline = Date.now() + this.#options.closeTimeout;
     if (this.#pending.size > 0) {
       const drained = new Promise<void>((resolve) => (this.#drained = resolve));
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timedOut = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.#options.closeTimeout);
-      });
-      await Promise.race([drained, timedOut]);
-      clearTimeout(timer);
-      for (const jobId of [...this.#pending.keys()]) {
-        this.#take(jobId)?.fail(
-          new PoolClosedError(`the BullMQ backend closed before job ${jobId} finished`),
-        );
+      await doneWithin(drained, deadline - Date.now());
+      const reachable = this.#client.status === 'ready';
+      for (const flight of [...this.#pending.values()]) {
+        this.#take(flight.jobId)?.fail(this.#closedBefore(flight, reachable));
       }
     }
     clearInterval(this.#sweep);
-    await this.#ready.catch(() => {});
-    await Promise.allSettled([this.#events?.close(), this.#queue.close()]);
-    this.#client.disconnect();
+    // BullMQ's close() ends its loops even without Redis, but then never settles: wait for it
+    // only while Redis answers, and only until the deadline.
+    const closing = Promise.allSettled([this.#events?.close(), this.#queue.close()]);
+    if (this.#client.status === 'ready') await doneWithin(closing, deadline - Date.now());
+    this.#clients.disconnect();
+  }
+
+  /** What a job still pending when close() gives up on it rejects with. */
+  #closedBefore(flight: Flight, reachable: boolean): Error {
+    const { jobId } = flight;
+    if (reachable) return new PoolClosedError(`the BullMQ backend closed before job ${jobId} finished`);
+    if (flight.added === 0) {
+      return new EnqueueError(
+        `the BullMQ backend closed before Redis took job ${jobId}: Redis is unreachable`,
+      );
+    }
+    return new JobLostError(
+      `the BullMQ backend closed while Redis was unreachable: the outcome of job ${jobId} is unknown (a worker may still run it)`,
+    );
   }
 }

@@ -5,10 +5,12 @@
  *   poolkit-worker --redis redis://host:6379 --module ./tasks.js [--queue poolkit] [--prefix bull]
  *                  [--concurrency N] [--threads N] [--lock-ms 30000] [--stalled-ms 30000] [--grace-ms 10000]
  *
- * The module's exports are the task names (the default export for tasks with no name). SIGTERM or
- * SIGINT stops taking jobs and waits up to --grace-ms for the running ones, then stops them by
- * force (BullMQ gives their jobs to another worker once their lock expires). On a terminal a
- * status line shows the counts.
+ * The module's exports are the task names (the default export for tasks with no name). SIGTERM,
+ * SIGINT or the end of the parent's IPC channel stops taking jobs and waits up to --grace-ms for
+ * the running ones, then stops them by force (BullMQ gives their jobs to another worker once their
+ * lock expires) and drops every connection — Redis being gone included. Exit code 0 when the
+ * graceful close finished in time, 1 when it had to be forced (or a second signal came: it ends at
+ * once). On a terminal a status line shows the counts.
  */
 import { parseArgs } from 'node:util';
 import { startWorker } from './worker.js';
@@ -92,15 +94,33 @@ if (process.stdout.isTTY) {
   status.unref();
 }
 
+/** How long after the grace period the process ends whatever close() still waits for, ms. */
+const BACKSTOP_MS = 2_000;
+
 let stopping = false;
 async function stop(signal: string): Promise<void> {
-  if (stopping) return;
+  if (stopping) {
+    console.error(`poolkit-worker ${process.pid}: ${signal} again, exiting now`);
+    process.exit(1);
+  }
   stopping = true;
   if (status !== undefined) clearInterval(status);
   if (process.stdout.isTTY) process.stdout.write('\n');
   console.error(`poolkit-worker ${process.pid}: ${signal}, stopping (grace ${graceMs} ms)`);
-  await worker.close(graceMs);
-  process.exit(0);
+  // close() settles by itself; this only covers a thread that would not end.
+  setTimeout(() => {
+    console.error(
+      `poolkit-worker ${process.pid}: not stopped ${BACKSTOP_MS} ms after the grace period, exiting`,
+    );
+    process.exit(1);
+  }, graceMs + BACKSTOP_MS);
+  const how = await worker.close(graceMs);
+  if (how === 'forced') {
+    console.error(
+      `poolkit-worker ${process.pid}: stopped by force (a job outlived the grace period, or Redis is unreachable)`,
+    );
+  }
+  process.exit(how === 'graceful' ? 0 : 1);
 }
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,6 +1,6 @@
 /**
  * The options of BullMQBackend and startWorker, checked with core's option checks (TypeError /
- * RangeError naming the option and the value received).
+ * RangeError naming the option and the value received), and the ioredis clients made from them.
  */
 import {
   argTypeError,
@@ -11,7 +11,7 @@ import {
   checkObject,
   describeValue as describe,
 } from '@poolkit/core';
-import type { RedisOptions } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 /** Where Redis is: a `redis://` / `rediss://` URL, or ioredis options (host, port, password, tls…). */
 export type RedisConnection = string | RedisOptions;
@@ -74,7 +74,13 @@ export function redisOptions(name: string, value: unknown): RedisOptions {
     return options;
   }
   checkObject(name, value);
-  return { ...(value as RedisOptions) };
+  const options = value as RedisOptions;
+  if (options.keyPrefix !== undefined && options.keyPrefix !== '') {
+    throw argTypeError(
+      `${name}.keyPrefix cannot be used: BullMQ names its keys with the prefix option instead, received ${describe(options.keyPrefix)}`,
+    );
+  }
+  return { ...options };
 }
 
 export function resolveBackendOptions(options: unknown): ResolvedBackendOptions {
@@ -103,4 +109,82 @@ export function resolveBackendOptions(options: unknown): ResolvedBackendOptions 
     closeTimeout: o.closeTimeout === undefined ? 10_000 : checkDelay('options.closeTimeout', o.closeTimeout),
     name: o.name === undefined ? 'bullmq' : checkName('options.name', o.name),
   };
+}
+
+/**
+ * Every ioredis client of one BullMQBackend or worker, with the copies BullMQ makes of them
+ * (`duplicate()`, for the connections it blocks on). Each has an 'error' listener from its first
+ * moment: BullMQ takes its own off when it closes a connection, and a client left reconnecting to
+ * a server that is gone then prints "[ioredis] Unhandled error event" at every try. And
+ * {@link RedisClients.disconnect} ends them all at once, which BullMQ's close() cannot do without
+ * the server: it sends QUIT (queued until Redis answers) or waits for an 'end' event that a client
+ * disconnected between two reconnection tries never emits.
+ *
+ * Give BullMQ a client, not options: a Queue or a Worker uses the client it is given as it is and
+ * leaves it open (ending it is ours), and what BullMQ needs more of it duplicates from it.
+ */
+export class RedisClients {
+  readonly #clients = new Set<Redis>();
+  readonly #onError: (error: Error) => void;
+  #ended = false;
+
+  /** `onError` hears every client's errors (connection refused, reset…). */
+  constructor(onError: (error: Error) => void) {
+    this.#onError = onError;
+  }
+
+  /** A new client on `options`; it connects at once unless `lazyConnect` is set. */
+  create(options: RedisOptions): Redis {
+    const client = new Redis(options);
+    client.on('error', this.#onError);
+    // BullMQ waits for a duplicate's 'ready', which a lazy client never reaches by itself.
+    client.duplicate = (override) => this.create({ ...client.options, ...override, lazyConnect: false });
+    this.#clients.add(client);
+    if (this.#ended) end(client);
+    return client;
+  }
+
+  /**
+   * Ends every client now, with no word to the server (no QUIT, which waits for an answer) and
+   * no reconnection; a client made afterwards is ended at once. Every command a client still
+   * holds rejects with "Connection is closed." Idempotent. Afterwards no client keeps the process
+   * alive, but for ioredis's wait for a socket it closed (its `disconnectTimeout`, 2 s at most).
+   */
+  disconnect(): void {
+    this.#ended = true;
+    for (const client of this.#clients) end(client);
+  }
+}
+
+/** Ends `client` at once: status 'end', its commands rejected, no socket, no retry timer. */
+function end(client: Redis): void {
+  if (client.status === 'end') return;
+  if (client.status === 'reconnecting') {
+    // Between two tries there is no socket to close: disconnect() alone would clear the retry
+    // timer and leave the client 'reconnecting' for ever, every command it holds unsettled
+    // (with BullMQ's timers that wait for them). A try that disconnect() aborts before it opens
+    // a socket ends it the proper way instead: it rejects those commands, then sets 'end'.
+    client.connect().catch(() => {});
+  }
+  client.disconnect();
+}
+
+/**
+ * Resolves true when `promise` fulfils within `ms`, false when it rejects or `ms` pass first. The
+ * timer keeps the process alive meanwhile, and is cleared as soon as the answer is known.
+ */
+export async function doneWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, ms), false);
+  });
+  const done = promise.then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([done, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

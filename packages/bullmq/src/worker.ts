@@ -6,6 +6,9 @@
  * A cancel published by the producer aborts the job's `ctx.signal` (BullMQ's cancelJob); with
  * `threads`, tasks run on a PiscinaBackend inside this process, so CPU work never blocks the lock
  * renewals on this thread (and a cancelled task's thread is ended).
+ *
+ * Every connection comes from one RedisClients, so close() can end them all when Redis is gone:
+ * BullMQ's own close() then never settles, and a second, forced one only returns the first.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,8 +22,7 @@ import {
   neverAborted,
 } from '@poolkit/core';
 import { type Job, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { type RedisConnection, redisOptions } from './options.js';
+import { doneWithin, RedisClients, type RedisConnection, redisOptions } from './options.js';
 import {
   cancelChannel,
   checkJson,
@@ -64,11 +66,18 @@ export interface PoolkitWorker {
     readonly active: number;
   };
   /**
-   * Stops taking jobs, waits up to `graceMs` (default 10 000) for the running ones, then stops
-   * them by force (their jobs are left to BullMQ's stalled-job recovery) and closes every
-   * connection.
+   * Stops taking jobs and waits up to `graceMs` (default 10 000) for the running ones to finish
+   * and their answers to be stored, then closes every connection: resolves `'graceful'`. When
+   * that takes longer — a task still runs, or Redis is unreachable — it stops by force: the
+   * running tasks' `ctx.signal` aborts (their jobs are left to BullMQ's stalled-job recovery),
+   * every connection is dropped, and it resolves `'forced'` right after the grace period (at
+   * once when nothing runs and Redis is unreachable: there is nothing to wait for). Idempotent:
+   * the first call's promise every time. Afterwards nothing of the worker keeps the process
+   * alive, except a task function that ignores its signal.
+   *
+   *     if ((await worker.close(5_000)) === 'forced') process.exitCode = 1;
    */
-  close(graceMs?: number): Promise<void>;
+  close(graceMs?: number): Promise<'graceful' | 'forced'>;
 }
 
 type TaskFunction = (input: unknown, context: { signal: AbortSignal; attempt: number }) => unknown;
@@ -178,40 +187,53 @@ export async function startWorker(options: WorkerOptions): Promise<PoolkitWorker
     return { r: answers };
   };
 
+  // Connection trouble is not reported: ioredis reconnects by itself, BullMQ waits for it.
+  const clients = new RedisClients(() => {});
+  const commands = { ...connection, maxRetriesPerRequest: null };
+  // The Worker runs its commands on this client as it is (ending it is ours) and blocks on a
+  // duplicate of it.
+  const main = clients.create(commands);
   const worker = new Worker<JobData, JobReply>(queueName, processor, {
-    connection: { ...connection, maxRetriesPerRequest: null },
+    connection: main,
     prefix,
     concurrency,
     lockDuration,
     stalledInterval,
     maxStalledCount,
   });
-  worker.on('error', () => {}); // connection trouble: BullMQ reconnects by itself
-  const subscriber = new Redis({ ...connection, maxRetriesPerRequest: null });
-  subscriber.on('error', () => {});
+  worker.on('error', () => {});
+  const subscriber = clients.create(commands);
   subscriber.on('message', (_channel: string, jobId: string) => {
     worker.cancelJob(jobId, 'cancelled by the producer');
   });
-  await subscriber.subscribe(cancelChannel(prefix, queueName));
-  await worker.waitUntilReady();
 
-  let closing: Promise<void> | undefined;
+  /** The forced end: abort what runs, stop BullMQ's loops, drop every connection. */
+  const force = () => {
+    worker.cancelAllJobs('the worker is shutting down');
+    // Sets BullMQ's closing flag when no close() began (else it returns that one's promise).
+    worker.close(true).catch(() => {});
+    clients.disconnect();
+  };
+  try {
+    await subscriber.subscribe(cancelChannel(prefix, queueName));
+    await worker.waitUntilReady();
+  } catch (error) {
+    force();
+    await threadsBackend?.close();
+    throw error;
+  }
+
+  let closing: Promise<'graceful' | 'forced'> | undefined;
   return {
     counts,
     close(graceMs = 10_000) {
       closing ??= (async () => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const graceful = worker.close();
-        const late = new Promise<'late'>((resolve) => {
-          timer = setTimeout(() => resolve('late'), graceMs);
-        });
-        if ((await Promise.race([graceful.then(() => 'done' as const), late])) === 'late') {
-          worker.cancelAllJobs('the worker is shutting down');
-          await worker.close(true);
-        }
-        clearTimeout(timer);
-        subscriber.disconnect();
+        const nothingToWaitFor = counts.active === 0 && main.status !== 'ready';
+        const graceful = !nothingToWaitFor && (await doneWithin(worker.close(), graceMs));
+        if (graceful) clients.disconnect();
+        else force();
         await threadsBackend?.close();
+        return graceful ? 'graceful' : 'forced';
       })();
       return closing;
     },

@@ -5,11 +5,25 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 export const TASKS = fileURLToPath(new URL('./fixtures/tasks.mjs', import.meta.url));
 
+/** How a worker process ended: its exit code, or the signal that killed it. */
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 export interface WorkerProcess {
   readonly child: ChildProcess;
   readonly pid: number;
-  /** Ends it with `signal` (default SIGTERM) and waits for its exit (SIGKILL after 10 s). */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Settles when the process has exited, however that came about. */
+  readonly exited: Promise<Exit>;
+  /** What it wrote on stderr so far. */
+  stderr(): string;
+  /**
+   * Sends `signal` (default SIGTERM) and waits for the exit; SIGKILL after `killAfterMs`
+   * (default 10 s), so it never waits for ever on a worker that hangs. Resolves its exit code
+   * (null when a signal ended it); at once when it had exited already.
+   */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<number | null>;
 }
 
 /** Forks one poolkit-worker with these extra arguments; resolves once it says it is ready. */
@@ -21,12 +35,15 @@ export function startWorkerProcess(url: string, args: string[] = []): Promise<Wo
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', killAfterMs = 10_000) => {
+    if (gone()) return child.exitCode;
     child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const code = await exited;
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const { code } = await exited;
     clearTimeout(timer);
     return code;
   };
@@ -37,7 +54,7 @@ export function startWorkerProcess(url: string, args: string[] = []): Promise<Wo
     }, 20_000);
     child.once('message', () => {
       clearTimeout(timer);
-      resolve({ child, pid: child.pid as number, stop });
+      resolve({ child, pid: child.pid as number, exited, stderr: () => stderr, stop });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

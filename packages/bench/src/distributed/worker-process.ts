@@ -4,8 +4,8 @@
  *
  * A worker never outlives the bench: `stop()` ends it (SIGTERM, SIGKILL after a grace), and should
  * the bench die first, the kernel kills it: it runs under `setpriv --pdeathsig KILL` (util-linux),
- * as the Redis server does. poolkit-worker's own stop on 'disconnect' is not enough there: once
- * Redis has died with the bench, its close() waits for a Redis that never comes back.
+ * as the Redis server does, so nothing depends on the worker noticing that its parent is gone
+ * (it does: on 'disconnect' it closes within its grace period, Redis or not).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
