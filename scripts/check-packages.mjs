@@ -3,7 +3,11 @@
 // for every publishable package, the tarball `npm pack` makes holds what it must and its source
 // maps point at files it ships; publint finds no error or warning; arethetypeswrong finds no
 // problem (profile esm-only: the packages are ES modules, and Node ≥ 20.19 can require() them).
-// Then a consumer app in a temporary folder outside the workspace installs the tarballs and runs
+// The native binary ships as napi-rs projects ship it: in the platform package
+// @poolkit/native-linux-x64-gnu (packages/native/npm/linux-x64-gnu: the .node, README, LICENSE,
+// publint clean), never in @poolkit/native's own tarball.
+// Then a consumer app in a temporary folder outside the workspace installs the tarballs (the
+// platform one too, so its native kernels load from there) and runs
 // an ES-module script, a CommonJS script, `tsc --noEmit` under node16, bundler and node10
 // resolution, and a vitest run of describeBackend on a small custom backend.
 // Each check counts as one test in .reports/packaging.counts.json; failures are printed.
@@ -17,6 +21,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGES = ['core', 'adapters', 'native', 'bullmq'];
 /** What the consumer app installs: @poolkit/bullmq has its own real-Redis tests (and pulls bullmq and ioredis). */
 const CONSUMED = ['core', 'adapters', 'native'];
+/** The native addon's platform packages (dir under packages/native/npm → its tarball's only binary). */
+const PLATFORMS = { 'linux-x64-gnu': 'poolkit-native.linux-x64-gnu.node' };
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
@@ -90,7 +96,10 @@ for (const name of PACKAGES) {
     }
     if (files.some((f) => f.startsWith('test/') || f.includes('tsbuildinfo')))
       throw new Error('tests or build info shipped');
-    if (name === 'native' && !files.some((f) => f.endsWith('.node'))) throw new Error('no .node addon');
+    if (name === 'native' && files.some((f) => f.endsWith('.node')))
+      throw new Error(
+        `a .node addon shipped (it belongs in the platform package): ${files.filter((f) => f.endsWith('.node'))}`,
+      );
   });
   check(`${manifest.name}: every source map points at a file the tarball ships`, () => {
     const missing = [];
@@ -116,6 +125,37 @@ for (const name of PACKAGES) {
   });
 }
 
+// ---- the native addon's platform packages: the binary, README and LICENSE, nothing else ----
+for (const [triple, binary] of Object.entries(PLATFORMS)) {
+  const dir = join(root, 'packages', 'native', 'npm', triple);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  let files = [];
+  check(`${manifest.name}: npm pack`, () => {
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    const [info] = JSON.parse(out);
+    tarballs[triple] = join(work, info.filename);
+    files = info.files.map((f) => f.path);
+  });
+  check(`${manifest.name}: the tarball holds the .node addon, README and LICENSE only`, () => {
+    const expected = ['LICENSE', 'README.md', binary, 'package.json'].sort();
+    if (JSON.stringify([...files].sort()) !== JSON.stringify(expected))
+      throw new Error(
+        `expected ${expected.join(', ')}; got ${files.join(', ')} (run npm run build in packages/native)`,
+      );
+    if (manifest.main !== binary) throw new Error(`main is ${manifest.main}, not ${binary}`);
+  });
+  await checkAsync(`${manifest.name}: publint finds no error or warning`, async () => {
+    const { publint } = await import('publint');
+    const { formatMessage } = await import('publint/utils');
+    const { messages, pkg } = await publint({ pkgDir: dir, level: 'warning', pack: 'npm' });
+    if (messages.length > 0)
+      throw new Error(messages.map((m) => `${m.type}: ${formatMessage(m, pkg)}`).join('\n'));
+  });
+}
+
 // ---- a consumer app outside the workspace ----
 const app = join(work, 'app');
 mkdirSync(app);
@@ -126,7 +166,11 @@ writeFileSync(
     {
       name: 'poolkit-consumer',
       private: true,
-      dependencies: Object.fromEntries(CONSUMED.map((n) => [`@poolkit/${n}`, `file:${tarballs[n]}`])),
+      // The platform packages as the registry would give them (os/cpu/libc pick the one that fits).
+      dependencies: Object.fromEntries([
+        ...CONSUMED.map((n) => [`@poolkit/${n}`, `file:${tarballs[n]}`]),
+        ...Object.keys(PLATFORMS).map((t) => [`@poolkit/native-${t}`, `file:${tarballs[t]}`]),
+      ]),
       devDependencies: {
         typescript: dev.typescript,
         vitest: dev.vitest,
@@ -145,8 +189,9 @@ writeFileSync(
 import { describeBackend } from '@poolkit/core/testing';
 import { PiscinaBackend } from '@poolkit/adapters';
 import { move } from '@poolkit/adapters/thread';
-import { runBatch } from '@poolkit/native';
+import { addonCandidates, runBatch } from '@poolkit/native';
 import { square } from '@poolkit/native/reference';
+import { existsSync } from 'node:fs';
 if (typeof describeBackend !== 'function' || typeof move !== 'function') throw new Error('missing exports');
 const inline = new Pool({ backend: new InlineBackend(async (n) => n + 1) });
 if ((await inline.submit(1)) !== 2) throw new Error('inline pool');
@@ -156,6 +201,10 @@ if ((await threads.submit(14)) !== 42) throw new Error('piscina pool');
 await threads.close();
 const squares = await runBatch('square', [1, 2, 3]);
 if (squares[2] !== square(3)) throw new Error('native square');
+// The installed @poolkit/native ships no binary: the kernel ran from the platform package.
+const [, local, packaged] = addonCandidates({});
+if (existsSync(local.file) || !packaged.file?.includes('@poolkit/native-linux-x64-gnu'))
+  throw new Error('addon not from the platform package: ' + JSON.stringify(addonCandidates({})));
 console.log('esm ok');
 `,
 );

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run build` for @poolkit/native: the Rust addon (napi build --platform --release), then
-// the TypeScript loader (tsc -b), then scripts/check-kernels.mjs: src/kernels.ts must list the
-// kernels the Rust registry has (fails the build naming the differences). Finds cargo on PATH or
+// `npm run build` for @poolkit/native: the Rust addon (napi build --platform --release), copied
+// into its platform package npm/<triple>/ (what `napi artifacts` does), then the TypeScript
+// loader (tsc -b), then scripts/check-kernels.mjs: src/kernels.ts must list the kernels the Rust
+// registry has (fails the build naming the differences). Finds cargo on PATH or
 // in $CARGO_HOME/bin (scripts/cargo.mjs).
 //
 // Without a Rust toolchain it prints one warning, skips the addon and still compiles the
@@ -9,7 +10,7 @@
 // throws ERR_NATIVE_LOAD (see src/addon.ts). Where skipping would hide a broken setup (CI set
 // and not "false"/"0", or POOLKIT_NATIVE_REQUIRE=1) a missing toolchain fails the build (exit 1).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findCargo } from './cargo.mjs';
@@ -67,6 +68,19 @@ function runQuietly(command, args) {
   process.stderr.write(keep(result.stderr));
   exitOnFailure(command, result);
 }
+/**
+ * Copies each built `poolkit-native.<triple>.node` into the platform package npm/<triple>/ (the
+ * `@poolkit/native-<triple>` layout `napi create-npm-dirs` makes), which is what ships the binary;
+ * a triple without a package dir is left alone. The copies are gitignored.
+ */
+function copyToPlatformPackages() {
+  for (const file of readdirSync(pkg)) {
+    const triple = /^poolkit-native\.(.+)\.node$/.exec(file)?.[1];
+    const dir = triple === undefined ? undefined : join(pkg, 'npm', triple);
+    if (dir !== undefined && existsSync(join(dir, 'package.json')))
+      copyFileSync(join(pkg, file), join(dir, file));
+  }
+}
 const bin = (name) => join(pkg, 'node_modules', '.bin', name);
 const napi = existsSync(bin('napi')) ? bin('napi') : join(pkg, '..', '..', 'node_modules', '.bin', 'napi');
 const tsc = existsSync(bin('tsc')) ? bin('tsc') : join(pkg, '..', '..', 'node_modules', '.bin', 'tsc');
@@ -78,6 +92,7 @@ if (cargoVersion === undefined) {
   );
 } else {
   runQuietly(napi, ['build', '--platform', '--release']);
+  copyToPlatformPackages();
 }
 run(tsc, ['-b']);
 // The TypeScript list of built-in kernels must equal the Rust registry the addon was built from.

@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -16,9 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binaryName } from '../src/index.js';
 
 // The package is copied (scripts, src, tsconfig) into a temp workspace whose PATH holds only
-// `node` and whose CARGO_HOME is empty: no cargo anywhere. node_modules is the real root's, so
-// tsc and @poolkit/core resolve; the copy has no .node file, so the "local build" is missing.
-// The real package and its built addon are never touched.
+// `node` and whose CARGO_HOME is empty: no cargo anywhere. node_modules links to every entry of
+// the real root's, so tsc and @poolkit/core resolve, except the platform packages
+// (@poolkit/native-<triple>, whose binary would load); the copy has no .node file, so the "local
+// build" is missing too. The real package and its built addon are never touched.
 const pkg = resolve(import.meta.dirname, '..');
 const root = resolve(pkg, '..', '..');
 let tmp: string;
@@ -50,10 +52,17 @@ beforeAll(() => {
   const bin = join(tmp, 'bin');
   mkdirSync(bin);
   mkdirSync(join(tmp, 'cargo-home'));
-  for (const [target, link] of [
-    [join(root, 'node_modules'), join(tmp, 'node_modules')],
-    [process.execPath, join(bin, 'node')],
-  ]) {
+  const modules = join(root, 'node_modules');
+  mkdirSync(join(tmp, 'node_modules', '@poolkit'), { recursive: true });
+  const entries = [
+    ...readdirSync(modules)
+      .filter((name) => name !== '@poolkit')
+      .map((name) => [join(modules, name), join(tmp, 'node_modules', name)]),
+    ...readdirSync(join(modules, '@poolkit'))
+      .filter((name) => !name.startsWith('native-'))
+      .map((name) => [join(modules, '@poolkit', name), join(tmp, 'node_modules', '@poolkit', name)]),
+  ];
+  for (const [target, link] of [...entries, [process.execPath, join(bin, 'node')]]) {
     symlinkSync(target, link);
     links.push(link);
   }
