@@ -21,7 +21,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from '@poolkit/core';
-import { NativeBackend, poolThreads, runBatch } from '@poolkit/native';
+import { NativeBackend, nativeAvailable, poolThreads, runBatch } from '@poolkit/native';
 import { runReference } from '@poolkit/native/reference';
 
 /** The steps of adding a built-in kernel, printed at the end (see the native README). */
@@ -179,4 +179,18 @@ function commandLine(): NativeKernelsOptions {
 }
 
 // Only when started as a program, not when imported (the tests call main() themselves).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const options = commandLine();
+  if (!nativeAvailable()) {
+    // Installed without a Rust toolchain: say so and why (the loader's ERR_NATIVE_LOAD message), then skip.
+    let reason = 'the native addon did not load';
+    try {
+      poolThreads();
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    console.log(`native-kernels: skipped: ${reason}`);
+    process.exit(0);
+  }
+  await main(options);
+}

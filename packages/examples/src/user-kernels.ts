@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Pool } from '@poolkit/core';
-import { NativeBackend, nativeKernels, runBatch } from '@poolkit/native';
+import { NativeBackend, nativeAvailable, nativeKernels, poolThreads, runBatch } from '@poolkit/native';
 
 /** Where the examples' build leaves the kernel library (kernels/target/release). */
 export const DEFAULT_LIBRARY = fileURLToPath(
@@ -132,4 +132,18 @@ function commandLine(): UserKernelsOptions {
 }
 
 // Only when started as a program, not when imported (the tests call main() themselves).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(commandLine());
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const options = commandLine();
+  if (!nativeAvailable()) {
+    // Installed without a Rust toolchain: say so and why (the loader's ERR_NATIVE_LOAD message), then skip.
+    let reason = 'the native addon did not load';
+    try {
+      poolThreads();
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    console.log(`user-kernels: skipped: ${reason}`);
+    process.exit(0);
+  }
+  await main(options);
+}
