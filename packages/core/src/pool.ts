@@ -499,7 +499,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     task.status = WAITING;
     task.epoch = this.#claims.epoch;
     this.#counters.accept();
-    if (this.#latency !== undefined) task.stamp = this.#latency.now();
+    this.#latency?.stamp(task);
     const accepted = task.accepted;
     if (accepted !== undefined) {
       task.accepted = undefined;
@@ -707,11 +707,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#counters.start();
     this.#inFlight.push(task);
     if (task.sink === TO_RESULTS && this.#results !== undefined) this.#results.reserved++;
-    if (this.#latency !== undefined) {
-      const now = this.#latency.now();
-      this.#latency.wait(task.stamp, now);
-      task.stamp = now; // the first try's start: Tries reads it
-    }
+    this.#latency?.started(task); // records the wait; stamps the first try's start (Tries reads it)
     this.#tries.begin(task);
   }
 

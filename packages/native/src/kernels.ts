@@ -27,9 +27,23 @@ type Builtin = (typeof builtinKernels)[number];
 /** A built-in kernel name. */
 export type KernelName = Builtin['name'];
 /** Built-in kernels whose items are numbers in and numbers out. */
-export type NumericKernelName = Extract<Builtin, { input: 'numbers'; output: 'numbers' }>['name'];
+export type NumericKernelName = Extract<
+  Builtin,
+  {
+    /** Numbers in. */
+    input: 'numbers';
+    /** Numbers out. */
+    output: 'numbers';
+  }
+>['name'];
 /** Built-in kernels whose items are byte strings in. */
-export type ByteKernelName = Extract<Builtin, { input: 'bytes' }>['name'];
+export type ByteKernelName = Extract<
+  Builtin,
+  {
+    /** Byte items in. */
+    input: 'bytes';
+  }
+>['name'];
 
 /** The names of the built-in kernels, in a stable order. */
 export const kernels: readonly KernelName[] = builtinKernels.map((k) => k.name);

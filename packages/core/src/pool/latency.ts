@@ -12,7 +12,11 @@
  *
  * The clock costs more: performance.now() is ~100 ns on Node 20 and allocates, and with many
  * tasks alive each allocation makes the young-generation GC copy them again — one fresh
- * reading per task cost ~25 % of a trivial task's throughput (measured). So readings are shared:
+ * reading per task cost ~25 % of a trivial task's throughput (measured). For the same reason a
+ * task's stamp is two small integers (whole seconds and microseconds since the recorder's
+ * origin, both Smis), never a double: a double field is a heap box per live task (in paired
+ * processes the cost went from +23 % to +11–13 %; in paired rounds it stayed ≈ +16 %). And
+ * readings are shared:
  * - the end of a try and the start of the task its slot goes to happen in one synchronous step:
  *   they share the end's reading ({@link LatencyRecorder.enter});
  * - other events (acceptances, starts, the end of a try that settled through a promise) share a
@@ -23,9 +27,15 @@
  */
 import { performance } from 'node:perf_hooks';
 
+/** A task's latency stamp: a reading split into two Smis (see above). */
+export interface Stamped {
+  stampS: number;
+  stampU: number;
+}
+
 /**
  * Distribution of one measure, in milliseconds. All zero while `count` is 0. `count`, `min`,
- * `mean` and `max` are exact (to the nanosecond); the percentiles are within 1 %, and never
+ * `mean` and `max` are exact (to the microsecond); the percentiles are within 1 %, and never
  * outside [min, max].
  */
 export interface LatencySummary {
@@ -54,23 +64,41 @@ export interface PoolLatency {
 }
 
 const NS_PER_MS = 1e6;
+const NS_PER_US = 1e3;
+const US_PER_S = 1e6;
+
+function setStamp(task: Stamped, us: number): void {
+  const seconds = Math.floor(us / US_PER_S);
+  task.stampS = seconds;
+  task.stampU = us - seconds * US_PER_S;
+}
+
+function stampOf(task: Stamped): number {
+  return task.stampS * US_PER_S + task.stampU;
+}
 /** Events that share one reading before the clock is read again. */
 const SHARED_USES = 16;
 
 export class LatencyRecorder {
   readonly #wait = new LogHistogram();
   readonly #run = new LogHistogram();
-  /** The reading of the try's end being handled now, or -1. */
+  readonly #origin = performance.now();
+  /** The reading (µs since the origin) of the try's end being handled now, or -1. */
   #held = -1;
-  /** A reading shared until SHARED_USES uses or the end of the microtask, or -1. */
+  /** A reading (µs since the origin) shared until SHARED_USES uses or the end of the microtask, or -1. */
   #shared = -1;
   #uses = 0;
   readonly #expire = () => {
     this.#shared = -1;
   };
 
-  /** The time now, in ms, for an acceptance, a start or an asynchronous end (see above). */
-  now(): number {
+  /** A fresh reading, in whole µs since the origin. */
+  #read(): number {
+    return Math.round((performance.now() - this.#origin) * 1000);
+  }
+
+  /** The time now for an acceptance, a start or an asynchronous end (see above), in µs. */
+  #now(): number {
     if (this.#held >= 0) return this.#held;
     if (this.#shared >= 0 && this.#uses < SHARED_USES) {
       this.#uses++;
@@ -78,34 +106,41 @@ export class LatencyRecorder {
     }
     if (this.#shared < 0) queueMicrotask(this.#expire);
     this.#uses = 0;
-    this.#shared = performance.now();
+    this.#shared = this.#read();
     return this.#shared;
   }
 
-  /** A fresh reading, for the end of a try that ran synchronously. */
-  read(): number {
-    return performance.now();
+  /** Stamps `task` with the time now (an acceptance, or the start of a retry). */
+  stamp(task: Stamped): void {
+    setStamp(task, this.#now());
   }
 
-  /** Makes `now` the time of every start and acceptance until {@link leave}; returns the outer hold. */
-  enter(now: number): number {
+  /** A task starts its first try: records its queue wait and stamps the try's start. */
+  started(task: Stamped): void {
+    const now = this.#now();
+    this.#wait.record((now - stampOf(task)) * NS_PER_US);
+    setStamp(task, now);
+  }
+
+  /**
+   * A try ended (`sync`: it ran synchronously, so the clock is read afresh): records its run time
+   * and returns the reading, for {@link enter}.
+   */
+  ended(task: Stamped, sync: boolean): number {
+    const end = sync ? this.#read() : this.#now();
+    this.#run.record((end - stampOf(task)) * NS_PER_US);
+    return end;
+  }
+
+  /** Makes `end` the time of every start and acceptance until {@link leave}; returns the outer hold. */
+  enter(end: number): number {
     const outer = this.#held;
-    this.#held = now;
+    this.#held = end;
     return outer;
   }
 
   leave(outer: number): void {
     this.#held = outer;
-  }
-
-  /** Records a queue wait between two readings. */
-  wait(from: number, to: number): void {
-    this.#wait.record((to - from) * NS_PER_MS);
-  }
-
-  /** Records a try's run time between two readings. */
-  run(from: number, to: number): void {
-    this.#run.record((to - from) * NS_PER_MS);
   }
 
   summary(): PoolLatency {

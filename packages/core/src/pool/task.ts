@@ -85,8 +85,12 @@ export class Task<I, O> implements Linked<Task<I, O>> {
   callback: OutcomeCallback<I> | undefined = undefined;
   /** enqueue()/dispatch(): resolves the caller's promise once the task is accepted. */
   accepted: (() => void) | undefined = undefined;
-  /** performance.now() at acceptance, then at the start of the current try (with `latency: true`). */
-  stamp = 0;
+  /**
+   * With `latency: true`: the time of acceptance, then of the current try's start, as whole
+   * seconds and microseconds since the recorder's origin (two Smis; see latency.ts).
+   */
+  stampS = 0;
+  stampU = 0;
   prev: Task<I, O> | null = null;
   next: Task<I, O> | null = null;
   list: IntrusiveList<Task<I, O>> | null = null;

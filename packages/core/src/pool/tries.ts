@@ -63,7 +63,7 @@ export class Tries<I, O> {
     const timeout = options?.timeout ?? this.#timeout;
     const timed = timeout > 0 && timeout !== Number.POSITIVE_INFINITY;
     // The pool stamped the first try's start (its queue wait ends there); a retry stamps its own.
-    if (this.#latency !== undefined && task.attempts > 0) task.stamp = this.#latency.now();
+    if (task.attempts > 0) this.#latency?.stamp(task);
     const attempt = new Attempt(++task.attempts, timed || options?.signal !== undefined, this.#stop);
     if (options !== undefined) {
       if (options.task !== undefined) attempt.task = options.task;
@@ -165,8 +165,7 @@ export class Tries<I, O> {
     task.current = undefined;
     this.#clearTimer(task);
     const latency = this.#latency;
-    const end = latency === undefined ? 0 : sync ? latency.read() : latency.now();
-    if (latency !== undefined) latency.run(task.stamp, end);
+    const end = latency === undefined ? 0 : latency.ended(task, sync);
     if (!ok && this.#retries(task, value)) return;
     const ending = ok ? SUCCEEDED : FAILED;
     if (latency === undefined) {
