@@ -69,18 +69,22 @@ const work = mkdtempSync(join(tmpdir(), 'poolkit-packaging-'));
 const tarballs = {};
 console.log(`packaging checks (in ${work})`);
 
+/** `npm pack` of the package in `dir` into the work folder: the tarball's path and the files it holds. */
+function pack(dir) {
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  const [info] = JSON.parse(out);
+  return { tarball: join(work, info.filename), files: info.files.map((f) => f.path) };
+}
+
 for (const name of PACKAGES) {
   const dir = join(root, 'packages', name);
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   let files = [];
   check(`${manifest.name}: npm pack`, () => {
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
-    const [info] = JSON.parse(out);
-    tarballs[name] = join(work, info.filename);
-    files = info.files.map((f) => f.path);
+    ({ tarball: tarballs[name], files } = pack(dir));
   });
   check(`${manifest.name}: the tarball holds LICENSE, README, CHANGELOG, dist and src`, () => {
     for (const required of [
@@ -131,13 +135,7 @@ for (const [triple, binary] of Object.entries(PLATFORMS)) {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   let files = [];
   check(`${manifest.name}: npm pack`, () => {
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
-    const [info] = JSON.parse(out);
-    tarballs[triple] = join(work, info.filename);
-    files = info.files.map((f) => f.path);
+    ({ tarball: tarballs[triple], files } = pack(dir));
   });
   check(`${manifest.name}: the tarball holds the .node addon, README and LICENSE only`, () => {
     const expected = ['LICENSE', 'README.md', binary, 'package.json'].sort();

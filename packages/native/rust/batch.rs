@@ -299,13 +299,7 @@ fn check_bytes(sink: &ByteSink, items: usize, len: Option<usize>) -> Result<(), 
 
 /// The text of a panic payload (`&str` or `String`), or a placeholder.
 pub fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic payload".to_string()
-    }
+    poolkit_kernel::panic_text(payload.as_ref())
 }
 
 #[cfg(test)]

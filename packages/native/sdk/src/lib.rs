@@ -204,8 +204,9 @@ fn write_error(call: &mut RawCall, message: &str) {
     call.error_len = len;
 }
 
-/// The text of a panic payload.
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+/// The text of a panic payload (`&str` or `String`), or a placeholder. The addon reports its own
+/// kernels' panics with it too.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
         (*s).to_string()
     } else if let Some(s) = payload.downcast_ref::<String>() {
