@@ -127,6 +127,16 @@ export interface RunOptions {
    * {@link Backend.runMany}). Absent means it may be cancelled.
    */
   readonly cancellable?: boolean;
+  /**
+   * Tells whoever handed over the task that it has begun to run: a thread took it up with its
+   * module loaded, a job became active on a worker, a native item left its queue. A Pool starts
+   * the try's `timeout` here when its backend says it reports starts ({@link Backend.reportsStart}),
+   * so time spent waiting inside the backend (a busy thread, a booting worker, earlier entries of
+   * a batch, a job queued in Redis) never counts against the task. Call it at most once, before
+   * the task settles; later calls are ignored. Absent when the caller does not need to know.
+   * It is a bound function: `const { started } = options` is safe.
+   */
+  readonly started?: () => void;
 }
 
 /** One task of a batch handed to {@link Backend.runMany}: its input and the options `run` would get. */
@@ -181,6 +191,14 @@ export interface Backend<I = unknown, O = unknown> {
   readonly name: string;
   /** How many tasks it can usefully run at once (threads × tasks per thread, for example). */
   readonly concurrency: number;
+  /**
+   * True when the backend calls `options.started()` for every task it runs (each `run` and each
+   * `runMany` entry) as the task begins. A Pool then counts a try's `timeout` from that moment
+   * rather than from the hand-over, and bounds the wait before it with its `startTimeout`. Absent
+   * or false: the hand-over is the start (right for a backend that runs a task the moment it is
+   * handed one, like InlineBackend).
+   */
+  readonly reportsStart?: boolean;
   /**
    * Runs one task: resolves with its value, or rejects with the task's own error (name, message
    * and `code` kept), or with an AbortError once `options.signal` aborts (never hangs).

@@ -9,6 +9,7 @@
  * | {@link QueueFullError} | `ERR_QUEUE_FULL` |
  * | {@link PoolClearedError} | `ERR_POOL_CLEARED` (the `cause` of a cleared task's AbortError) |
  * | {@link TaskTimeoutError} | `ERR_TASK_TIMEOUT` |
+ * | {@link TaskStartTimeoutError} | `ERR_TASK_START_TIMEOUT` |
  * | {@link WorkerCrashedError} | `ERR_WORKER_CRASHED` |
  *
  * Cancellation rejects with an `AbortError` (a `DOMException` whose `name` is `'AbortError'`,
@@ -75,7 +76,10 @@ export class PoolClearedError extends PoolkitError {
 }
 
 /**
- * A task ran longer than its `timeout` (measured from the start of execution, per attempt).
+ * A task ran longer than its `timeout`, measured per try from the moment it began to run: the
+ * hand-over to its backend, or — with a backend that reports starts (`Backend.reportsStart`) —
+ * the moment the backend said it started, so time spent waiting for a thread, behind earlier
+ * entries of a batch or in a remote queue does not count.
  * `code`: `'ERR_TASK_TIMEOUT'`.
  */
 export class TaskTimeoutError extends PoolkitError {
@@ -84,6 +88,24 @@ export class TaskTimeoutError extends PoolkitError {
   constructor(timeout: number, options?: ErrorOptions) {
     super('ERR_TASK_TIMEOUT', `the task did not finish within its timeout of ${timeout} ms`, options);
     this.timeout = timeout;
+  }
+}
+
+/**
+ * A try waited longer than its `startTimeout` inside a backend that reports starts (a busy
+ * thread, a job queued in Redis with no free worker) without beginning to run. It never ran, so
+ * nothing of it needs stopping. `code`: `'ERR_TASK_START_TIMEOUT'`.
+ */
+export class TaskStartTimeoutError extends PoolkitError {
+  /** The start timeout that was exceeded, in milliseconds. */
+  readonly startTimeout: number;
+  constructor(startTimeout: number, options?: ErrorOptions) {
+    super(
+      'ERR_TASK_START_TIMEOUT',
+      `the task did not start within its startTimeout of ${startTimeout} ms`,
+      options,
+    );
+    this.startTimeout = startTimeout;
   }
 }
 

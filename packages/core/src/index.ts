@@ -1,3 +1,4 @@
+export { batchRefusal, runRefusal } from './backend-kit.js';
 export { ChannelQueue } from './channel-queue.js';
 export * from './contracts.js';
 export { Emitter, type Listener } from './emitter.js';

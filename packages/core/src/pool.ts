@@ -168,7 +168,11 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
         mayRetry: (task) => this.#state !== 'stopping' && !task.options?.signal?.aborted,
         finish: (task, ending, value) => this.#finish(task, ending, value),
       },
-      resolved.timeout,
+      {
+        timeout: resolved.timeout,
+        startTimeout: resolved.startTimeout,
+        reportsStart: resolved.backend.reportsStart === true,
+      },
       resolved.retry,
       this.#stopController,
       this.#latency,

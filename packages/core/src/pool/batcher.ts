@@ -70,6 +70,11 @@ export class Batcher<I, O> {
   ) => Promise<readonly BatchResult<O>[]>;
   readonly #maxBatch: number;
   readonly #host: BatchHost<I, O>;
+  /**
+   * The backend does not report starts: a batch's later entries hold their timeouts until the
+   * entries before them are reported. With `reportsStart`, each entry's `started()` starts its own.
+   */
+  readonly #holds: boolean;
   /** Tries begun and not sent: retries, re-runs, and the tasks the pump is starting. */
   #ready: Pending<I, O>[] = [];
   /** Backend calls in flight: the slots in use. */
@@ -84,6 +89,7 @@ export class Batcher<I, O> {
     this.#runMany = backend.runMany!.bind(backend);
     this.#maxBatch = maxBatch;
     this.#host = host;
+    this.#holds = backend.reportsStart !== true;
   }
 
   /** The Tries' invoke: queues the try; the pump sends it. */
@@ -161,8 +167,10 @@ export class Batcher<I, O> {
     }
     // A batch runs its tasks one after another: each task's timeout starts when its turn comes,
     // which the backend tells by reporting the tasks before it (see Backend.runMany).
-    this.#host.armTimer(batch[0].task);
-    for (let i = 1; i < batch.length; i++) this.#host.holdTimer(batch[i].task, i + 1);
+    if (this.#holds) {
+      this.#host.armTimer(batch[0].task);
+      for (let i = 1; i < batch.length; i++) this.#host.holdTimer(batch[i].task, i + 1);
+    }
     // The first task not reported yet: the one running (its timeout runs).
     let turn = 0;
     let running: Promise<readonly BatchResult<O>[]>;
@@ -183,7 +191,7 @@ export class Batcher<I, O> {
             false,
             new TypeError(`${this.#backend.name}: runMany reported no valid result for a task`),
           );
-        if (index === turn) {
+        if (index === turn && this.#holds) {
           while (turn < batch.length && early![turn]) turn++;
           if (turn < batch.length) this.#host.armTimer(batch[turn].task);
         }

@@ -29,6 +29,8 @@ export interface TaskOptions {
   signal?: AbortSignal;
   /** ms of execution per try; overrides the pool's `timeout`. */
   timeout?: number;
+  /** ms a try may wait inside its backend before it starts; overrides the pool's `startTimeout`. */
+  startTimeout?: number;
   /** Named entry point for backends that have several (piscina's named exports). */
   task?: string;
   /** Transferables handed to a thread without copying. */
@@ -65,8 +67,22 @@ export interface PoolOptions<I, O> {
   keepResults?: boolean;
   /** Outcomes kept before the pool stops starting tasks until some are read. Default 1024. */
   resultsCapacity?: number;
-  /** ms of execution per try (time in the queue excluded). Default: none. */
+  /**
+   * ms a try may run: counted from the moment it begins to run — the hand-over to the backend,
+   * or, with a backend that reports starts (`Backend.reportsStart`: PiscinaBackend,
+   * NativeBackend, BullMQBackend), the moment the backend says it started. Time in the pool's
+   * queue, waiting for a thread to boot, behind other entries of a batch or for a remote worker
+   * never counts. Exceeded: the try fails with `TaskTimeoutError` and is stopped. Default: none.
+   */
   timeout?: number;
+  /**
+   * ms a try may wait inside a backend that reports starts before it begins to run (a job queued
+   * in Redis with no free worker, a task behind a busy thread). Exceeded: the try fails with
+   * `TaskStartTimeoutError` (`ERR_TASK_START_TIMEOUT`; retried like any failure when `retries`
+   * allow). Has no effect with a backend that does not report starts (the hand-over is the
+   * start). Default: none (a try waits for its turn as long as it takes).
+   */
+  startTimeout?: number;
   /** Extra tries on failure (a number), or a {@link RetryPolicy}. Default 0. */
   retries?: number | RetryPolicy;
   /** Measure queue wait and run time into histograms, read as `pool.latency`. Default false. */
@@ -95,6 +111,8 @@ export interface ResolvedPoolOptions<I, O> {
   readonly resultsCapacity: number;
   /** 0 = none. */
   readonly timeout: number;
+  /** 0 = none. */
+  readonly startTimeout: number;
   readonly retry: ResolvedRetry;
   readonly latency: boolean;
   /** 1 when the backend cannot batch (no runMany) or batching is off. */
@@ -144,6 +162,8 @@ export function resolvePoolOptions<I, O>(options: PoolOptions<I, O>): ResolvedPo
         ? 1024
         : checkInteger('resultsCapacity', options.resultsCapacity, 1, { allowInfinity: true }),
     timeout: options.timeout === undefined ? 0 : checkTimeout('timeout', options.timeout),
+    startTimeout:
+      options.startTimeout === undefined ? 0 : checkTimeout('startTimeout', options.startTimeout),
     retry: resolveRetry('retries', options.retries),
     latency: options.latency === undefined ? false : checkBoolean('latency', options.latency),
     maxBatch: resolveMaxBatch(options.maxBatch, backend),
@@ -191,6 +211,7 @@ export function checkTaskOptions(options: TaskOptions): void {
   }
   checkSignal('signal', options.signal);
   if (options.timeout !== undefined) checkTimeout('timeout', options.timeout);
+  if (options.startTimeout !== undefined) checkTimeout('startTimeout', options.startTimeout);
   if (options.task !== undefined && typeof options.task !== 'string') {
     throw argTypeError(`task must be a string, received ${describe(options.task)}`);
   }
@@ -211,6 +232,9 @@ function checkBackend(backend: unknown): void {
   }
   if (b.onError !== undefined && typeof b.onError !== 'function') {
     throw argTypeError(`backend.onError must be a function when present, received ${describe(b.onError)}`);
+  }
+  if (b.reportsStart !== undefined && typeof b.reportsStart !== 'boolean') {
+    throw argTypeError(`backend.reportsStart must be a boolean when present, received ${describe(b.reportsStart)}`);
   }
   if (b.runMany !== undefined && typeof b.runMany !== 'function') {
     throw argTypeError(`backend.runMany must be a function when present, received ${describe(b.runMany)}`);

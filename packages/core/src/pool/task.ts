@@ -28,14 +28,20 @@ export type Sink = typeof TO_PROMISE | typeof TO_RESULTS | typeof TO_CALLBACK;
 /** @internal Receives the outcome of a task dispatched by run(). */
 export type OutcomeCallback<I> = (ok: boolean, value: unknown, input: I) => void;
 
+/** Who hears that a try has begun to run (the Pool's Tries). */
+export interface StartListener {
+  started(attempt: Attempt): void;
+}
+
 /**
  * One try of a task: the context the executor sees and the options the backend gets.
  *
  * Its `signal` is made on first use, and only for a try that something of its own can cancel
  * (a timeout or the task's signal): materialising an AbortController costs a tiny task about
  * 7 µs, ten times the rest of the pool's work per task. Every other try shares the pool's stop
- * signal, which aborts only on `stop({ force: true })`. Kept to five fields: it is allocated
- * once per try on the hot path.
+ * signal, which aborts only on `stop({ force: true })`. Likewise `started` is bound on first
+ * read: only a backend that reports starts reads it. Allocated once per try on the hot path:
+ * keep it small.
  */
 export class Attempt implements TaskContext, RunOptions {
   task?: string;
@@ -45,17 +51,28 @@ export class Attempt implements TaskContext, RunOptions {
    * cancel — the pool's stop controller, which this try must never abort itself.
    */
   controller: AbortController | undefined;
+  /** The backend said this try began to run (see {@link started}). */
+  begun = false;
+  #started: (() => void) | undefined = undefined;
   constructor(
     readonly attempt: number,
     /** False when only a force-stop can cancel this try: no timeout and no task signal. */
     readonly cancellable: boolean,
     stop: AbortController,
+    /** The task this try belongs to. */
+    readonly owner: Task<unknown, unknown>,
+    readonly listener: StartListener,
   ) {
     this.controller = cancellable ? undefined : stop;
   }
   get signal(): AbortSignal {
     if (this.controller === undefined) this.controller = new AbortController();
     return this.controller.signal;
+  }
+  /** RunOptions.started: the backend tells the try began to run. Bound, so it may be passed around. */
+  get started(): () => void {
+    if (this.#started === undefined) this.#started = () => this.listener.started(this);
+    return this.#started;
   }
   /** Aborts this try's own signal (the shared stop signal is aborted by the pool itself). */
   abort(reason: unknown): void {

@@ -9,13 +9,22 @@
  *
  *   begin ─▶ try 1 ──fail──▶ backoff ─▶ try 2 ──ok──▶ finish(SUCCEEDED)
  *               └──timeout──▶ (retry or) finish(FAILED, TaskTimeoutError)
+ *
+ * When a try's timeout starts. With a backend that reports starts (`Backend.reportsStart`), a
+ * try is handed over with no timeout running — only its `startTimeout`, if any — and its
+ * `timeout` starts when the backend calls `started()`:
+ *
+ *   hand-over ──(startTimeout)──▶ started() ──(timeout)──▶ settled
+ *
+ * With any other backend the hand-over is the start (a batch's later entries are held, see
+ * holdTimer).
  */
-import { TaskTimeoutError } from '../errors.js';
+import { TaskStartTimeoutError, TaskTimeoutError } from '../errors.js';
 import type { ResolvedRetry } from '../retry.js';
 import { isThenable } from '../thenable.js';
 import { type Ending, FAILED, SUCCEEDED } from './counters.js';
 import type { LatencyRecorder } from './latency.js';
-import { Attempt, RUNNING, type Task } from './task.js';
+import { Attempt, RUNNING, type StartListener, type Task } from './task.js';
 
 /** What the tries need from their pool. */
 export interface TryHost<I, O> {
@@ -36,22 +45,32 @@ export const DEFERRED: unique symbol = Symbol('poolkit.deferred');
 /** The longest delay setTimeout takes as given (2^31 − 1 ms). */
 const MAX_TIMER_MS = 2_147_483_647;
 
-export class Tries<I, O> {
+/** Whether a time limit (0 or Infinity: none) needs a timer. */
+function limited(ms: number): boolean {
+  return ms > 0 && ms !== Number.POSITIVE_INFINITY;
+}
+
+export class Tries<I, O> implements StartListener {
   readonly #host: TryHost<I, O>;
   readonly #timeout: number;
+  readonly #startTimeout: number;
   readonly #retry: ResolvedRetry;
   readonly #stop: AbortController;
   readonly #latency: LatencyRecorder | undefined;
+  /** The backend calls `started()`: timeouts start there (see the file's comment). */
+  readonly reportsStart: boolean;
 
   constructor(
     host: TryHost<I, O>,
-    timeout: number,
+    limits: { timeout: number; startTimeout: number; reportsStart: boolean },
     retry: ResolvedRetry,
     stop: AbortController,
     latency: LatencyRecorder | undefined,
   ) {
     this.#host = host;
-    this.#timeout = timeout;
+    this.#timeout = limits.timeout;
+    this.#startTimeout = limits.startTimeout;
+    this.reportsStart = limits.reportsStart;
     this.#retry = retry;
     this.#stop = stop;
     this.#latency = latency;
@@ -60,17 +79,24 @@ export class Tries<I, O> {
   /** Starts the next try of a RUNNING task. */
   begin(task: Task<I, O>): void {
     const options = task.options;
-    const timeout = options?.timeout ?? this.#timeout;
-    const timed = timeout > 0 && timeout !== Number.POSITIVE_INFINITY;
+    const timed = limited(options?.timeout ?? this.#timeout);
+    const startTimed = this.reportsStart && limited(options?.startTimeout ?? this.#startTimeout);
     // The pool stamped the first try's start (its queue wait ends there); a retry stamps its own.
     if (task.attempts > 0) this.#latency?.stamp(task);
-    const attempt = new Attempt(++task.attempts, timed || options?.signal !== undefined, this.#stop);
+    const attempt = new Attempt(
+      ++task.attempts,
+      timed || startTimed || options?.signal !== undefined,
+      this.#stop,
+      task as Task<unknown, unknown>,
+      this,
+    );
     if (options !== undefined) {
       if (options.task !== undefined) attempt.task = options.task;
       if (options.transfer !== undefined) attempt.transfer = options.transfer;
     }
     task.current = attempt;
-    if (timed) this.#arm(task, attempt, timeout);
+    if (startTimed) this.#armStart(task, attempt, options?.startTimeout ?? this.#startTimeout);
+    else if (timed && !this.reportsStart) this.#arm(task, attempt, options?.timeout ?? this.#timeout);
     let result: O | PromiseLike<O> | typeof DEFERRED;
     try {
       result = this.#host.invoke(task.input, attempt, task);
@@ -98,6 +124,29 @@ export class Tries<I, O> {
     task.current = undefined;
     this.#clearTimer(task);
     attempt?.abort(reason);
+  }
+
+  /**
+   * The backend says `attempt` began to run (RunOptions.started): with a backend that reports
+   * starts its start timer ends and its timeout starts now. Once per try; a stale try is ignored.
+   */
+  started(attempt: Attempt): void {
+    if (attempt.begun) return;
+    attempt.begun = true;
+    const task = attempt.owner as Task<I, O>;
+    if (!this.reportsStart || task.current !== attempt || task.status !== RUNNING) return;
+    this.#clearTimer(task);
+    const timeout = task.options?.timeout ?? this.#timeout;
+    if (limited(timeout)) this.#arm(task, attempt, timeout);
+  }
+
+  #armStart(task: Task<I, O>, attempt: Attempt, startTimeout: number): void {
+    task.timer = setTimeout(() => {
+      if (task.current !== attempt || attempt.begun) return;
+      const error = new TaskStartTimeoutError(startTimeout);
+      attempt.abort(error);
+      this.#tried(task, attempt, false, error);
+    }, startTimeout);
   }
 
   #arm(task: Task<I, O>, attempt: Attempt, delay: number, timeout = delay): void {
