@@ -74,7 +74,9 @@ function checkFields(options: unknown, where: string): void {
   }
   const cancellable = read(options, 'cancellable', where);
   if (cancellable !== undefined && typeof cancellable !== 'boolean') {
-    throw argTypeError(`${where}.cancellable must be a boolean or undefined, received ${describe(cancellable)}`);
+    throw argTypeError(
+      `${where}.cancellable must be a boolean or undefined, received ${describe(cancellable)}`,
+    );
   }
   const started = read(options, 'started', where);
   if (started !== undefined && typeof started !== 'function') {
@@ -109,10 +111,14 @@ export function runRefusal(backend: string, options: unknown): Error | undefined
 export function batchRefusal(backend: string, batch: unknown, report?: unknown): Error | undefined {
   try {
     if (isArray(batch) !== true) {
-      throw argTypeError(`${backend}: runMany() batch must be an array of entries, received ${describe(batch)}`);
+      throw argTypeError(
+        `${backend}: runMany() batch must be an array of entries, received ${describe(batch)}`,
+      );
     }
     if (report !== undefined && typeof report !== 'function') {
-      throw argTypeError(`${backend}: runMany() report must be a function or undefined, received ${describe(report)}`);
+      throw argTypeError(
+        `${backend}: runMany() report must be a function or undefined, received ${describe(report)}`,
+      );
     }
     const entries = batch as readonly unknown[];
     for (let i = 0; i < entries.length; i++) {

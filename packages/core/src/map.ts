@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { Backend, Executor, TaskContext } from './contracts.js';
 import { abortError } from './errors.js';
-import { isThenable } from './thenable.js';
+import { follow, isThenable } from './thenable.js';
 import { argTypeError, checkBoolean, checkInteger, checkOptions, checkSignal, describe } from './validate.js';
 
 /** Options of {@link map}. */
@@ -129,14 +129,11 @@ async function* iterate<I, O>(
       finish(index, { ok: false, error });
       return;
     }
-    if (isThenable(result)) {
-      (result as PromiseLike<O>).then(
-        (value) => finish(index, { ok: true, value }),
-        (error: unknown) => finish(index, { ok: false, error }),
-      );
-    } else {
-      finish(index, { ok: true, value: result });
-    }
+    follow(
+      result,
+      (value) => finish(index, { ok: true, value: value as O }),
+      (error: unknown) => finish(index, { ok: false, error }),
+    );
   };
   const onRead = (step: IteratorResult<I>) => {
     if (step.done) exhausted = true;

@@ -173,7 +173,8 @@ class LiveCalls {
     return (input, ctx) => {
       if (cancelled.aborted) return Promise.reject(abortError(cancelled.reason));
       const result = executor(input, ctx);
-      if (isThenable(result)) this.track(result);
+      // A value whose then cannot be read is the Pool's to fail; it tracks nothing here.
+      if (isThenable(result)) this.track(Promise.resolve(result));
       return result;
     };
   }

@@ -21,6 +21,7 @@
  * through plain `run()`.
  */
 import type { Backend, BatchEntry, BatchResult } from '../contracts.js';
+import { follow } from '../thenable.js';
 import type { Attempt, Task } from './task.js';
 
 /** The work one batch aims at, in ms: enough to hide the message cost, short enough to stay fair. */
@@ -159,7 +160,9 @@ export class Batcher<I, O> {
       } catch (error) {
         running = Promise.reject(error);
       }
-      running.then(
+      // A backend's promise is followed as `await` would (a hostile one cannot throw in here).
+      follow(
+        running,
         (value) => this.#settleOne(pending, true, value),
         (error: unknown) => this.#settleOne(pending, false, error),
       );
@@ -179,18 +182,29 @@ export class Batcher<I, O> {
     const report = (index: number, result: BatchResult<O>) => {
       if (!Number.isInteger(index) || index < 0 || index >= batch.length) return;
       early ??= new Array<boolean>(batch.length).fill(false);
-      if (early[index] || result?.status === 'rerun') return;
+      if (early[index]) return;
+      // Read once, here: a hostile result (a throwing getter, a revoked Proxy) fails its task
+      // with what reading it threw, and nothing throws back into the backend.
+      let ok = false;
+      let value: unknown;
+      try {
+        const status = result?.status;
+        if (status === 'rerun') return;
+        if (status === 'fulfilled') {
+          ok = true;
+          value = result.value;
+        } else if (status === 'rejected') {
+          value = result.reason;
+        } else {
+          value = new TypeError(`${this.#backend.name}: runMany reported no valid result for a task`);
+        }
+      } catch (error) {
+        value = error;
+      }
       early[index] = true;
       const pending = batch[index];
       this.#host.settleAll(() => {
-        if (result?.status === 'fulfilled') this.#settled(pending, true, result.value);
-        else if (result?.status === 'rejected') this.#settled(pending, false, result.reason);
-        else
-          this.#settled(
-            pending,
-            false,
-            new TypeError(`${this.#backend.name}: runMany reported no valid result for a task`),
-          );
+        this.#settled(pending, ok, value);
         if (index === turn && this.#holds) {
           while (turn < batch.length && early![turn]) turn++;
           if (turn < batch.length) this.#host.armTimer(batch[turn].task);
@@ -202,8 +216,10 @@ export class Batcher<I, O> {
     } catch (error) {
       running = Promise.reject(error);
     }
-    running.then(
-      (results) => this.#host.settleAll(() => this.#settleMany(batch, results, early)),
+    follow(
+      running,
+      (results) =>
+        this.#host.settleAll(() => this.#settleMany(batch, results as readonly BatchResult<O>[], early)),
       (error: unknown) => this.#host.settleAll(() => this.#failMany(batch, error, true, early)),
     );
   }
@@ -225,6 +241,20 @@ export class Batcher<I, O> {
     early: boolean[] | undefined,
   ): void {
     this.busy--;
+    try {
+      this.#readResults(batch, results, early);
+    } catch (error) {
+      // A hostile answer (a revoked Proxy, a throwing getter): whatever it did not settle fails
+      // with what reading it threw (a settled task ignores a second outcome).
+      this.#failMany(batch, error, false, early);
+    }
+  }
+
+  #readResults(
+    batch: Pending<I, O>[],
+    results: readonly BatchResult<O>[],
+    early: boolean[] | undefined,
+  ): void {
     if (!Array.isArray(results) || results.length !== batch.length) {
       const got = Array.isArray(results) ? `${results.length} results` : typeof results;
       this.#failMany(

@@ -162,8 +162,7 @@ export function resolvePoolOptions<I, O>(options: PoolOptions<I, O>): ResolvedPo
         ? 1024
         : checkInteger('resultsCapacity', options.resultsCapacity, 1, { allowInfinity: true }),
     timeout: options.timeout === undefined ? 0 : checkTimeout('timeout', options.timeout),
-    startTimeout:
-      options.startTimeout === undefined ? 0 : checkTimeout('startTimeout', options.startTimeout),
+    startTimeout: options.startTimeout === undefined ? 0 : checkTimeout('startTimeout', options.startTimeout),
     retry: resolveRetry('retries', options.retries),
     latency: options.latency === undefined ? false : checkBoolean('latency', options.latency),
     maxBatch: resolveMaxBatch(options.maxBatch, backend),
@@ -234,7 +233,9 @@ function checkBackend(backend: unknown): void {
     throw argTypeError(`backend.onError must be a function when present, received ${describe(b.onError)}`);
   }
   if (b.reportsStart !== undefined && typeof b.reportsStart !== 'boolean') {
-    throw argTypeError(`backend.reportsStart must be a boolean when present, received ${describe(b.reportsStart)}`);
+    throw argTypeError(
+      `backend.reportsStart must be a boolean when present, received ${describe(b.reportsStart)}`,
+    );
   }
   if (b.runMany !== undefined && typeof b.runMany !== 'function') {
     throw argTypeError(`backend.runMany must be a function when present, received ${describe(b.runMany)}`);

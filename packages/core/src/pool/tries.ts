@@ -21,7 +21,7 @@
  */
 import { TaskStartTimeoutError, TaskTimeoutError } from '../errors.js';
 import type { ResolvedRetry } from '../retry.js';
-import { isThenable } from '../thenable.js';
+import { followThen, thenOf } from '../thenable.js';
 import { type Ending, FAILED, SUCCEEDED } from './counters.js';
 import type { LatencyRecorder } from './latency.js';
 import { Attempt, RUNNING, type StartListener, type Task } from './task.js';
@@ -105,14 +105,25 @@ export class Tries<I, O> implements StartListener {
       return;
     }
     if (result === DEFERRED) return;
-    if (isThenable(result)) {
-      (result as PromiseLike<O>).then(
-        (value) => this.#tried(task, attempt, true, value),
-        (error: unknown) => this.#tried(task, attempt, false, error),
-      );
-    } else {
-      this.#tried(task, attempt, true, result, true);
+    // A result whose `then` cannot be read or throws fails the try as `await` would: begin()
+    // never throws (it runs from timers too: a retry's backoff).
+    let then: ReturnType<typeof thenOf>;
+    try {
+      then = thenOf(result);
+    } catch (error) {
+      this.#tried(task, attempt, false, error, true);
+      return;
     }
+    if (then === undefined) {
+      this.#tried(task, attempt, true, result, true);
+      return;
+    }
+    followThen(
+      result,
+      then,
+      (value) => this.#tried(task, attempt, true, value),
+      (error: unknown) => this.#tried(task, attempt, false, error),
+    );
   }
 
   /**
