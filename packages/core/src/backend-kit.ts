@@ -27,6 +27,15 @@ function read(value: object, key: string, where: string): unknown {
   }
 }
 
+/** A try the Pool built itself (false for a revoked Proxy, on which instanceof throws). */
+function isAttempt(value: unknown): boolean {
+  try {
+    return value instanceof Attempt;
+  } catch {
+    return false;
+  }
+}
+
 function isSignal(value: unknown): boolean {
   try {
     return value instanceof AbortSignal;
@@ -94,7 +103,7 @@ function checkFields(options: unknown, where: string): void {
  * @param backend the backend's `name`, which the message starts with.
  */
 export function runRefusal(backend: string, options: unknown): Error | undefined {
-  if (options instanceof Attempt) return undefined; // a Pool's own try
+  if (isAttempt(options)) return undefined; // a Pool's own try
   try {
     checkFields(options, `${backend}: run() options`);
     return undefined;
@@ -128,7 +137,7 @@ export function batchRefusal(backend: string, batch: unknown, report?: unknown):
         throw argTypeError(`${where} must be an object { input, options }, received ${describe(entry)}`);
       }
       const options = read(entry, 'options', where);
-      if (options instanceof Attempt) continue;
+      if (isAttempt(options)) continue;
       read(entry, 'input', where);
       checkFields(options, `${where}.options`);
     }

@@ -17,6 +17,7 @@
  */
 import type { PushOptions, WorkQueue } from './contracts.js';
 import { QueueClosedError } from './errors.js';
+import { asArgError, checkSignal } from './validate.js';
 import { refusal, Waiter, WaiterList } from './waiters.js';
 
 /** Marks "no item" internally, so that `undefined` items are still carried faithfully. */
@@ -71,24 +72,32 @@ export abstract class BlockingQueue<T> implements WorkQueue<T> {
   }
 
   tryPush(item: T, options?: PushOptions): boolean {
-    const priority = this.priorityOf(options);
-    if (this.#closed || options?.signal?.aborted) return false;
+    let priority: number;
+    let signal: AbortSignal | undefined;
+    try {
+      priority = this.priorityOf(options);
+      signal = options === undefined ? undefined : checkSignal('signal', options.signal);
+    } catch (error) {
+      throw asArgError('push options', error);
+    }
+    if (this.#closed || signal?.aborted) return false;
     return this.#offer(item, priority);
   }
 
   push(item: T, options?: PushOptions): Promise<void> {
     let priority: number;
+    let signal: unknown;
     try {
       priority = this.priorityOf(options);
+      signal = options?.signal;
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(asArgError('push options', error));
     }
-    const signal = options?.signal;
     const refused = refusal(signal);
     if (refused !== undefined) return refused;
     if (this.#closed) return Promise.reject(new QueueClosedError());
     if (this.#offer(item, priority)) return RESOLVED;
-    const waiter = new Waiter<void>(signal, item, priority, undefined);
+    const waiter = new Waiter<void>(signal as AbortSignal | undefined, item, priority, undefined);
     this.#pushers.push(waiter);
     return waiter.promise;
   }

@@ -27,7 +27,7 @@
  *     head ▶ a b c d e f        ──▶        a b c d f ·
  */
 import { BlockingQueue } from './blocking-queue.js';
-import { checkInteger, checkOptions } from './validate.js';
+import { queueCapacity } from './validate.js';
 
 /** Options of a {@link ChannelQueue}. */
 export interface ChannelQueueOptions {
@@ -70,12 +70,7 @@ export class ChannelQueue<T> extends BlockingQueue<T> {
   #head = 0;
 
   constructor(options?: ChannelQueueOptions) {
-    checkOptions('ChannelQueue options', options);
-    // `=== undefined`, not `??`: a null capacity is a mistake to report, as the Pool does.
-    const capacity =
-      options?.capacity === undefined
-        ? 1024
-        : checkInteger('capacity', options.capacity, 0, { allowInfinity: true });
+    const capacity = queueCapacity('ChannelQueue options', options);
     super(capacity);
     const size = capacity === 0 ? 0 : Math.min(INITIAL_RING, nextPowerOfTwo(capacity));
     this.#ring = new Array<T | undefined>(size).fill(undefined);

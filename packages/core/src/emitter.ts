@@ -1,3 +1,5 @@
+import { argTypeError, describe } from './validate.js';
+
 /** A listener of an {@link Emitter} event: called with that event's arguments, its return value ignored. */
 export type Listener<A extends unknown[]> = (...args: A) => void;
 
@@ -20,7 +22,7 @@ export class Emitter<Events extends Record<string, unknown[]>> {
   /** Adds a listener; returns `this` for chaining. */
   on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
     if (typeof listener !== 'function') {
-      throw new TypeError(`listener must be a function, received ${typeof listener}`);
+      throw argTypeError(`listener must be a function, received ${describe(listener)}`);
     }
     const list = this.#listeners.get(event);
     if (list) list.push(listener);
@@ -30,6 +32,9 @@ export class Emitter<Events extends Record<string, unknown[]>> {
 
   /** Adds a listener that runs at most once. */
   once<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
+    if (typeof listener !== 'function') {
+      throw argTypeError(`listener must be a function, received ${describe(listener)}`);
+    }
     const wrapped: Listener<Events[E]> = (...args) => {
       this.off(event, wrapped);
       listener(...args);

@@ -25,6 +25,7 @@ export { type RunConfig, type RunSummary, run } from './run.js';
 export {
   argRangeError,
   argTypeError,
+  asArgError,
   checkBoolean,
   checkDelay,
   checkFunction,
@@ -37,4 +38,5 @@ export {
   checkSignal,
   checkTimeout,
   describe as describeValue,
+  readOptions,
 } from './validate.js';

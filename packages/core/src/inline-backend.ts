@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
+import { runRefusal } from './backend-kit.js';
 import type { Backend, Executor, RunOptions, TaskContext } from './contracts.js';
 import { abortError, PoolClosedError } from './errors.js';
 import { isThenable } from './thenable.js';
-import { argTypeError, checkFunction, checkInteger, checkName, checkOptions, describe } from './validate.js';
+import { checkFunction, checkInteger, checkName, checkOptions, readOptions } from './validate.js';
 
 /** Options of {@link InlineBackend}. */
 export interface InlineBackendOptions {
@@ -36,22 +37,24 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
 
   constructor(executor: Executor<I, O>, options: InlineBackendOptions = {}) {
     checkFunction('executor', executor);
-    checkOptions('InlineBackend options', options);
+    const { concurrency, name } = readOptions('InlineBackend options', () => {
+      checkOptions('InlineBackend options', options);
+      return { concurrency: options.concurrency, name: options.name };
+    });
     this.executor = executor;
     this.concurrency =
-      options.concurrency === undefined
+      concurrency === undefined
         ? availableParallelism()
-        : checkInteger('concurrency', options.concurrency, 1, { allowInfinity: true });
-    this.name = options.name === undefined ? 'inline' : checkName('name', options.name);
+        : checkInteger('concurrency', concurrency, 1, { allowInfinity: true });
+    this.name = name === undefined ? 'inline' : checkName('name', name);
   }
 
   /** Runs one task; rejects with the task's error, or with an AbortError once `options.signal` aborts. */
   async run(input: I, options: RunOptions): Promise<O> {
     if (this.#closed) throw new PoolClosedError(`the ${this.name} backend is closed`);
-    const signal = options?.signal;
-    if (!(signal instanceof AbortSignal)) {
-      throw argTypeError(`options.signal must be an AbortSignal, received ${describe(signal)}`);
-    }
+    const refused = runRefusal(this.name, options);
+    if (refused !== undefined) throw refused;
+    const signal = options.signal;
     if (signal.aborted) throw abortError(signal.reason);
     // A freed slot is handed straight to the next waiter (#active unchanged). Were the waiter to
     // take it when it resumes, a run() arriving in between would see a free slot too, and

@@ -3,7 +3,16 @@ import { availableParallelism } from 'node:os';
 import type { Backend, Executor, TaskContext } from './contracts.js';
 import { abortError } from './errors.js';
 import { follow, isThenable } from './thenable.js';
-import { argTypeError, checkBoolean, checkInteger, checkOptions, checkSignal, describe } from './validate.js';
+import {
+  argTypeError,
+  asArgError,
+  checkBoolean,
+  checkInteger,
+  checkOptions,
+  checkSignal,
+  describe,
+  readOptions,
+} from './validate.js';
 
 /** Options of {@link map}. */
 export interface MapOptions {
@@ -38,6 +47,20 @@ export function map<I, O>(
   target: Executor<I, O> | Backend<I, O>,
   options: MapOptions = {},
 ): AsyncIterable<O> {
+  const { concurrency, ordered, signal } = readOptions('map() arguments', () =>
+    checkMapArguments(inputs, target, options),
+  );
+  return {
+    [Symbol.asyncIterator]: () => iterate(inputs, target, concurrency, ordered, signal),
+  };
+}
+
+/** map()'s arguments, checked and read once. */
+function checkMapArguments<I, O>(
+  inputs: Iterable<I> | AsyncIterable<I>,
+  target: Executor<I, O> | Backend<I, O>,
+  options: MapOptions,
+): { concurrency: number; ordered: boolean; signal: AbortSignal | undefined } {
   if (
     inputs === null ||
     typeof inputs !== 'object' ||
@@ -60,9 +83,7 @@ export function map<I, O>(
         : availableParallelism()
       : checkInteger('concurrency', options.concurrency, 1);
   const ordered = options.ordered ?? true;
-  return {
-    [Symbol.asyncIterator]: () => iterate(inputs, target, concurrency, ordered, signal),
-  };
+  return { concurrency, ordered, signal };
 }
 
 async function* iterate<I, O>(
@@ -83,10 +104,16 @@ async function* iterate<I, O>(
   outer?.addEventListener('abort', onOuterAbort, { once: true });
 
   const invoke = toInvoke(target, controller.signal);
-  const source: Iterator<I> | AsyncIterator<I> =
-    Symbol.asyncIterator in inputs
-      ? (inputs as AsyncIterable<I>)[Symbol.asyncIterator]()
-      : (inputs as Iterable<I>)[Symbol.iterator]();
+  let source: Iterator<I> | AsyncIterator<I>;
+  try {
+    source =
+      Symbol.asyncIterator in inputs
+        ? (inputs as AsyncIterable<I>)[Symbol.asyncIterator]()
+        : (inputs as Iterable<I>)[Symbol.iterator]();
+  } catch (error) {
+    outer?.removeEventListener('abort', onOuterAbort);
+    throw asArgError('map() inputs', error);
+  }
   // Invariant: readCount - consumed <= window, at every moment. `consumed` counts the values the
   // loop has asked past (called next() again after), so the value the loop body holds is still
   // inside the window: an async generator cannot see the moment its `yield` hands a value over

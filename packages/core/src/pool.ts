@@ -37,7 +37,7 @@ import {
   resolvePoolOptions,
   type StopOptions,
   type TaskOptions,
-  taskRefusal,
+  taskOptions,
 } from './pool/options.js';
 import { ResultsBuffer } from './pool/results.js';
 import { SignalWatch } from './pool/signals.js';
@@ -54,7 +54,7 @@ import {
   WAITING,
 } from './pool/task.js';
 import { DEFERRED, Tries } from './pool/tries.js';
-import { argTypeError, checkBoolean, checkOptions, describe } from './validate.js';
+import { argTypeError, checkBoolean, checkOptions, describe, readOptions } from './validate.js';
 
 export type { LatencySummary, PoolLatency } from './pool/latency.js';
 export type { OnFull, PoolEvents, PoolOptions, PoolState, StopOptions, TaskOptions } from './pool/options.js';
@@ -123,7 +123,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
 
   constructor(options: PoolOptions<I, O>) {
     super();
-    const resolved = resolvePoolOptions(options);
+    const resolved = readOptions('Pool options', () => resolvePoolOptions(options));
     this.backend = resolved.backend;
     this.#concurrency = resolved.concurrency;
     this.#backendLimit = resolved.ownBackend ? Number.POSITIVE_INFINITY : resolved.backend.concurrency;
@@ -265,14 +265,23 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    * const digests = outcomes.map((o) => (o.ok ? o.value : undefined));
    */
   submitAll(inputs: Iterable<I>, options?: TaskOptions): Promise<Outcome<I, O>[]> {
-    const refused = this.#state !== 'open' ? this.#closedError() : taskRefusal(options);
-    if (refused !== undefined) return Promise.reject(refused);
-    if (inputs === null || typeof (inputs as Partial<Iterable<I>>)?.[Symbol.iterator] !== 'function') {
-      return Promise.reject(
-        argTypeError(`submitAll() takes an iterable of inputs, received ${describe(inputs)}`),
-      );
+    if (this.#state !== 'open') return Promise.reject(this.#closedError());
+    const checked = taskOptions(options);
+    if (checked instanceof Error) return Promise.reject(checked);
+    options = checked;
+    let list: I[];
+    try {
+      // Read whole before anything is accepted: an iterable that throws (a revoked Proxy, a
+      // generator's own error) refuses the call and leaves no task behind.
+      list = readOptions('submitAll() inputs', () => {
+        if (inputs === null || typeof (inputs as Partial<Iterable<I>>)?.[Symbol.iterator] !== 'function') {
+          throw argTypeError(`submitAll() takes an iterable of inputs, received ${describe(inputs)}`);
+        }
+        return Array.isArray(inputs) ? (inputs as I[]).slice() : Array.from(inputs);
+      });
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const list = Array.isArray(inputs) ? (inputs as I[]) : Array.from(inputs);
     const outcomes = new Array<Outcome<I, O>>(list.length);
     if (list.length === 0) return Promise.resolve(outcomes);
     return new Promise((resolve) => {
@@ -386,8 +395,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   stop(options?: StopOptions): Promise<void> {
     let force = false;
     try {
-      checkOptions('stop options', options);
-      if (options?.force !== undefined) force = checkBoolean('force', options.force);
+      force = readOptions('stop options', () => {
+        checkOptions('stop options', options);
+        return options?.force === undefined ? false : checkBoolean('force', options.force);
+      });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -428,9 +439,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     sink: Sink,
     callback: OutcomeCallback<I> | undefined,
   ): Promise<R> {
-    const refused = this.#state !== 'open' ? this.#closedError() : taskRefusal(options);
-    if (refused !== undefined) return Promise.reject(refused);
-    const task = new Task<I, O>(input, options, sink);
+    if (this.#state !== 'open') return Promise.reject(this.#closedError());
+    const checked = taskOptions(options);
+    if (checked instanceof Error) return Promise.reject(checked);
+    const task = new Task<I, O>(input, checked, sink);
     task.callback = callback;
     return new Promise<R>((resolve, reject) => {
       if (sink === TO_PROMISE) task.resolve = resolve as (value: O) => void;

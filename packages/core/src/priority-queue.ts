@@ -18,7 +18,7 @@
 
 import { BlockingQueue } from './blocking-queue.js';
 import type { PushOptions } from './contracts.js';
-import { argRangeError, argTypeError, checkInteger, checkOptions, describe } from './validate.js';
+import { argRangeError, argTypeError, describe, queueCapacity } from './validate.js';
 
 /** Options of a {@link PriorityQueue}. */
 export interface PriorityQueueOptions {
@@ -54,13 +54,7 @@ export class PriorityQueue<T> extends BlockingQueue<T> {
   #sequence = 0;
 
   constructor(options?: PriorityQueueOptions) {
-    checkOptions('PriorityQueue options', options);
-    // `=== undefined`, not `??`: a null capacity is a mistake to report, as the Pool does.
-    super(
-      options?.capacity === undefined
-        ? 1024
-        : checkInteger('capacity', options.capacity, 0, { allowInfinity: true }),
-    );
+    super(queueCapacity('PriorityQueue options', options));
   }
 
   protected override priorityOf(options: PushOptions | undefined): number {

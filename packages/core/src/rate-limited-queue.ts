@@ -27,7 +27,15 @@
  */
 import type { PushOptions, WorkQueue } from './contracts.js';
 import { Emitter } from './emitter.js';
-import { argRangeError, argTypeError, checkInteger, checkNumber, checkObject, describe } from './validate.js';
+import {
+  argRangeError,
+  argTypeError,
+  checkInteger,
+  checkNumber,
+  checkObject,
+  describe,
+  readOptions,
+} from './validate.js';
 import { refusal, Waiter, WaiterList } from './waiters.js';
 
 /** Options of a {@link RateLimitedQueue}. */
@@ -148,30 +156,12 @@ export class RateLimitedQueue<T> extends Emitter<RateLimitedQueueEvents> impleme
   };
 
   constructor(inner: WorkQueue<T>, options: RateLimitedQueueOptions) {
-    if (!looksLikeQueue(inner)) {
-      throw argTypeError(
-        `inner must be a WorkQueue (push, tryPush, pop, tryPop, close, drain), received ${describe(inner)}`,
-      );
-    }
-    checkObject('RateLimitedQueue options', options);
+    const read = readOptions('RateLimitedQueue options', () => readRateOptions(inner, options));
     super();
     this.inner = inner;
-    this.limit = checkInteger('limit', options.limit, 1);
-    const interval = options.interval;
-    if (
-      typeof interval === 'number' &&
-      !Number.isNaN(interval) &&
-      !(interval > 0 && interval <= MAX_TIMEOUT)
-    ) {
-      // Past 2^31 − 1 ms setTimeout fires after 1 ms instead, which would re-arm forever.
-      throw argRangeError(
-        `interval must be a number of ms > 0 and ≤ 2147483647, received ${describe(interval)}`,
-      );
-    }
-    this.interval = checkNumber('interval', interval, 0); // the TypeError for anything else
-    // `=== undefined`, not `??`: a null burst is a mistake to report.
-    this.burst =
-      options.burst === undefined ? this.limit : checkInteger('burst', options.burst, 1, { max: this.limit });
+    this.limit = read.limit;
+    this.interval = read.interval;
+    this.burst = read.burst;
     this.#tokens = this.burst;
     this.#refilledAt = performance.now();
   }
@@ -409,6 +399,30 @@ export class RateLimitedQueue<T> extends Emitter<RateLimitedQueueEvents> impleme
     this.#times = times;
     this.#timesHead = 0;
   }
+}
+
+/** The checked options of a RateLimitedQueue (its constructor reads them before `super()`). */
+function readRateOptions(
+  inner: unknown,
+  options: RateLimitedQueueOptions,
+): { limit: number; interval: number; burst: number } {
+  if (!looksLikeQueue(inner)) {
+    throw argTypeError(
+      `inner must be a WorkQueue (push, tryPush, pop, tryPop, close, drain), received ${describe(inner)}`,
+    );
+  }
+  checkObject('RateLimitedQueue options', options);
+  const limit = checkInteger('limit', options.limit, 1);
+  const interval = options.interval;
+  if (typeof interval === 'number' && !Number.isNaN(interval) && !(interval > 0 && interval <= MAX_TIMEOUT)) {
+    // Past 2^31 − 1 ms setTimeout fires after 1 ms instead, which would re-arm forever.
+    throw argRangeError(
+      `interval must be a number of ms > 0 and ≤ 2147483647, received ${describe(interval)}`,
+    );
+  }
+  // `=== undefined`, not `??`: a null burst is a mistake to report.
+  const burst = options.burst === undefined ? limit : checkInteger('burst', options.burst, 1, { max: limit });
+  return { limit, interval: checkNumber('interval', interval, 0), burst };
 }
 
 function looksLikeQueue(value: unknown): value is WorkQueue<unknown> {

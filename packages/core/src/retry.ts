@@ -1,5 +1,5 @@
 import { isAbortError } from './errors.js';
-import { argTypeError, checkInteger, checkNumber, describe } from './validate.js';
+import { argTypeError, checkInteger, checkNumber, describe, readOptions } from './validate.js';
 
 /**
  * When and how a failed task is tried again.
@@ -11,11 +11,17 @@ import { argTypeError, checkInteger, checkNumber, describe } from './validate.js
 export interface RetryPolicy {
   /** Total tries, including the first. `1` means no retry. */
   attempts: number;
-  /** Base delay in ms for exponential backoff, or a function of the failed try's number. Default 50. */
+  /**
+   * Base delay in ms for exponential backoff, or a function of the failed try's number. Default
+   * 50. A function that throws ends the retries: the task fails with its own error.
+   */
   backoff?: number | ((attempt: number) => number);
   /** `true` = 0.5; a number is the fraction 0..1 of the delay that may be shaved off at random. Default 0.5. */
   jitter?: boolean | number;
-  /** Retry only when this returns true. Default: every error except cancellation (AbortError). */
+  /**
+   * Retry only when this returns true. Default: every error except cancellation (AbortError).
+   * A `retryIf` that throws means no retry: the task fails with its own error.
+   */
   retryIf?: (error: unknown) => boolean;
 }
 
@@ -30,8 +36,15 @@ const MAX_DELAY = 30_000;
 
 export const NO_RETRY: ResolvedRetry = { attempts: 1, delay: () => 0, shouldRetry: () => false };
 
-/** Validates `retries` (a number of extra tries, or a {@link RetryPolicy}). */
+/**
+ * Validates `retries` (a number of extra tries, or a {@link RetryPolicy}); whatever reading the
+ * policy throws becomes a coded TypeError naming it.
+ */
 export function resolveRetry(name: string, value: number | RetryPolicy | undefined): ResolvedRetry {
+  return readOptions(name, () => readRetry(name, value));
+}
+
+function readRetry(name: string, value: number | RetryPolicy | undefined): ResolvedRetry {
   if (value === undefined) return NO_RETRY;
   if (typeof value === 'number') {
     const extra = checkInteger(name, value, 0, { max: 1000 });

@@ -4,7 +4,7 @@ import { abortError } from './errors.js';
 import { Pool } from './pool.js';
 import { drive, isProducer } from './producer.js';
 import { isThenable } from './thenable.js';
-import { argTypeError, checkBoolean, checkObject, checkSignal, describe } from './validate.js';
+import { argTypeError, checkBoolean, checkObject, checkSignal, describe, readOptions } from './validate.js';
 
 /** Options of {@link run}. Give exactly one of `executor` and `backend`. */
 export interface RunConfig<I, O> {
@@ -58,16 +58,11 @@ export interface RunSummary {
  * await run({ producer: [1, 2, 3], executor: (n: number) => n * n, collector: (o) => { if (o.ok) sum += o.value; } });
  * // sum === 14
  */
-export async function run<I, O>(config: RunConfig<I, O>): Promise<RunSummary> {
-  checkObject('run config', config);
-  if (!isProducer(config.producer)) {
-    throw argTypeError(
-      `producer must be an iterable, an async iterable, a function or an object with produce(), received ${describe(config.producer)}`,
-    );
-  }
-  const collect = toCollectFunction(config.collector);
-  const outer = checkSignal('signal', config.signal);
-  if (config.failFast !== undefined) checkBoolean('failFast', config.failFast);
+export async function run<I, O>(given: RunConfig<I, O>): Promise<RunSummary> {
+  // Read once: a getter or a Proxy cannot answer differently later, and whatever reading the
+  // config throws is a coded TypeError naming it.
+  const config = readOptions('run config', () => readConfig(given));
+  const { collect, outer } = config;
   const controller = new AbortController();
   const { signal } = controller;
   // The pool settles a cancelled task at once, but errgroup's Wait returns only once every
@@ -184,6 +179,21 @@ class LiveCalls {
     if (this.#count === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
+}
+
+/** run()'s config, checked and read once. */
+function readConfig<I, O>(config: RunConfig<I, O>) {
+  checkObject('run config', config);
+  const { producer, collector, signal, failFast, executor, backend, concurrency, queue } = config;
+  if (!isProducer(producer)) {
+    throw argTypeError(
+      `producer must be an iterable, an async iterable, a function or an object with produce(), received ${describe(producer)}`,
+    );
+  }
+  const collect = toCollectFunction(collector);
+  const outer = checkSignal('signal', signal);
+  if (failFast !== undefined) checkBoolean('failFast', failFast);
+  return { producer, collect, outer, failFast: failFast === true, executor, backend, concurrency, queue };
 }
 
 /**

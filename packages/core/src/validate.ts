@@ -242,3 +242,61 @@ export function checkObject(name: string, value: unknown): void {
 export function checkOptions(name: string, value: unknown): void {
   if (value !== undefined) checkObject(name, value);
 }
+
+/** True for an error that already carries a Node-style code (`ERR_…`): one of ours, or Node's. */
+function isCoded(error: unknown): boolean {
+  try {
+    const code = (error as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && code.startsWith('ERR_');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs the checks of one options object (`read`), so that whatever reading it throws — a
+ * getter that throws, a Proxy whose traps throw, a revoked Proxy deeper down — reaches the caller
+ * as a coded TypeError naming the options (the original as `cause`), never as someone else's
+ * exception. Coded errors (the checks' own) pass through as they are.
+ *
+ * @example
+ * const resolved = readOptions('Pool options', () => resolvePoolOptions(options));
+ */
+export function readOptions<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw asArgError(name, error);
+  }
+}
+
+/**
+ * What {@link readOptions} throws for `error`, thrown while reading `name`: the error itself when
+ * it is coded (`ERR_…`), else a coded TypeError saying `name` cannot be read, with it as `cause`.
+ * For hot paths where a closure per call would cost too much: `catch (e) { throw asArgError(…) }`.
+ */
+export function asArgError(name: string, error: unknown): unknown {
+  if (isCoded(error)) return error;
+  let why: string;
+  try {
+    why = error instanceof Error ? error.message : describe(error);
+  } catch {
+    why = 'an unreadable value was thrown';
+  }
+  const refusal = argTypeError(`${name} cannot be read: ${why}`);
+  Object.defineProperty(refusal, 'cause', { value: error, configurable: true, writable: true });
+  return refusal;
+}
+
+/**
+ * The `capacity` of a queue's options object (`name` names the object): an integer ≥ 0 or
+ * Infinity, 1024 when absent. Whatever reading the options throws is a coded TypeError.
+ */
+export function queueCapacity(name: string, options: { capacity?: number } | undefined): number {
+  return readOptions(name, () => {
+    checkOptions(name, options);
+    // `=== undefined`, not `??`: a null capacity is a mistake to report, as the Pool does.
+    const capacity = options?.capacity;
+    return capacity === undefined ? 1024 : checkInteger('capacity', capacity, 0, { allowInfinity: true });
+  });
+}

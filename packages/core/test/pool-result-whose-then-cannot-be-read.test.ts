@@ -64,7 +64,7 @@ describe('a result whose then cannot be read', () => {
           return make();
         },
         timeout: 1_000,
-        retries: { attempts: 3, delay: 1 },
+        retries: { attempts: 3, backoff: 1 },
       });
       await expect(pool.submit(1)).rejects.toHaveProperty('name', errorName);
       expect(calls).toBe(3);

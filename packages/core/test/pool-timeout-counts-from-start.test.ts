@@ -106,7 +106,11 @@ describe('a timeout counts from the start the backend reports', () => {
 
   it('a per-task startTimeout overrides the pool option, and a start timeout is retried like any failure', async () => {
     const backend = new OneLaneBackend(true);
-    const pool = new Pool<Job, number>({ backend, startTimeout: 10_000, retries: { attempts: 2, delay: 1 } });
+    const pool = new Pool<Job, number>({
+      backend,
+      startTimeout: 10_000,
+      retries: { attempts: 2, backoff: 1 },
+    });
     const slow = pool.submit({ ms: 250, value: 1 });
     // First try waits behind the slow task past 60 ms; the retry queues behind it again and
     // starts once it ends (~250 ms) — also past 60 ms: both tries fail.

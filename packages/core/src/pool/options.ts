@@ -19,6 +19,7 @@ import {
   checkSignal,
   checkTimeout,
   describe,
+  readOptions,
 } from '../validate.js';
 
 /** Options of one task. */
@@ -188,35 +189,55 @@ function defaultConcurrency(backendConcurrency: number): number {
   return Number.isFinite(backendConcurrency) ? Math.floor(backendConcurrency) : availableParallelism();
 }
 
-/** @internal Why a submit/enqueue with these options is refused at once (bad options, aborted signal), or undefined. */
-export function taskRefusal(options: TaskOptions | undefined): Error | undefined {
+/**
+ * @internal The options of one submit/enqueue/submitAll, checked and read once into a plain
+ * object — so a getter or a Proxy cannot answer differently later, inside the pump — or why they
+ * are refused: a coded TypeError/RangeError naming the field (whatever reading it threw), or an
+ * AbortError for a signal that already aborted. `undefined` when there are none.
+ */
+export function taskOptions(options: TaskOptions | undefined): TaskOptions | undefined | Error {
   if (options === undefined) return undefined;
   try {
-    checkTaskOptions(options);
+    return readOptions('task options', () => readTaskOptions(options));
   } catch (error) {
     return error as Error;
   }
-  return options.signal?.aborted ? abortError(options.signal.reason) : undefined;
 }
 
-/** @internal Checks the options of one submit/enqueue. */
-export function checkTaskOptions(options: TaskOptions): void {
+function readTaskOptions(options: TaskOptions): TaskOptions | undefined | Error {
   checkOptions('task options', options);
+  const { priority, signal, timeout, startTimeout, task, transfer } = options;
+  if (priority !== undefined && (typeof priority !== 'number' || !Number.isFinite(priority))) {
+    throw argTypeError(`priority must be a finite number, received ${describe(priority)}`);
+  }
+  checkSignal('signal', signal);
+  if (timeout !== undefined) checkTimeout('timeout', timeout);
+  if (startTimeout !== undefined) checkTimeout('startTimeout', startTimeout);
+  if (task !== undefined && typeof task !== 'string') {
+    throw argTypeError(`task must be a string, received ${describe(task)}`);
+  }
+  if (transfer !== undefined && !Array.isArray(transfer)) {
+    throw argTypeError(`transfer must be an array, received ${describe(transfer)}`);
+  }
+  if (signal?.aborted) return abortError(signal.reason);
   if (
-    options.priority !== undefined &&
-    (typeof options.priority !== 'number' || !Number.isFinite(options.priority))
+    priority === undefined &&
+    signal === undefined &&
+    timeout === undefined &&
+    startTimeout === undefined &&
+    task === undefined &&
+    transfer === undefined
   ) {
-    throw argTypeError(`priority must be a finite number, received ${describe(options.priority)}`);
+    return undefined;
   }
-  checkSignal('signal', options.signal);
-  if (options.timeout !== undefined) checkTimeout('timeout', options.timeout);
-  if (options.startTimeout !== undefined) checkTimeout('startTimeout', options.startTimeout);
-  if (options.task !== undefined && typeof options.task !== 'string') {
-    throw argTypeError(`task must be a string, received ${describe(options.task)}`);
-  }
-  if (options.transfer !== undefined && !Array.isArray(options.transfer)) {
-    throw argTypeError(`transfer must be an array, received ${describe(options.transfer)}`);
-  }
+  const read: { -readonly [K in keyof TaskOptions]: TaskOptions[K] } = {};
+  if (priority !== undefined) read.priority = priority;
+  if (signal !== undefined) read.signal = signal;
+  if (timeout !== undefined) read.timeout = timeout;
+  if (startTimeout !== undefined) read.startTimeout = startTimeout;
+  if (task !== undefined) read.task = task;
+  if (transfer !== undefined) read.transfer = transfer;
+  return read;
 }
 
 function checkBackend(backend: unknown): void {

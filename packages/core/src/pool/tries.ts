@@ -243,13 +243,20 @@ export class Tries<I, O> implements StartListener {
 
   /** Schedules the next try of a failed task if the policy and the host allow; false if not. */
   #retries(task: Task<I, O>, error: unknown): boolean {
-    if (task.attempts < this.#retry.attempts && this.#host.mayRetry(task) && this.#retry.shouldRetry(error)) {
-      task.timer = setTimeout(() => {
-        task.timer = undefined;
-        if (task.status === RUNNING) this.begin(task);
-      }, this.#retry.delay(task.attempts));
-      return true;
+    if (task.attempts >= this.#retry.attempts || !this.#host.mayRetry(task)) return false;
+    let delay: number;
+    try {
+      // The policy's own functions (retryIf, backoff) are user code: one that throws ends the
+      // retries and the task fails with its own error, never with theirs out of a timer.
+      if (!this.#retry.shouldRetry(error)) return false;
+      delay = this.#retry.delay(task.attempts);
+    } catch {
+      return false;
     }
-    return false;
+    task.timer = setTimeout(() => {
+      task.timer = undefined;
+      if (task.status === RUNNING) this.begin(task);
+    }, delay);
+    return true;
   }
 }

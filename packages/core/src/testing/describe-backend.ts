@@ -178,6 +178,7 @@ export function describeBackend<I, O>(
       });
     }
 
+    describeStartReports();
     describeBatching();
 
     it('onError, when the backend has it: returns an unsubscribe function; a Pool subscribes and unsubscribes on close', async () => {
@@ -231,6 +232,92 @@ export function describeBackend<I, O>(
       });
     });
   });
+
+  /**
+   * The checks of `reportsStart`, run only against a backend that declares it: a Pool starts a
+   * try's timeout when `started()` is called, so a backend that forgets it leaves timed tasks
+   * with no timeout at all, and one that calls it early lets waiting count against the task.
+   */
+  function describeStartReports(): void {
+    const reporting = async (body: (backend: Backend<I, O>) => Promise<void>) =>
+      withBackend(async (backend) => {
+        if (backend.reportsStart === true) await body(backend);
+      });
+    /** Options whose `started` counts its calls, and whether the task had settled at the first. */
+    const spied = () => {
+      const spy = { calls: 0, settledFirst: false, settled: false };
+      const options: RunOptions = {
+        signal: signal(),
+        started: () => {
+          if (spy.calls++ === 0) spy.settledFirst = spy.settled;
+        },
+      };
+      return { spy, options };
+    };
+
+    describe('start reports (reportsStart), when the backend declares it', () => {
+      it('reportsStart is absent or a boolean', async () => {
+        await withBackend(async (backend) => {
+          expect(['undefined', 'boolean'], 'typeof backend.reportsStart').toContain(
+            typeof backend.reportsStart,
+          );
+        });
+      });
+
+      it('run() calls options.started() exactly once, before the task settles, for every task it runs', async () => {
+        await reporting(async (backend) => {
+          const count = Math.min(32, Math.max(4, 2 * Math.min(backend.concurrency, 16)));
+          const runs = Array.from({ length: count }, (_, i) => {
+            const { spy, options } = spied();
+            const sample = samples[i % samples.length];
+            const done = backend.run(sample.input, options).finally(() => {
+              spy.settled = true;
+            });
+            return { spy, done, output: sample.output };
+          });
+          for (const { spy, done, output } of runs) {
+            expect(await done).toEqual(output);
+            expect(spy.calls, 'started() calls for a task that ran').toBe(1);
+            expect(spy.settledFirst, 'started() came after the task had settled').toBe(false);
+          }
+        });
+      });
+
+      it('run() never calls started() for a task whose signal aborted before the call', async () => {
+        await reporting(async (backend) => {
+          const controller = new AbortController();
+          controller.abort();
+          let calls = 0;
+          const outcome = await settleWithin(
+            backend.run(samples[0].input, { signal: controller.signal, started: () => calls++ }),
+            abortWithin,
+          );
+          expect(outcome.ok, 'a pre-aborted run rejects').toBe(false);
+          expect(calls, 'started() calls for a task that never ran').toBe(0);
+        });
+      });
+
+      it('runMany() calls each entry’s own started() once, before that entry’s result', async () => {
+        await reporting(async (backend) => {
+          if (typeof backend.runMany !== 'function') return;
+          const picks = [...samples, ...samples];
+          const spies = picks.map(() => spied());
+          const reported: boolean[] = picks.map(() => false);
+          const results = await backend.runMany(
+            picks.map((s, i) => ({ input: s.input, options: spies[i].options })),
+            (index) => {
+              if (spies[index] !== undefined && spies[index].spy.calls === 0) reported[index] = true;
+            },
+          );
+          results.forEach((result, i) => {
+            if (result.status !== 'fulfilled') return;
+            expect(spies[i].spy.calls, `started() calls for entry ${i}`).toBe(1);
+            expect(reported[i], `entry ${i} was reported before it was said to start`).toBe(false);
+          });
+        });
+      });
+    });
+  }
 
   /** The checks of the optional runMany capability, run only against a backend that has it. */
   function describeBatching(): void {
