@@ -33,6 +33,8 @@ export class BatchFlight<O> implements Watched {
   #flushesSeen = 0;
   #flushesExpected = -1;
   #ended = false;
+  /** The first entry whose start has not been told (entries start in order on their thread). */
+  #nextStart = 0;
 
   constructor(
     /** The entries sent in this piscina task, in order. */
@@ -47,9 +49,16 @@ export class BatchFlight<O> implements Watched {
     this.#left = entries.length;
   }
 
-  /** Aborted tasks: a queued one is cancelled in the table (the shim skips it); a running one's thread ends. */
+  /**
+   * Tells each entry that a thread took up that it started (`options.started()`, for tries that
+   * may time out), and handles aborted tasks: a queued one is cancelled in the table (the shim
+   * skips it); a running one's thread ends.
+   */
   poll(): boolean {
     const { entries, slots, host } = this;
+    while (this.#nextStart < entries.length && host.table.state(slots[this.#nextStart]) !== QUEUED) {
+      this.#tellStarted(this.#nextStart);
+    }
     for (let i = 0; i < entries.length; i++) {
       if (this.#results[i] !== undefined) continue;
       const signal = entries[i].options.signal;
@@ -125,8 +134,20 @@ export class BatchFlight<O> implements Watched {
     }
   }
 
+  /**
+   * Tells entries up to `index` that they started (the thread runs them in order: an entry with
+   * an outcome, and every one before it, was taken up — or skipped, which a Pool ignores).
+   */
+  #tellStarted(index: number): void {
+    while (this.#nextStart <= index) {
+      const options = this.entries[this.#nextStart++].options;
+      if (options.cancellable !== false) options.started?.();
+    }
+  }
+
   #take(reply: BatchReply, early: ((index: number, result: BatchResult<O>) => void) | undefined): void {
     const { e, v, t } = reply;
+    if (e.length > 0) this.#tellStarted(reply.from + e.length - 1);
     for (let j = 0; j < e.length; j++) {
       const i = reply.from + j;
       if (this.#results[i] !== undefined) continue;

@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import {
+  argRangeError,
   argTypeError,
   checkDelay,
   checkInteger,
@@ -101,6 +102,51 @@ function modulePath(value: unknown): string {
   return isAbsolute(value) ? value : resolve(value);
 }
 
+/**
+ * The limits a thread can start with: Node passes them to V8 and the OS unchecked, and some
+ * values end the whole process rather than the thread (measured on Node 20: `stackSizeMb`
+ * 0.001, 0.2, 1e5 or Infinity abort it). Each field is a finite number of MB; `stackSizeMb`
+ * 0.5 … 512 (Node's default is 4). An unknown field is refused (a typo would be ignored by Node).
+ */
+const LIMIT_FIELDS: Record<keyof ResourceLimits, [min: number, max: number]> = {
+  maxYoungGenerationSizeMb: [1, 1_048_576],
+  maxOldGenerationSizeMb: [1, 1_048_576],
+  codeRangeSizeMb: [1, 1_048_576],
+  stackSizeMb: [0.5, 512],
+};
+
+function checkResourceLimits(value: unknown): ResourceLimits {
+  checkObject('options.resourceLimits', value);
+  let keys: string[];
+  try {
+    keys = Object.keys(value as object);
+  } catch (error) {
+    throw argTypeError(
+      `options.resourceLimits cannot be read (${(error as Error)?.message ?? describe(error)})`,
+    );
+  }
+  const limits: Record<string, number> = {};
+  for (const key of keys) {
+    const range = LIMIT_FIELDS[key as keyof ResourceLimits];
+    if (range === undefined) {
+      throw argRangeError(
+        `options.resourceLimits.${key} is not a resource limit (${Object.keys(LIMIT_FIELDS).join(', ')})`,
+      );
+    }
+    let field: unknown;
+    try {
+      field = (value as Record<string, unknown>)[key];
+    } catch (error) {
+      throw argTypeError(
+        `options.resourceLimits.${key} cannot be read (${(error as Error)?.message ?? describe(error)})`,
+      );
+    }
+    if (field === undefined) continue;
+    limits[key] = checkNumber(`options.resourceLimits.${key}`, field, range[0], range[1]);
+  }
+  return limits as ResourceLimits;
+}
+
 /** Checks `options` and fills in the defaults. Throws TypeError/RangeError as described above. */
 export function resolveOptions(options: unknown): ResolvedOptions {
   checkObject('options', options);
@@ -122,7 +168,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     o.concurrentTasksPerWorker === undefined
       ? 1
       : checkInteger('options.concurrentTasksPerWorker', o.concurrentTasksPerWorker, 1, { max: 1024 });
-  if (o.resourceLimits !== undefined) checkObject('options.resourceLimits', o.resourceLimits);
+  const resourceLimits = o.resourceLimits === undefined ? undefined : checkResourceLimits(o.resourceLimits);
   if (o.env !== undefined && typeof o.env !== 'symbol') checkObject('options.env', o.env);
   let execArgv: string[] | undefined;
   if (o.execArgv !== undefined) {
@@ -137,7 +183,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     minThreads,
     idleTimeout,
     concurrentTasksPerWorker,
-    resourceLimits: o.resourceLimits,
+    resourceLimits,
     env: o.env,
     execArgv,
     name: o.name === undefined ? 'piscina' : checkName('options.name', o.name),

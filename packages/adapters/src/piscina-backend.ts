@@ -13,12 +13,16 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   abortError,
+  argTypeError,
   type Backend,
   type BatchEntry,
   type BatchResult,
+  batchRefusal,
+  describeValue,
   neverAborted,
   PoolClosedError,
   type RunOptions,
+  runRefusal,
   type TaskTimeoutError,
   WorkerCrashedError,
 } from '@poolkit/core';
@@ -30,7 +34,7 @@ import { fromErrorData, isErrorData } from './error-data.js';
 import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Gate, Recycler } from './recycler.js';
 import { isRetirement, RETIRE_MARK } from './retire.js';
-import { CANCELLED, QUEUED, TaskTable } from './task-table.js';
+import { CANCELLED, DONE, QUEUED, TaskTable } from './task-table.js';
 import type { Envelope, ShimData } from './worker.js';
 
 /**
@@ -100,6 +104,20 @@ function translate(error: unknown): unknown {
 }
 
 /**
+ * What a task whose thread died after it finished (its slot says DONE) rejects with: piscina
+ * could not send its value back — something nested in it cannot be structured-cloned (a
+ * function, a symbol, a class instance with private state…) — and the thread ended with the
+ * failed send. The thread is replaced; only this task fails.
+ */
+function lostAnswer(error: unknown): Error {
+  const failure = new TypeError(
+    "the task's result cannot be sent back from a worker thread: something in it cannot be structured-cloned (the thread was replaced)",
+    { cause: error },
+  );
+  return Object.assign(failure, { code: 'ERR_RESULT_NOT_CLONEABLE' });
+}
+
+/**
  * A {@link Backend} that runs each task on a worker thread, through piscina.
  *
  * The worker module exports a default function and/or named functions; `RunOptions.task` picks
@@ -123,6 +141,14 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   /** The `name` option: `'piscina'` unless given; shown in error messages. */
   readonly name: string;
   readonly concurrency: number;
+  /**
+   * True: every task's `options.started()` is called once a thread has taken it up with the
+   * module loaded (seen in the shared task table by the 5 ms watch, so up to ~5 ms late), so a
+   * Pool's `timeout` never counts a booting thread, a slow module load or earlier entries of a
+   * batch. Tries that cannot be cancelled (`cancellable: false`) have no timeout to start and are
+   * not watched for it.
+   */
+  readonly reportsStart = true;
   readonly #piscina: Piscina;
   readonly #table: TaskTable;
   readonly #watch = new AbortWatch();
@@ -203,6 +229,8 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     batch: readonly BatchEntry<I>[],
     report?: (index: number, result: BatchResult<O>) => void,
   ): Promise<readonly BatchResult<O>[]> {
+    const refused = batchRefusal(this.name, batch, report);
+    if (refused !== undefined) return Promise.reject(refused);
     const results: BatchResult<O>[] = new Array(batch.length);
     if (this.#closing !== undefined) {
       const reason = new PoolClosedError('the piscina backend is closed');
@@ -318,6 +346,8 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   run(input: I, options: RunOptions): Promise<O> {
     if (this.#closing !== undefined)
       return Promise.reject(new PoolClosedError('the piscina backend is closed'));
+    const refused = runRefusal(this.name, options);
+    if (refused !== undefined) return Promise.reject(refused);
     const { task, transfer } = options;
     // A signal that can never abort (core's neverAborted, from a caller that knows the task cannot
     // be cancelled) needs no cancellation bookkeeping: the direct path below costs ~5 µs less per
@@ -348,15 +378,25 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
           return this.#passValue(value);
         },
         (error: unknown) => {
+          const finished = this.#table.state(slot) === DONE;
           release();
+          if (finished && !isErrorData(error)) {
+            this.#settled();
+            throw lostAnswer(error);
+          }
           return this.#passError(error);
         },
       );
     }
+    // A try that may time out learns when it starts: from the table (watched), or — with no slot
+    // to watch — at once, as before there was a way to tell.
+    const started = options.cancellable === false ? undefined : options.started;
+    if (slot < 0) started?.();
     return new Promise<O>((resolve, reject) => {
       const flight = new Flight(
         signal,
         slot,
+        slot < 0 ? undefined : started,
         this.#table,
         this.#watch,
         this.#terminateThread,
@@ -448,7 +488,9 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
    */
   onError(listener: (error: Error) => void): () => void {
     if (typeof listener !== 'function') {
-      throw new TypeError(`onError(listener): listener must be a function, received ${typeof listener}`);
+      throw argTypeError(
+        `onError(listener): listener must be a function, received ${describeValue(listener)}`,
+      );
     }
     const entry = (error: Error) => listener(error);
     this.#errorListeners.add(entry);
@@ -528,20 +570,25 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
  */
 class Flight<O> implements Watched {
   #settled = false;
+  /** Called once the table shows a thread took the task up (then cleared). */
+  #started: (() => void) | undefined;
 
   constructor(
     readonly signal: AbortSignal,
     private readonly slot: number,
+    started: (() => void) | undefined,
     private readonly table: TaskTable,
     private readonly watch: AbortWatch,
     private readonly terminate: (threadId: number) => void,
     private readonly resolve: (value: O) => void,
     private readonly reject: (error: unknown) => void,
   ) {
+    this.#started = started;
     if (slot >= 0) watch.add(this);
   }
 
   poll(): boolean {
+    if (this.#started !== undefined && this.table.state(this.slot) !== QUEUED) this.#tellStarted();
     if (!this.signal.aborted) return false;
     this.onAbort();
     return true;
@@ -557,7 +604,15 @@ class Flight<O> implements Watched {
     this.reject(abortReason(this.signal));
   }
 
+  /** Calls `started` once (a task that finished between two polls is told as it settles). */
+  #tellStarted(): void {
+    const started = this.#started;
+    this.#started = undefined;
+    started?.();
+  }
+
   fulfil(value: O): void {
+    this.#tellStarted();
     this.#release();
     if (this.#settled) return;
     this.#settled = true;
@@ -566,10 +621,15 @@ class Flight<O> implements Watched {
   }
 
   fail(error: unknown): void {
+    // The thread died after the task had finished: its answer could not be sent (see lostAnswer).
+    const state = this.slot >= 0 ? this.table.state(this.slot) : QUEUED;
+    const finished = state === DONE && !isErrorData(error);
+    if (state > 0 || state === DONE) this.#tellStarted(); // it ran (and failed, or its thread died)
     this.#release();
     if (this.#settled) return;
     this.#settled = true;
-    this.reject(this.signal.aborted ? abortReason(this.signal) : translate(error));
+    if (this.signal.aborted) this.reject(abortReason(this.signal));
+    else this.reject(finished ? lostAnswer(error) : translate(error));
   }
 
   #release(): void {

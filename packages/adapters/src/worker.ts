@@ -203,7 +203,8 @@ export function run(envelope: Envelope): unknown {
 /**
  * A result that can be sent back, or the coded error of one that cannot: a function or a symbol
  * would make piscina's postMessage throw inside the thread, which kills it (the task then looked
- * like a crash, `[object Object]`, and the thread was replaced). Nested ones still do that.
+ * like a crash, `[object Object]`, and the thread was replaced). A nested one still ends the
+ * thread inside piscina's send; the main side tells that from a crash by the task's DONE slot.
  */
 function sendable(value: unknown): unknown {
   if (typeof value === 'function' || typeof value === 'symbol') {

@@ -18,9 +18,13 @@ describe('PiscinaBackend runs tasks on worker threads', () => {
     expect(id).toBeGreaterThan(0);
   });
 
-  it('works without a signal in the run options', async () => {
+  it('refuses run options without a signal (the contract requires one; pass neverAborted for none)', async () => {
     const b = backend();
-    expect(await b.run(4, {} as { signal: AbortSignal })).toBe(8);
+    await expect(b.run(4, {} as { signal: AbortSignal })).rejects.toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_TYPE',
+      message: expect.stringMatching(/signal must be an AbortSignal/),
+    });
   });
 
   it('loads a worker module written in TypeScript', async () => {

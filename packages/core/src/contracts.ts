@@ -5,6 +5,7 @@
  *   producer ──push──▶ WorkQueue ──pop──▶ Pool ──run──▶ Backend ──▶ Outcome
  */
 import type { TransferListItem } from 'node:worker_threads';
+import { argTypeError, describe } from './validate.js';
 
 /** Something a thread-crossing backend can hand over without copying (an ArrayBuffer, a MessagePort...). */
 export type Transferable = TransferListItem;
@@ -45,7 +46,7 @@ export interface Work<R = unknown> {
  */
 export const runWork: Executor<Work, unknown> = (work, ctx) => {
   if (typeof work !== 'object' || work === null || typeof (work as Work).run !== 'function') {
-    throw new TypeError(`runWork expects an object with a run(ctx) method, received ${typeof work}`);
+    throw argTypeError(`runWork expects an object with a run(ctx) method, received ${describe(work)}`);
   }
   return work.run(ctx);
 };

@@ -758,7 +758,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
 
   #kept(method: string): ResultsBuffer<Outcome<I, O>> {
     if (this.#results === undefined) {
-      throw new TypeError(`${method}() needs the pool option keepResults: true (outcomes are not kept)`);
+      throw Object.assign(
+        new TypeError(`${method}() needs the pool option keepResults: true (outcomes are not kept)`),
+        { code: 'ERR_INVALID_STATE' },
+      );
     }
     return this.#results;
   }

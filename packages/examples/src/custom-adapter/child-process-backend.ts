@@ -32,6 +32,7 @@ import {
   describeValue,
   PoolClosedError,
   type RunOptions,
+  runRefusal,
   WorkerCrashedError,
 } from '@poolkit/core';
 import { type ErrorData, fromErrorData } from './error-data.js';
@@ -125,7 +126,11 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
     if (this.#closing !== undefined)
       return Promise.reject(new PoolClosedError(`backend ${this.name} is closed`));
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
-    const signal = options?.signal;
+    // A bad call (options not a RunOptions, a signal that is not an AbortSignal) is refused by
+    // name before anything is sent to a child.
+    const refused = runRefusal(this.name, options);
+    if (refused !== undefined) return Promise.reject(refused);
+    const signal = options.signal;
     if (signal?.aborted) return Promise.reject(abortError(signal.reason));
     return new Promise<O>((resolvePromise, rejectPromise) => {
       const id = this.#nextId++;
