@@ -22,13 +22,15 @@ import {
   type Backend,
   type BatchEntry,
   type BatchResult,
+  batchRefusal,
   PoolClosedError,
-  PoolkitError,
   type RunOptions,
+  runRefusal,
   WorkerCrashedError,
 } from '@poolkit/core';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis, RedisOptions } from 'ioredis';
+import { EnqueueError, JobLostError } from './errors.js';
 import {
   type BullMQBackendOptions,
   doneWithin,
@@ -37,20 +39,6 @@ import {
   resolveBackendOptions,
 } from './options.js';
 import { cancelChannel, checkJson, DEFAULT_TASK, type JobData } from './protocol.js';
-
-/** A job BullMQ does not have any more (removed, expired, or Redis lost its data): code `ERR_JOB_LOST`. */
-export class JobLostError extends PoolkitError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('ERR_JOB_LOST', message, options);
-  }
-}
-
-/** Redis could not take the job (unreachable, with `failFast`): code `ERR_ENQUEUE`. */
-export class EnqueueError extends PoolkitError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('ERR_ENQUEUE', message, options);
-  }
-}
 
 /** A job in flight: takes the job's answer, or its failure as a whole. */
 interface Flight {
@@ -61,6 +49,10 @@ interface Flight {
   answer(reply: unknown): void;
   /** The job failed as a whole: stalled, lost, not enqueued, or the backend closed. */
   fail(error: unknown): void;
+  /** The job became active on a worker (its 'active' event): its (first) task begins. */
+  begin(): void;
+  /** The job's progress event: in a batch job, an entry finished (see protocol.ts). */
+  progress?(data: unknown): void;
 }
 
 /** One task's outcome from a worker's `{ v }` / `{ e }`, or undefined when it is neither. */
@@ -96,9 +88,13 @@ function waitForReady(client: Redis): Promise<void> {
   });
 }
 
+/** The Pool's own timeouts, which a run() rejects with as they are (not wrapped in an AbortError). */
 function isTimeout(reason: unknown): boolean {
-  return (reason as { code?: unknown } | null)?.code === 'ERR_TASK_TIMEOUT';
+  const code = (reason as { code?: unknown } | null)?.code;
+  return code === 'ERR_TASK_TIMEOUT' || code === 'ERR_TASK_START_TIMEOUT';
 }
+
+const noop = () => {};
 
 /**
  * A {@link Backend} whose tasks run as BullMQ jobs on poolkit-worker processes (see the README).
@@ -116,6 +112,13 @@ export class BullMQBackend implements Backend {
   readonly name: string;
   /** Jobs a Pool may have in flight through this backend at once. */
   readonly concurrency: number;
+  /**
+   * It calls `options.started()` as each task begins: a job's when it becomes active on a worker
+   * (its 'active' event), a batch entry's when the worker says the one before it finished (the
+   * job's progress). A Pool counts a try's timeout from there, so a job waiting in Redis for a
+   * free worker, or behind earlier entries of its batch, is not timed out for the wait.
+   */
+  readonly reportsStart = true;
   readonly #options: ResolvedBackendOptions;
   readonly #queue: Queue;
   /** Every connection of this backend, BullMQ's included; close() ends them. */
@@ -184,12 +187,17 @@ export class BullMQBackend implements Backend {
     this.#events = events;
     events.on('completed', ({ jobId, returnvalue }) => this.#answer(jobId, returnvalue));
     events.on('failed', ({ jobId, failedReason }) => this.#failed(jobId, failedReason));
+    events.on('active', ({ jobId }) => this.#pending.get(jobId)?.begin());
+    events.on('progress', ({ jobId, data }) => this.#pending.get(jobId)?.progress?.(data));
     events.on('error', (error: Error) => this.#report(error));
     await events.waitUntilReady();
   }
 
   /** Runs `input` as one job named `options.task` (the worker module's export; default export when absent). */
   run(input: unknown, options: RunOptions): Promise<unknown> {
+    // Before anything is registered: a refused call leaves nothing behind (no flight, no listener).
+    const refused = runRefusal(this.name, options);
+    if (refused !== undefined) return Promise.reject(refused);
     if (this.#closing !== undefined) {
       return Promise.reject(new PoolClosedError('the BullMQ backend is closed'));
     }
@@ -203,7 +211,7 @@ export class BullMQBackend implements Backend {
     } catch (error) {
       return Promise.reject(error);
     }
-    const { signal } = options;
+    const { signal, started = noop } = options;
     if (signal.aborted) return Promise.reject(this.#abortReason(signal));
     const jobId = this.#newId();
     return new Promise<unknown>((resolve, reject) => {
@@ -232,6 +240,7 @@ export class BullMQBackend implements Backend {
           done();
           reject(error);
         },
+        begin: started,
       };
       this.#pending.set(jobId, flight);
       signal.addEventListener('abort', onAbort, { once: true });
@@ -254,6 +263,8 @@ export class BullMQBackend implements Backend {
     batch: readonly BatchEntry<unknown>[],
     report?: (index: number, result: BatchResult<unknown>) => void,
   ): Promise<readonly BatchResult<unknown>[]> {
+    const refused = batchRefusal(this.name, batch, report);
+    if (refused !== undefined) return Promise.reject(refused);
     const results: BatchResult<unknown>[] = new Array(batch.length);
     if (this.#closing !== undefined) {
       return Promise.resolve(
@@ -341,9 +352,27 @@ export class BullMQBackend implements Backend {
           for (const i of sent) results[i] ??= { status: 'rejected', reason: error };
           finish();
         },
+        begin: () => batch[sent[0]].options.started?.(),
+        progress: (data) => {
+          // Entry j finished (its outcome comes ahead of the job's), and j + 1 begins.
+          const { d: j, a: answer } = (data ?? {}) as { d?: unknown; a?: unknown };
+          if (typeof j !== 'number' || !Number.isInteger(j) || j < 0 || j >= sent.length) return;
+          const i = sent[j];
+          if (results[i] === undefined) {
+            const result = outcome(answer);
+            if (result !== undefined) {
+              results[i] = result;
+              report?.(i, result);
+            }
+          }
+          if (j + 1 < sent.length) batch[sent[j + 1]].options.started?.();
+        },
       };
       this.#pending.set(jobId, flight);
       const data: JobData = { i: null, b: sent.map((i) => batch[i].input) };
+      // Only a task that can be cancelled (a timeout, a signal) needs its start and its outcome
+      // before the job ends: without one, the worker saves the progress messages.
+      if (sent.some((i) => batch[i].options.cancellable !== false)) data.w = 1;
       const attempts = sent.map((i) => batch[i].options.attempt ?? 1);
       if (attempts.some((a) => a > 1)) data.as = attempts;
       void this.#add(flight, task ?? DEFAULT_TASK, data);

@@ -4,6 +4,7 @@
  *
  *   poolkit-worker --redis redis://host:6379 --module ./tasks.js [--queue poolkit] [--prefix bull]
  *                  [--concurrency N] [--threads N] [--lock-ms 30000] [--stalled-ms 30000] [--grace-ms 10000]
+ *                  [--connect-ms 10000]
  *
  * The module's exports are the task names (the default export for tasks with no name). SIGTERM,
  * SIGINT or the end of the parent's IPC channel stops taking jobs and waits up to --grace-ms for
@@ -11,23 +12,52 @@
  * lock expires) and drops every connection — Redis being gone included. Exit code 0 when the
  * graceful close finished in time, 1 when it had to be forced (or a second signal came: it ends at
  * once). On a terminal a status line shows the counts.
+ *
+ * Before that: a bad flag exits 2 with a message naming it and the usage; Redis out of reach for
+ * --connect-ms (default 10 s) exits 1 with `ERR_REDIS_UNREACHABLE` and the last connection error.
  */
 import { parseArgs } from 'node:util';
 import { startWorker } from './worker.js';
 
 const USAGE =
-  'usage: poolkit-worker --redis URL --module PATH [--queue NAME] [--prefix P] [--concurrency N] [--threads N] [--lock-ms MS] [--stalled-ms MS] [--grace-ms MS]';
+  'usage: poolkit-worker --redis URL --module PATH [--queue NAME] [--prefix P] [--concurrency N] [--threads N] [--lock-ms MS] [--stalled-ms MS] [--grace-ms MS] [--connect-ms MS]';
+
+/** setTimeout's longest delay, the bound of every --*-ms flag. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Exits 2 saying what is wrong, with the usage. */
+function usageError(message: string): never {
+  console.error(`poolkit-worker: ${message}\n${USAGE}`);
+  process.exit(2);
+}
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) {
-    console.error(
-      `poolkit-worker: --${name} must be a whole number ≥ 0, received ${JSON.stringify(value)}\n${USAGE}`,
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_TIMER_MS) {
+    usageError(
+      `--${name} must be a whole number from 0 to ${MAX_TIMER_MS}, received ${JSON.stringify(value)}`,
     );
-    process.exit(2);
   }
   return n;
+}
+
+/** The flag of each startWorker option, so a refusal names what the user typed. */
+const FLAGS: Record<string, string> = {
+  'options.redis': '--redis',
+  'options.module': '--module',
+  'options.queue': '--queue',
+  'options.prefix': '--prefix',
+  'options.concurrency': '--concurrency',
+  'options.threads': '--threads',
+  'options.lockMs': '--lock-ms',
+  'options.stalledMs': '--stalled-ms',
+  'options.connectMs': '--connect-ms',
+};
+
+function isRefusal(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ERR_INVALID_ARG_TYPE' || code === 'ERR_INVALID_ARG_VALUE';
 }
 
 let parsed: ReturnType<typeof parse>;
@@ -43,6 +73,7 @@ function parse() {
       'lock-ms': { type: 'string' },
       'stalled-ms': { type: 'string' },
       'grace-ms': { type: 'string' },
+      'connect-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -51,8 +82,7 @@ function parse() {
 try {
   parsed = parse();
 } catch (error) {
-  console.error(`poolkit-worker: ${(error as Error).message}\n${USAGE}`);
-  process.exit(2);
+  usageError((error as Error).message);
 }
 const { values } = parsed;
 if (values.help) {
@@ -60,8 +90,7 @@ if (values.help) {
   process.exit(0);
 }
 if (values.redis === undefined || values.module === undefined) {
-  console.error(`poolkit-worker: --redis and --module are required\n${USAGE}`);
-  process.exit(2);
+  usageError('--redis and --module are required');
 }
 const graceMs = integer('grace-ms', values['grace-ms']) ?? 10_000;
 
@@ -74,8 +103,14 @@ const worker = await startWorker({
   threads: integer('threads', values.threads),
   lockMs: integer('lock-ms', values['lock-ms']),
   stalledMs: integer('stalled-ms', values['stalled-ms']),
+  connectMs: integer('connect-ms', values['connect-ms']),
 }).catch((error: unknown) => {
-  console.error(`poolkit-worker: ${(error as Error)?.message ?? String(error)}`);
+  const message = (error as Error)?.message ?? String(error);
+  if (isRefusal(error)) {
+    usageError(message.replace(/options\.[A-Za-z]+/g, (option) => FLAGS[option] ?? option));
+  }
+  const code = (error as { code?: unknown })?.code;
+  console.error(`poolkit-worker: ${typeof code === 'string' ? `${code}: ` : ''}${message}`);
   process.exit(1);
 });
 

@@ -53,6 +53,29 @@ export interface ResolvedBackendOptions {
   name: string;
 }
 
+/**
+ * The fields `keys` of the options object `value`, read once into a plain object: a field that
+ * cannot be read (a throwing getter, a strict Proxy) is a TypeError naming it, never the getter's
+ * own exception; fields not in `keys` are not read. Checks `value` is an object first.
+ */
+export function readFields<const K extends string>(
+  name: string,
+  value: unknown,
+  keys: readonly K[],
+): { [P in K]?: unknown } {
+  checkObject(name, value);
+  const fields: { [P in K]?: unknown } = {};
+  for (const key of keys) {
+    try {
+      fields[key] = (value as Record<string, unknown>)[key];
+    } catch (error) {
+      const why = error instanceof Error ? error.message : describe(error);
+      throw argTypeError(`${name}.${key} cannot be read (${why})`);
+    }
+  }
+  return fields;
+}
+
 /** ioredis options from a URL or options object (copied: the caller's object is never changed). */
 export function redisOptions(name: string, value: unknown): RedisOptions {
   if (typeof value === 'string') {
@@ -73,19 +96,38 @@ export function redisOptions(name: string, value: unknown): RedisOptions {
     if (url.protocol === 'rediss:') options.tls = {};
     return options;
   }
-  checkObject(name, value);
-  const options = value as RedisOptions;
-  if (options.keyPrefix !== undefined && options.keyPrefix !== '') {
+  const { keyPrefix } = readFields(name, value, ['keyPrefix']);
+  if (keyPrefix !== undefined && keyPrefix !== '') {
     throw argTypeError(
-      `${name}.keyPrefix cannot be used: BullMQ names its keys with the prefix option instead, received ${describe(options.keyPrefix)}`,
+      `${name}.keyPrefix cannot be used: BullMQ names its keys with the prefix option instead, received ${describe(keyPrefix)}`,
     );
   }
-  return { ...options };
+  try {
+    return { ...(value as RedisOptions) };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : describe(error);
+    throw argTypeError(`${name} cannot be copied (${why})`);
+  }
+}
+
+/** `host:port` of ioredis options, for messages (a Unix socket's path when it has one). */
+export function redisAddress(options: RedisOptions): string {
+  if (typeof options.path === 'string') return options.path;
+  return `${options.host ?? 'localhost'}:${options.port ?? 6379}`;
 }
 
 export function resolveBackendOptions(options: unknown): ResolvedBackendOptions {
-  checkObject('options', options);
-  const o = options as BullMQBackendOptions;
+  const o = readFields('options', options, [
+    'connection',
+    'queue',
+    'prefix',
+    'concurrency',
+    'failFast',
+    'keepFinishedSeconds',
+    'sweepInterval',
+    'closeTimeout',
+    'name',
+  ]);
   if (o.connection === undefined) {
     throw argTypeError('options.connection is required: a redis:// URL or ioredis options');
   }

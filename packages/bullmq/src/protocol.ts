@@ -7,6 +7,16 @@
  *   worker   ──returns { v: value } | { e: ErrorData } (a task's failure is an answer, not a
  *              BullMQ failure, so its class, code and own properties survive)──▶ 'completed' event
  *   producer ──PUBLISH <prefix>:<queue>:poolkit:cancel jobId──▶ every worker: worker.cancelJob()
+ *
+ * When tasks begin (the producer's `started()` calls, from which a Pool times each task):
+ *
+ *   a job    ── BullMQ's own 'active' event (the job moved to active on a worker): its task, or
+ *               a batch's first entry, begins
+ *   a batch  ── with `w: 1` in its data, after entry j finishes and before entry j + 1 begins,
+ *               the worker sends job.updateProgress({ d: j, a: entry j's TaskReply }) — one
+ *               'progress' event: entry j's outcome ahead of the job's, and entry j + 1 begins.
+ *               Not sent after the last entry (the 'completed' event carries it) nor without
+ *               `w` (no entry can be cancelled or timed out: nobody needs it early).
  */
 
 import type { ErrorData } from '@poolkit/adapters';
@@ -22,6 +32,14 @@ export interface JobData {
   b?: unknown[];
   /** A batch job's try numbers, when any is a retry. */
   as?: number[];
+  /** 1: a batch job whose producer wants each entry's outcome as it finishes (see above). */
+  w?: 1;
+}
+
+/** A batch job's progress: entry `d` finished with answer `a`, and entry `d + 1` begins. */
+export interface EntryProgress {
+  d: number;
+  a: TaskReply;
 }
 
 /** One task's answer: its value, or its error as data; in a batch, with its run time `t` (ms). */
@@ -43,7 +61,21 @@ export function cancelChannel(prefix: string, queue: string): string {
  * would not (BigInt, Map, Set, a typed array or ArrayBuffer, a Date, a function, a symbol,
  * `undefined` in an array, a non-finite number, a class instance, a cycle).
  */
-export function checkJson(value: unknown, path = 'input', seen = new Set<object>()): void {
+export function checkJson(value: unknown, path = 'input'): void {
+  try {
+    walk(value, path, new Set());
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== undefined) throw error;
+    // A revoked Proxy (or a Proxy's trap) deeper down: refused like any other part JSON cannot carry.
+    throw unreadable(path, error);
+  }
+}
+
+function unreadable(path: string, error: unknown): TypeError {
+  return notJson(path, `something that cannot be read (${(error as Error)?.message ?? String(error)})`);
+}
+
+function walk(value: unknown, path: string, seen: Set<object>): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -61,7 +93,7 @@ export function checkJson(value: unknown, path = 'input', seen = new Set<object>
         seen.add(value);
         for (let i = 0; i < value.length; i++) {
           if (value[i] === undefined) throw notJson(`${path}[${i}]`, 'undefined (JSON writes null)');
-          checkJson(value[i], `${path}[${i}]`, seen);
+          walk(value[i], `${path}[${i}]`, seen);
         }
         seen.delete(value);
         return;
@@ -70,7 +102,13 @@ export function checkJson(value: unknown, path = 'input', seen = new Set<object>
       if (proto !== Object.prototype && proto !== null) throw notJson(path, describe(value));
       seen.add(value);
       for (const key of Object.keys(value)) {
-        checkJson((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
+        let field: unknown;
+        try {
+          field = (value as Record<string, unknown>)[key];
+        } catch (error) {
+          throw unreadable(`${path}.${key}`, error);
+        }
+        walk(field, `${path}.${key}`, seen);
       }
       seen.delete(value);
       return;

@@ -15,18 +15,28 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PiscinaBackend, toErrorData } from '@poolkit/adapters';
 import {
   argTypeError,
+  checkDelay,
   checkInteger,
   checkName,
-  checkObject,
+  checkTimeout,
   describeValue as describe,
   neverAborted,
 } from '@poolkit/core';
 import { type Job, Worker } from 'bullmq';
-import { doneWithin, RedisClients, type RedisConnection, redisOptions } from './options.js';
+import { RedisUnreachableError } from './errors.js';
+import {
+  doneWithin,
+  RedisClients,
+  type RedisConnection,
+  readFields,
+  redisAddress,
+  redisOptions,
+} from './options.js';
 import {
   cancelChannel,
   checkJson,
   DEFAULT_TASK,
+  type EntryProgress,
   type JobData,
   type JobReply,
   type TaskReply,
@@ -52,6 +62,13 @@ export interface WorkerOptions {
   readonly stalledMs?: number;
   /** Times a job may stall and be run again before it fails (BullMQ `maxStalledCount`). Default 1. */
   readonly maxStalledCount?: number;
+  /**
+   * How long startWorker() waits for Redis before it gives up, ms: it then ends every connection
+   * it made and rejects with RedisUnreachableError (`ERR_REDIS_UNREACHABLE`), so nothing is left
+   * reconnecting. Default 10 000. A number > 0 and ≤ 2 147 483 647, or Infinity: wait for Redis
+   * for as long as it takes (a worker started before its Redis).
+   */
+  readonly connectMs?: number;
 }
 
 /** A running worker: its counts, and how to stop it. */
@@ -73,7 +90,9 @@ export interface PoolkitWorker {
    * every connection is dropped, and it resolves `'forced'` right after the grace period (at
    * once when nothing runs and Redis is unreachable: there is nothing to wait for). Idempotent:
    * the first call's promise every time. Afterwards nothing of the worker keeps the process
-   * alive, except a task function that ignores its signal.
+   * alive, except a task function that ignores its signal. A `graceMs` that is not a number of
+   * ms from 0 to 2 147 483 647 rejects with a TypeError/RangeError naming it (the worker is left
+   * as it was).
    *
    *     if ((await worker.close(5_000)) === 'forced') process.exitCode = 1;
    */
@@ -83,17 +102,43 @@ export interface PoolkitWorker {
 type TaskFunction = (input: unknown, context: { signal: AbortSignal; attempt: number }) => unknown;
 
 function modulePath(value: unknown): string {
-  if (value instanceof URL) return fileURLToPath(value);
+  const url = value instanceof URL || (typeof value === 'string' && value.startsWith('file:'));
+  if (url) {
+    try {
+      return fileURLToPath(value as string | URL);
+    } catch (error) {
+      throw argTypeError(
+        `options.module must be a path or file: URL, received ${describe(value)} (${(error as Error).message})`,
+      );
+    }
+  }
   if (typeof value !== 'string' || value === '') {
     throw argTypeError(`options.module must be a path or file: URL, received ${describe(value)}`);
   }
-  if (value.startsWith('file:')) return fileURLToPath(value);
   return isAbsolute(value) ? value : resolve(value);
 }
 
+/** setTimeout's longest delay: BullMQ times its lock renewals and stalled checks with it. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The keys of {@link WorkerOptions}, read once each (see readFields). */
+const WORKER_KEYS = [
+  'redis',
+  'module',
+  'queue',
+  'prefix',
+  'concurrency',
+  'threads',
+  'lockMs',
+  'stalledMs',
+  'maxStalledCount',
+  'connectMs',
+] as const;
+
 /** Starts a worker; resolves once it is connected and taking jobs. */
-export async function startWorker(options: WorkerOptions): Promise<PoolkitWorker> {
-  checkObject('options', options);
+export async function startWorker(given: WorkerOptions): Promise<PoolkitWorker> {
+  // Each field read once: a getter or a Proxy cannot change it between the check and the use.
+  const options = readFields('options', given, WORKER_KEYS) as unknown as WorkerOptions;
   if (options.redis === undefined)
     throw argTypeError('options.redis is required: a redis:// URL or ioredis options');
   const connection = redisOptions('options.redis', options.redis);
@@ -109,13 +154,19 @@ export async function startWorker(options: WorkerOptions): Promise<PoolkitWorker
         : 4
       : checkInteger('options.concurrency', options.concurrency, 1, { max: 10_000 });
   const lockDuration =
-    options.lockMs === undefined ? 30_000 : checkInteger('options.lockMs', options.lockMs, 100);
+    options.lockMs === undefined
+      ? 30_000
+      : checkInteger('options.lockMs', options.lockMs, 100, { max: MAX_TIMER_MS });
   const stalledInterval =
-    options.stalledMs === undefined ? 30_000 : checkInteger('options.stalledMs', options.stalledMs, 100);
+    options.stalledMs === undefined
+      ? 30_000
+      : checkInteger('options.stalledMs', options.stalledMs, 100, { max: MAX_TIMER_MS });
   const maxStalledCount =
     options.maxStalledCount === undefined
       ? 1
       : checkInteger('options.maxStalledCount', options.maxStalledCount, 0);
+  const connectMs =
+    options.connectMs === undefined ? 10_000 : checkTimeout('options.connectMs', options.connectMs);
 
   const threadsBackend =
     threads > 0
@@ -172,7 +223,7 @@ export async function startWorker(options: WorkerOptions): Promise<PoolkitWorker
   };
   const processor = async (job: Job<JobData>, _token?: string, signal?: AbortSignal): Promise<JobReply> => {
     const cancel = signal ?? neverAborted;
-    const { b: inputs, as: attempts } = job.data;
+    const { b: inputs, as: attempts, w: watched } = job.data;
     if (!Array.isArray(inputs)) return runTask(job.name, job.data.i, job.data.a ?? 1, cancel);
     // A batch: one task after another; a cancel stops it after the task running then (the
     // producer re-runs the ones not answered).
@@ -183,12 +234,22 @@ export async function startWorker(options: WorkerOptions): Promise<PoolkitWorker
       // The run time lets the Pool size batches from what a task costs, not what a job costs.
       answer.t = performance.now() - start;
       answers.push(answer);
+      if (watched === 1 && n + 1 < inputs.length && !cancel.aborted) {
+        // Not awaited: the next entry starts now. On the same connection as the job's
+        // completion, so it always reaches the events stream first.
+        const progress: EntryProgress = { d: n, a: answer };
+        job.updateProgress(progress).catch(() => {});
+      }
     }
     return { r: answers };
   };
 
-  // Connection trouble is not reported: ioredis reconnects by itself, BullMQ waits for it.
-  const clients = new RedisClients(() => {});
+  // Connection trouble is not reported: ioredis reconnects by itself, BullMQ waits for it. The
+  // last error is kept for the message when Redis stays out of reach past connectMs.
+  let lastError: Error | undefined;
+  const clients = new RedisClients((error) => {
+    lastError = error;
+  });
   const commands = { ...connection, maxRetriesPerRequest: null };
   // The Worker runs its commands on this client as it is (ending it is ours) and blocks on a
   // duplicate of it.
@@ -214,19 +275,47 @@ export async function startWorker(options: WorkerOptions): Promise<PoolkitWorker
     worker.close(true).catch(() => {});
     clients.disconnect();
   };
+  // Without Redis both wait for ever (ioredis reconnects, BullMQ waits for it): bounded by
+  // connectMs, after which every connection is ended, so nothing is left reconnecting.
+  const ready = Promise.all([
+    subscriber.subscribe(cancelChannel(prefix, queueName)),
+    worker.waitUntilReady(),
+  ]);
+  ready.catch(() => {}); // after a timeout, the ended connections reject what they held
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    if (connectMs === Number.POSITIVE_INFINITY) return;
+    timer = setTimeout(
+      () =>
+        reject(
+          new RedisUnreachableError(redisAddress(connection), connectMs, {
+            cause: lastError,
+          }),
+        ),
+      connectMs,
+    );
+  });
   try {
-    await subscriber.subscribe(cancelChannel(prefix, queueName));
-    await worker.waitUntilReady();
+    await Promise.race([ready, late]);
   } catch (error) {
     force();
     await threadsBackend?.close();
     throw error;
+  } finally {
+    clearTimeout(timer);
   }
 
   let closing: Promise<'graceful' | 'forced'> | undefined;
   return {
     counts,
     close(graceMs = 10_000) {
+      if (closing === undefined) {
+        try {
+          checkDelay('close(graceMs): graceMs', graceMs);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
       closing ??= (async () => {
         const nothingToWaitFor = counts.active === 0 && main.status !== 'ready';
         const graceful = !nothingToWaitFor && (await doneWithin(worker.close(), graceMs));
