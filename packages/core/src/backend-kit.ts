@@ -94,6 +94,24 @@ function checkFields(options: unknown, where: string): void {
 }
 
 /**
+ * True for a batch a Pool built: an array whose every entry's options is one of its tries. The
+ * fast path of {@link batchRefusal}: a plain loop, no guarded read per entry. Anything unusual (a
+ * Proxy whose traps throw on the way) is left to the full checks.
+ */
+function poolBatch(batch: unknown): boolean {
+  try {
+    if (!Array.isArray(batch)) return false;
+    for (let i = 0; i < batch.length; i++) {
+      const entry = batch[i] as { options?: unknown } | null;
+      if (entry === null || typeof entry !== 'object' || !(entry.options instanceof Attempt)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Why a backend must refuse this `run(input, options)` call, or `undefined` when the options
  * are well formed: `options` an object, `signal` an AbortSignal, `task` a string, `transfer` an
  * array, `attempt` an integer ≥ 1, `cancellable` a boolean, `started` a function (each optional
@@ -118,6 +136,7 @@ export function runRefusal(backend: string, options: unknown): Error | undefined
  * function or undefined. Never throws.
  */
 export function batchRefusal(backend: string, batch: unknown, report?: unknown): Error | undefined {
+  if ((report === undefined || typeof report === 'function') && poolBatch(batch)) return undefined;
   try {
     if (isArray(batch) !== true) {
       throw argTypeError(

@@ -16,10 +16,18 @@
 //!   `Drop` with a failure;
 //! - the batch owns copies of its input: nothing points into JS memory.
 //!
+//! - while a chunk runs, the SDK's cancellation check ([`crate::kernel::cancelled`]) reads this
+//!   batch's flags: a kernel that polls it stops mid-chunk, and a chunk that returns once the batch
+//!   is stopped is dropped unchecked (its output may be partial);
+//! - progress (chunks claimed, chunks finished, see [`Batch::claimed`]) is readable at any time;
+//!   `Plan::progress`, when given, is called after each claim and after each chunk but the last.
+//!
 //! The batch knows nothing of Node-API: the caller passes `on_done` and the cancel flags.
 use crate::input::Input;
 use crate::kernel::{ByteSink, Kernel, KernelError, Shape, Sink};
 use crate::thread_pool::{Job, Step};
+use poolkit_kernel::{with_stop, StopCheck};
+use std::ffi::c_void;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -47,9 +55,17 @@ pub type OnDone = Box<dyn FnOnce(Outcome) + Send>;
 pub struct Plan {
     /// Items per chunk, ≥ 1.
     pub chunk_size: usize,
-    /// Flags checked before each chunk: any set ⇒ the rest is skipped and the batch is Cancelled.
+    /// Flags checked before each chunk and by kernels that poll: any set ⇒ the rest is skipped
+    /// and the batch is Cancelled.
     pub cancel: Vec<Arc<AtomicBool>>,
+    /// Called (on the pool thread) after a chunk is claimed and after each chunk but the last
+    /// finishes, so someone can follow [`Batch::claimed`] and [`Batch::finished`]. Must be cheap
+    /// and must not panic.
+    pub progress: Option<Progress>,
 }
+
+/// See [`Plan::progress`].
+pub type Progress = Box<dyn Fn() + Send + Sync>;
 
 /// Why [`Batch::new`] refused to make a batch. `Display` gives the message for the user.
 #[derive(Debug)]
@@ -85,6 +101,12 @@ pub struct Batch {
     next: AtomicUsize,
     finished: AtomicUsize,
     cancel: Vec<Arc<AtomicBool>>,
+    progress: Option<Progress>,
+    /// Chunks being run right now (a thread is inside the kernel).
+    running: AtomicUsize,
+    /// Threads the pool wrote off while they ran this batch's chunks (see [`Batch::write_off`]):
+    /// that many of the threads returning from a step leave the pool.
+    written_off: AtomicUsize,
     failure: OnceLock<(&'static str, String)>,
     slots: Vec<Mutex<Option<Chunk>>>,
     /// Set by [`Batch::into_job`]; taken once, by [`Batch::complete`].
@@ -128,6 +150,9 @@ impl Batch {
             next: AtomicUsize::new(0),
             finished: AtomicUsize::new(0),
             cancel: plan.cancel,
+            progress: plan.progress,
+            running: AtomicUsize::new(0),
+            written_off: AtomicUsize::new(0),
             failure: OnceLock::new(),
             slots: (0..chunks).map(|_| Mutex::new(None)).collect(),
             on_done: Mutex::new(None),
@@ -156,8 +181,54 @@ impl Batch {
         }
     }
 
-    fn stopped(&self) -> bool {
+    /// True once the batch is cancelled (any flag) or a chunk failed: no further chunk runs.
+    pub fn stopped(&self) -> bool {
         self.failure.get().is_some() || self.cancel.iter().any(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Chunks claimed so far (begun, or skipped once the batch stopped), at most [`Batch::chunks`].
+    /// With one thread on the batch, chunk `i` has begun exactly when `claimed() > i`.
+    pub fn claimed(&self) -> usize {
+        self.next.load(Ordering::Acquire).min(self.chunks)
+    }
+
+    /// Chunks finished (ran, skipped or failed).
+    pub fn finished(&self) -> usize {
+        self.finished.load(Ordering::Acquire)
+    }
+
+    /// Chunks a thread is running right now.
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::Acquire)
+    }
+
+    /// Copies out the results of chunks `from..` that are finished and stored, in order, up to
+    /// the first that is not (still running, skipped, failed, or already handed to `on_done`).
+    pub fn finished_prefix(&self, from: usize) -> Vec<Chunk> {
+        let mut out = Vec::new();
+        for slot in self.slots.iter().skip(from) {
+            match &*slot.lock().unwrap_or_else(|e| e.into_inner()) {
+                Some(Chunk::Numbers(v)) => out.push(Chunk::Numbers(v.clone())),
+                Some(Chunk::Bytes(b)) => out.push(Chunk::Bytes(ByteSink {
+                    data: b.data.clone(),
+                    ends: b.ends.clone(),
+                })),
+                None => break,
+            }
+        }
+        out
+    }
+
+    /// The shape of each output item.
+    pub fn output(&self) -> Shape {
+        self.output
+    }
+
+    /// Records that the pool gave up on `n` threads running this batch's chunks (they are stuck in
+    /// a kernel that does not poll for cancellation): the next `n` steps of this batch to return
+    /// make their threads leave the pool.
+    pub fn write_off(&self, n: usize) {
+        self.written_off.fetch_add(n, Ordering::AcqRel);
     }
 
     fn run_chunk(&self, index: usize) {
@@ -167,7 +238,11 @@ impl Batch {
         let name = self.kernel.name();
         let error = |KernelError(message)| ("ERR_KERNEL_ERROR", format!("kernel {name}: {message}"));
         let output = |message: String| ("ERR_KERNEL_OUTPUT", format!("kernel {name}: {message}"));
-        let result = catch_unwind(AssertUnwindSafe(|| match self.output {
+        let check = StopCheck {
+            stop: batch_stopped,
+            context: (self as *const Batch).cast(),
+        };
+        let run = || match self.output {
             Shape::Numbers { arity } => {
                 let mut out = vec![0.0; (end - start) * arity];
                 self.kernel
@@ -180,10 +255,20 @@ impl Batch {
                 self.kernel
                     .run(&self.params, &items, &mut Sink::Bytes(&mut sink))
                     .map_err(error)?;
-                check_bytes(&sink, end - start, len).map_err(output)?;
+                if !self.stopped() {
+                    check_bytes(&sink, end - start, len).map_err(output)?;
+                }
                 Ok(Chunk::Bytes(sink))
             }
-        }));
+        };
+        // SAFETY: `batch_stopped` reads the batch behind `context`, which `&self` keeps alive
+        // for the whole call; the check is removed when `with_stop` returns or unwinds.
+        let result = unsafe { with_stop(Some(check), || catch_unwind(AssertUnwindSafe(run))) };
+        if self.stopped() {
+            // Cancelled (or another chunk failed) while this one ran: a kernel that polls returned
+            // early with a partial output; the batch reports Cancelled (or that failure) anyway.
+            return;
+        }
         // `set` fails only when an earlier chunk already failed: the first failure is the one reported.
         match result {
             Ok(Ok(chunk)) => *self.slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(chunk),
@@ -226,6 +311,16 @@ impl Batch {
     }
 }
 
+/// The cancellation check kernels see while this batch's chunk runs (see [`poolkit_kernel::cancelled`]).
+///
+/// # Safety
+/// `context` is a `*const Batch` alive for the call (installed by `run_chunk` around the kernel).
+unsafe extern "C" fn batch_stopped(context: *const c_void) -> i32 {
+    // SAFETY: per the contract above.
+    let batch = unsafe { &*context.cast::<Batch>() };
+    batch.stopped() as i32
+}
+
 /// Counts one claimed chunk as finished when dropped — after the chunk ran, was skipped, or
 /// unwound — so no path leaves a batch a chunk short of completing. Dropped by a panic that
 /// escaped the kernel's own boundary, it fails the batch with `ERR_NATIVE_PANIC`.
@@ -242,21 +337,34 @@ impl Drop for ChunkDone<'_> {
             // Ignored when the batch already failed: the first failure is the one reported.
             let _ = batch.failure.set(("ERR_NATIVE_PANIC", message));
         }
+        batch.running.fetch_sub(1, Ordering::AcqRel);
         // AcqRel: the completing thread must see every other chunk's slot write.
         if batch.finished.fetch_add(1, Ordering::AcqRel) + 1 == batch.chunks {
             batch.complete();
+        } else if let Some(progress) = &batch.progress {
+            progress();
         }
     }
 }
 
 impl Job for Batch {
+    fn leave(&self) -> bool {
+        self.written_off
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1))
+            .is_ok()
+    }
+
     fn step(&self) -> Step {
         let index = self.next.fetch_add(1, Ordering::Relaxed);
         if index >= self.chunks {
             return Step::Done;
         }
+        self.running.fetch_add(1, Ordering::AcqRel);
         let _done = ChunkDone(self);
         if !self.stopped() {
+            if let Some(progress) = &self.progress {
+                progress();
+            }
             self.run_chunk(index);
         }
         if index + 1 < self.chunks {
@@ -323,6 +431,7 @@ mod tests {
         let plan = Plan {
             chunk_size,
             cancel: vec![],
+            progress: None,
         };
         Batch::new(registry().get(kernel).unwrap(), params, input, plan)
     }
@@ -335,7 +444,11 @@ mod tests {
 
     fn run(kernel: &str, params: Vec<f64>, input: Input, chunk_size: usize, cancel: Vec<Arc<AtomicBool>>) -> Outcome {
         let (on_done, rx) = channel();
-        let plan = Plan { chunk_size, cancel };
+        let plan = Plan {
+            chunk_size,
+            cancel,
+            progress: None,
+        };
         let batch = Batch::new(registry().get(kernel).unwrap(), params, input, plan)
             .unwrap()
             .into_job(on_done);
@@ -429,6 +542,7 @@ mod tests {
         let plan = Plan {
             chunk_size: 2,
             cancel: vec![],
+            progress: None,
         };
         let input = Input::numbers(vec![1.0, 2.0, 13.0, 4.0, 5.0], 1).unwrap();
         let job = Batch::new(&Picky, vec![], input, plan).unwrap().into_job(on_done);
@@ -445,6 +559,7 @@ mod tests {
         let plan = Plan {
             chunk_size: 2,
             cancel: vec![],
+            progress: None,
         };
         let input = Input::numbers(vec![1.0, 2.0, 3.0], 1).unwrap();
         pool().submit(Batch::new(&Picky, vec![], input, plan).unwrap().into_job(on_done), 3);
@@ -516,6 +631,7 @@ mod tests {
         let unwound = catch_unwind(AssertUnwindSafe(|| {
             // What step() does, with a panic where none is expected (outside the kernel's boundary).
             let index = job.next.fetch_add(1, Ordering::Relaxed);
+            job.running.fetch_add(1, Ordering::AcqRel);
             let _done = ChunkDone(&job);
             assert_eq!(index, 1);
             panic!("escaped");

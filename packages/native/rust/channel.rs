@@ -10,13 +10,23 @@
 //! ```
 //! The threadsafe function is unref'd while this environment has no batch in flight, so an idle
 //! pool never keeps the process (or a worker) alive, and ref'd while one is pending, so an
-//! unawaited batch does. `pending` and the batch map are touched only on the env's JS thread.
+//! unawaited batch does. A cancelled batch stops counting as pending at once (it is *detached*):
+//! its promise already rejected, and a kernel that ignores cancellation must not keep the process
+//! alive. `pending` and the batch map are touched only on the env's JS thread.
+//!
+//! Two kinds of message travel: a batch's completion (once), and for a *watched* batch (one
+//! submitted with an `onProgress` function) progress pings. A ping carries only the batch id and
+//! is coalesced (at most one in the queue per batch: the `ping` flag is set by the pool thread
+//! that sends it and cleared on the JS thread before the counters are read, so no progress is
+//! missed); on the JS thread it reads the batch's counters and the results finished since the
+//! last ping, and calls `onProgress` with them.
 //!
 //! Every `extern "C"` function here is called by Node only; each states what it relies on.
-use crate::batch::{Chunk, Outcome};
+use crate::batch::{Batch, Chunk, Outcome};
 use crate::kernel::Shape;
 use crate::napi::{boundary, check, Env, ErrorKind, JsError, JsResult, Reference};
 use crate::sys::*;
+use crate::thread_pool;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::c_void;
@@ -51,6 +61,14 @@ pub struct Completion {
     pub outcome: Outcome,
 }
 
+/// What a pool thread sends to the env's JS thread.
+pub enum Message {
+    /// A batch ended.
+    Done(Completion),
+    /// A watched batch made progress (see the module doc).
+    Progress(u64),
+}
+
 impl Channel {
     fn slot(&self) -> MutexGuard<'_, Option<Tsfn>> {
         self.tsfn.lock().unwrap_or_else(|e| e.into_inner())
@@ -62,9 +80,20 @@ impl Channel {
 
     /// Sends a completion to the env's JS thread, or drops it if the env is gone.
     pub fn deliver(&self, completion: Completion) {
+        self.send(Message::Done(completion));
+    }
+
+    /// Sends a progress ping for batch `id` unless one is queued already (`ping` set).
+    pub fn ping(&self, id: u64, ping: &AtomicBool) {
+        if !ping.swap(true, Ordering::AcqRel) {
+            self.send(Message::Progress(id));
+        }
+    }
+
+    fn send(&self, message: Message) {
         let guard = self.slot();
         let Some(tsfn) = *guard else { return };
-        let data = Box::into_raw(Box::new(completion));
+        let data = Box::into_raw(Box::new(message));
         // SAFETY: the tsfn is live: it is only freed after its finalizer or the cleanup hook has
         // set the slot to None under this same lock, which we hold. On success Node owns `data`
         // until call_js; on failure (napi_closing) it never will, so we take it back.
@@ -76,12 +105,36 @@ impl Channel {
     }
 }
 
+/// A batch of this env not yet delivered, as the JS thread tracks it.
+pub struct Flight {
+    /// Set to cancel the batch.
+    pub cancel: Arc<AtomicBool>,
+    /// The batch (its counters, its finished results, its stuck threads).
+    pub batch: Arc<Batch>,
+    /// Counted in `pending` (keeps the tsfn ref'd); false once cancelled (detached).
+    pub attached: bool,
+    /// Threads stuck in this batch were written off already.
+    pub rescued: bool,
+    /// Present for a watched batch.
+    pub watch: Option<Watch>,
+}
+
+/// The progress side of a watched batch.
+pub struct Watch {
+    /// `onProgress(claimed, finished, data, offsets)`.
+    pub on_progress: Reference,
+    /// Set while a ping is queued (see the module doc).
+    pub ping: Arc<AtomicBool>,
+    /// Chunks whose results were handed to `onProgress` already.
+    pub reported: usize,
+}
+
 /// The JS-thread half, stored as the env's instance data.
 pub struct EnvState {
     pub channel: Arc<Channel>,
     pending: Cell<usize>,
     next_id: Cell<u64>,
-    batches: RefCell<HashMap<u64, Arc<AtomicBool>>>,
+    batches: RefCell<HashMap<u64, Flight>>,
 }
 
 /// Releases a threadsafe function on a failing setup path.
@@ -192,9 +245,16 @@ impl EnvState {
         Ok(unsafe { &*(data as *const EnvState) })
     }
 
-    /// Registers a batch about to start: returns its id; refs the tsfn when it is the first
-    /// pending. On error nothing was registered.
-    pub fn begin(&self, env: Env, cancel: Arc<AtomicBool>) -> JsResult<u64> {
+    /// The id the next batch will have (ids are never reused within an env).
+    pub fn next_id(&self) -> u64 {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        id
+    }
+
+    /// Registers batch `id` (from [`EnvState::next_id`]) about to start; refs the tsfn when it
+    /// is the first pending. On error nothing was registered.
+    pub fn begin(&self, env: Env, id: u64, flight: Flight) -> JsResult<()> {
         if self.pending.get() == 0 {
             if let Some(tsfn) = self.channel.tsfn() {
                 // SAFETY: called on the env's own thread while the tsfn is live (slot is Some).
@@ -203,18 +263,13 @@ impl EnvState {
                 check(status, "napi_ref_threadsafe_function")?;
             }
         }
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        self.batches.borrow_mut().insert(id, cancel);
+        self.batches.borrow_mut().insert(id, flight);
         self.pending.set(self.pending.get() + 1);
-        Ok(id)
+        Ok(())
     }
 
-    /// Forgets a finished batch; unrefs the tsfn when nothing is pending any more.
-    fn end(&self, env: Env, id: u64) -> JsResult<()> {
-        if self.batches.borrow_mut().remove(&id).is_none() {
-            return Ok(());
-        }
+    /// One batch less keeps the tsfn ref'd; unrefs it when none is left.
+    fn detach(&self, env: Env) -> JsResult<()> {
         self.pending.set(self.pending.get() - 1);
         if self.pending.get() == 0 {
             if let Some(tsfn) = self.channel.tsfn() {
@@ -227,15 +282,52 @@ impl EnvState {
         Ok(())
     }
 
-    /// Asks a batch to stop at its next chunk; false when it is not (or no longer) pending.
-    pub fn cancel(&self, id: u64) -> bool {
-        match self.batches.borrow().get(&id) {
-            Some(flag) => {
-                flag.store(true, Ordering::Relaxed);
-                true
-            }
-            None => false,
+    /// Forgets a finished batch; unrefs the tsfn when nothing is pending any more.
+    fn end(&self, env: Env, id: u64) -> JsResult<()> {
+        let Some(flight) = self.batches.borrow_mut().remove(&id) else {
+            return Ok(());
+        };
+        if let Some(watch) = flight.watch {
+            // Result discarded: an undeleted reference only lives until the env is torn down.
+            let _ = watch.on_progress.delete(env);
         }
+        if flight.attached {
+            self.detach(env)?;
+        }
+        Ok(())
+    }
+
+    /// Asks a batch to stop (kernels that poll stop mid-chunk, the others at the chunk's end)
+    /// and detaches it: it no longer keeps the process alive, though its callback still runs
+    /// when it ends. False when it is not (or no longer) in flight.
+    pub fn cancel(&self, env: Env, id: u64) -> JsResult<bool> {
+        let detach = match self.batches.borrow_mut().get_mut(&id) {
+            Some(flight) => {
+                flight.cancel.store(true, Ordering::Relaxed);
+                std::mem::replace(&mut flight.attached, false)
+            }
+            None => return Ok(false),
+        };
+        if detach {
+            self.detach(env)?;
+        }
+        Ok(true)
+    }
+
+    /// For a cancelled batch whose chunks still run (a kernel that does not poll for
+    /// cancellation): writes their threads off and starts replacements, once per batch. Returns
+    /// how many threads were replaced.
+    pub fn rescue(&self, id: u64) -> Result<usize, String> {
+        let batch = match self.batches.borrow_mut().get_mut(&id) {
+            Some(flight) if !flight.attached && !flight.rescued && flight.batch.running() > 0 => {
+                flight.rescued = true;
+                Arc::clone(&flight.batch)
+            }
+            _ => return Ok(0),
+        };
+        let n = thread_pool::global().write_off(batch.running())?;
+        batch.write_off(n);
+        Ok(n)
     }
 
     /// Batches of this env not yet delivered to JS.
@@ -244,13 +336,11 @@ impl EnvState {
     }
 }
 
-/// The JS value(s) a completion hands to its callback: `(error, data, offsets)`.
-fn callback_args(env: Env, outcome: &Outcome) -> JsResult<[napi_value; 3]> {
-    match outcome {
-        Outcome::Done {
-            shape: Shape::Numbers { .. },
-            chunks,
-        } => {
+/// Chunks' outputs end to end as JS values: `(Float64Array, undefined)` for numbers, `(Buffer,
+/// offsets)` for bytes.
+fn outputs(env: Env, shape: Shape, chunks: &[Chunk]) -> JsResult<[napi_value; 2]> {
+    match shape {
+        Shape::Numbers { .. } => {
             let parts: Vec<&[f64]> = chunks
                 .iter()
                 .map(|c| match c {
@@ -258,12 +348,9 @@ fn callback_args(env: Env, outcome: &Outcome) -> JsResult<[napi_value; 3]> {
                     Chunk::Bytes(_) => &[],
                 })
                 .collect();
-            Ok([env.null()?, env.float64_array(&parts)?, env.undefined()?])
+            Ok([env.float64_array(&parts)?, env.undefined()?])
         }
-        Outcome::Done {
-            shape: Shape::Bytes { .. },
-            chunks,
-        } => {
+        Shape::Bytes { .. } => {
             let mut parts: Vec<&[u8]> = Vec::with_capacity(chunks.len());
             let mut offsets = vec![0.0];
             let mut base = 0usize;
@@ -274,7 +361,17 @@ fn callback_args(env: Env, outcome: &Outcome) -> JsResult<[napi_value; 3]> {
                     base += sink.data.len();
                 }
             }
-            Ok([env.null()?, env.buffer(&parts)?, env.float64_array(&[&offsets])?])
+            Ok([env.buffer(&parts)?, env.float64_array(&[&offsets])?])
+        }
+    }
+}
+
+/// The JS value(s) a completion hands to its callback: `(error, data, offsets)`.
+fn callback_args(env: Env, outcome: &Outcome) -> JsResult<[napi_value; 3]> {
+    match outcome {
+        Outcome::Done { shape, chunks } => {
+            let [data, offsets] = outputs(env, *shape, chunks)?;
+            Ok([env.null()?, data, offsets])
         }
         Outcome::Cancelled => {
             let e = JsError::new(ErrorKind::Error, "ERR_BATCH_CANCELLED", "the batch was cancelled");
@@ -311,16 +408,55 @@ fn complete_in_js(env: Env, completion: Completion) -> JsResult<napi_value> {
     env.undefined()
 }
 
-/// Runs on the env's JS thread for each delivered completion (or with a NULL env at teardown,
+/// Hands a watched batch's progress to its `onProgress(claimed, finished, data, offsets)`: chunks
+/// claimed so far, chunks whose results JS has now (in order), and the results of those new
+/// since the last call (`data` undefined when there are none).
+fn progress_in_js(env: Env, id: u64) -> JsResult<napi_value> {
+    let state = EnvState::of(env)?;
+    // Read under the borrow, call JS after it (the callback may cancel the batch).
+    let (function, claimed, finished, fresh, shape) = {
+        let mut batches = state.batches.borrow_mut();
+        let Some(flight) = batches.get_mut(&id) else {
+            return env.undefined();
+        };
+        let Some(watch) = flight.watch.as_mut() else {
+            return env.undefined();
+        };
+        // Cleared before reading: progress made after this point sends a new ping.
+        watch.ping.store(false, Ordering::SeqCst);
+        let claimed = flight.batch.claimed();
+        let fresh = flight.batch.finished_prefix(watch.reported);
+        watch.reported += fresh.len();
+        let function = watch.on_progress.get(env)?;
+        (function, claimed, watch.reported, fresh, flight.batch.output())
+    };
+    let [data, offsets] = if fresh.is_empty() {
+        [env.undefined()?, env.undefined()?]
+    } else {
+        outputs(env, shape, &fresh)?
+    };
+    let args = [env.number(claimed as f64)?, env.number(finished as f64)?, data, offsets];
+    let recv = env.undefined()?;
+    let mut result = ptr::null_mut();
+    // SAFETY: function is a live function handle (type-checked at submit); args are live handles.
+    let status = unsafe { napi_call_function(env.0, recv, function, args.len(), args.as_ptr(), &mut result) };
+    // napi_pending_exception: the callback threw; Node reports it as uncaught, as for any callback.
+    if status != napi_pending_exception {
+        check(status, "napi_call_function")?;
+    }
+    env.undefined()
+}
+
+/// Runs on the env's JS thread for each delivered message (or with a NULL env at teardown,
 /// when the data only needs freeing).
 ///
 /// # Safety
 /// Called by Node only, as the `call_js` of a threadsafe function made by [`EnvState::install`]:
 /// `env` is that env, live, and this is its JS thread (or `env` is NULL); `data` is a
-/// `Box<Completion>` from [`Channel::deliver`], handed over exactly once.
+/// `Box<Message>` from [`Channel::send`], handed over exactly once.
 unsafe extern "C" fn call_js(env: napi_env, _js_callback: napi_value, _context: *mut c_void, data: *mut c_void) {
-    // SAFETY: `data` came from Box::into_raw in Channel::deliver and Node hands it over once.
-    let completion = unsafe { Box::from_raw(data as *mut Completion) };
+    // SAFETY: `data` came from Box::into_raw in Channel::send and Node hands it over once.
+    let message = unsafe { Box::from_raw(data as *mut Message) };
     if env.is_null() {
         // Torn down: nothing to call. The callback's reference goes with its env.
         return;
@@ -328,7 +464,10 @@ unsafe extern "C" fn call_js(env: napi_env, _js_callback: napi_value, _context: 
     let env = Env(env);
     // Result discarded: call_js returns nothing to Node. An error or panic has been thrown into
     // JS by the boundary, and Node reports it as an uncaught exception.
-    let _ = boundary(env, || complete_in_js(env, *completion));
+    let _ = boundary(env, || match *message {
+        Message::Done(completion) => complete_in_js(env, completion),
+        Message::Progress(id) => progress_in_js(env, id),
+    });
 }
 
 /// Node finalized the threadsafe function (released, or its env torn down).

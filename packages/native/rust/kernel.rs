@@ -165,15 +165,76 @@ impl Registry {
     }
 }
 
-/// Runs `f` on every input item of a one-number-in, one-number-out chunk. `#[inline(always)]` so
-/// the kernel's body is compiled into a tight loop with no call per item.
+/// The SDK's cancellation check, for built-in kernels too: true once the chunk being run should
+/// stop (its batch was cancelled or failed). The batch installs the check around every chunk.
+pub use poolkit_kernel::cancelled;
+
+/// Work units between two cancellation checks of a [`Poll`]. A unit is about a nanosecond of
+/// work, so a kernel that charges honestly asks [`cancelled`] about every quarter millisecond
+/// (the promise is at least once per millisecond of work, with room for a slow core).
+pub const POLL_EVERY: u64 = 1 << 18;
+
+/// A budget of work between two cancellation checks: a kernel charges what it did (in rough
+/// nanoseconds) and stops when [`Poll::charge`] says so. Charging is a subtraction and a
+/// compare; [`cancelled`] is asked only when the budget runs out.
+///
+/// ```text
+/// let mut poll = Poll::new();
+/// for item in items { if poll.charge(cost(item)) { return Ok(()) } ... }
+/// ```
+pub struct Poll {
+    left: u64,
+    stopped: bool,
+}
+
+impl Default for Poll {
+    fn default() -> Self {
+        Poll::new()
+    }
+}
+
+impl Poll {
+    /// A full budget.
+    pub fn new() -> Poll {
+        Poll {
+            left: POLL_EVERY,
+            stopped: false,
+        }
+    }
+
+    /// Records `work` units; true when the chunk must stop (checked once the budget is spent,
+    /// and for good once it said so).
+    #[inline(always)]
+    pub fn charge(&mut self, work: u64) -> bool {
+        if work < self.left {
+            self.left -= work;
+            return self.stopped;
+        }
+        self.left = POLL_EVERY;
+        self.stopped = self.stopped || cancelled();
+        self.stopped
+    }
+}
+
+/// Items between two charges in [`map_numbers`]: the loop inside a block stays tight.
+const MAP_BLOCK: usize = 1024;
+
+/// Runs `f` on every input item of a one-number-in, one-number-out chunk, charging one unit per
+/// item (cheap `f`s: `square`, `noop`) and returning early once the chunk is cancelled.
+/// `#[inline(always)]` so the kernel's body is compiled into a tight loop with no call per item.
 #[inline(always)]
 pub fn map_numbers(items: &Items<'_>, out: &mut Sink<'_>, f: impl Fn(f64) -> f64) -> Result<(), KernelError> {
     let input = items.numbers();
     let output = out.numbers();
-    // Zipping two slices lets the compiler drop every bounds check in the loop.
-    for (o, &x) in output.iter_mut().zip(input) {
-        *o = f(x);
+    let mut poll = Poll::new();
+    // Zipping two slices lets the compiler drop every bounds check in the inner loop.
+    for (os, xs) in output.chunks_mut(MAP_BLOCK).zip(input.chunks(MAP_BLOCK)) {
+        for (o, &x) in os.iter_mut().zip(xs) {
+            *o = f(x);
+        }
+        if poll.charge(MAP_BLOCK as u64) {
+            return Ok(());
+        }
     }
     Ok(())
 }

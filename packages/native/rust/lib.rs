@@ -5,10 +5,13 @@
 //! Exports (mirrored by `src/addon.ts`, and a test checks they match):
 //! - `kernels()` → `[{ name, input, inputArity, output, outputArity, outputBytes }]`
 //! - `threads()` → the pool's size; `ensureThreads(n)` → raises the size to ≥ n, returns the size
-//! - `submit(kernel, input, offsets, params, parallelism, chunkSize, callback)` → batch id
+//! - `submit(kernel, input, offsets, params, parallelism, chunkSize, callback, onProgress?)` →
+//!   batch id; with `onProgress` the batch is watched (see `channel`)
 //! - `loadLibrary(path)` → loads a user kernel library (once per canonical path) and lists its
 //!   kernels like `kernels()` does
-//! - `cancel(id)` → whether a pending batch was asked to stop; `pending()` → batches in flight here
+//! - `cancel(id)` → whether a batch in flight was asked to stop (and detached); `pending()` →
+//!   batches in flight here, not counting detached ones
+//! - `rescue(id)` → for a cancelled batch whose kernel still runs: threads replaced
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod batch;
@@ -28,7 +31,7 @@ mod sys;
 #[cfg(not(test))]
 mod surface {
     use crate::batch::{default_chunk_size, Batch, BatchError, Plan};
-    use crate::channel::{Completion, EnvState};
+    use crate::channel::{Completion, EnvState, Flight, Watch};
     use crate::input::Input;
     use crate::kernel::{Kernel, Shape};
     use crate::kernels::registry;
@@ -110,15 +113,32 @@ mod surface {
         env.number(EnvState::of(env)?.pending() as f64)
     }
 
+    /// A batch id argument: a positive integer (or `None`, which no batch has).
+    fn batch_id(env: Env, value: napi_value) -> JsResult<Option<u64>> {
+        let id = env.get_number(value, "id")?;
+        Ok((id.fract() == 0.0 && id >= 1.0 && id <= u64::MAX as f64).then_some(id as u64))
+    }
+
     fn cancel(env: Env, info: napi_callback_info) -> JsResult<napi_value> {
         let [id] = env.args::<1>(info)?;
-        let id = env.get_number(id, "id")?;
-        let found = id.fract() == 0.0 && id >= 1.0 && EnvState::of(env)?.cancel(id as u64);
+        let found = match batch_id(env, id)? {
+            Some(id) => EnvState::of(env)?.cancel(env, id)?,
+            None => false,
+        };
         env.boolean(found)
     }
 
+    fn rescue(env: Env, info: napi_callback_info) -> JsResult<napi_value> {
+        let [id] = env.args::<1>(info)?;
+        let replaced = match batch_id(env, id)? {
+            Some(id) => EnvState::of(env)?.rescue(id).map_err(thread_start_error)?,
+            None => 0,
+        };
+        env.number(replaced as f64)
+    }
+
     fn submit(env: Env, info: napi_callback_info) -> JsResult<napi_value> {
-        let [name, input, offsets, params, parallelism, chunk_size, callback] = env.args::<7>(info)?;
+        let [name, input, offsets, params, parallelism, chunk_size, callback, on_progress] = env.args::<8>(info)?;
         let name = env.get_string(name, "kernel")?;
         let kernel = library::find(&name).ok_or_else(|| {
             JsError::new(
@@ -150,12 +170,27 @@ mod surface {
         if env.type_of(callback)? != napi_function {
             return Err(JsError::type_error("callback must be a function"));
         }
+        let watched = match env.type_of(on_progress)? {
+            t if t == napi_undefined => false,
+            t if t == napi_function => true,
+            _ => return Err(JsError::type_error("onProgress must be a function or undefined")),
+        };
 
         let state = EnvState::of(env)?;
+        let id = state.next_id();
         let cancel = Arc::new(AtomicBool::new(false));
+        let ping = Arc::new(AtomicBool::new(false));
+        let progress: Option<crate::batch::Progress> = if watched {
+            let channel = Arc::clone(&state.channel);
+            let ping = Arc::clone(&ping);
+            Some(Box::new(move || channel.ping(id, &ping)))
+        } else {
+            None
+        };
         let plan = Plan {
             chunk_size,
             cancel: vec![Arc::clone(&cancel), Arc::clone(&state.channel.closed)],
+            progress,
         };
         let batch = Batch::new(kernel, params, input, plan).map_err(batch_error)?;
         // One ticket per thread that can have a chunk; a thread beyond the pool's size is started
@@ -165,21 +200,39 @@ mod surface {
         let pool = thread_pool::global();
         pool.ensure_threads(tickets).map_err(thread_start_error)?;
 
-        // Nothing above needs undoing on error; from here the callback is held.
+        // Nothing above needs undoing on error; from here the callbacks are held.
         let callback = Reference::new(env, callback)?;
-        let id = match state.begin(env, cancel) {
-            Ok(id) => id,
-            Err(e) => {
-                // Result discarded: the call already fails with `e`; an undeleted reference only
-                // lives until the env is torn down.
-                let _ = callback.delete(env);
-                return Err(e);
+        let watch = if watched {
+            match Reference::new(env, on_progress) {
+                Ok(on_progress) => Some(Watch {
+                    on_progress,
+                    ping,
+                    reported: 0,
+                }),
+                Err(e) => {
+                    // Result discarded: the call already fails with `e`; an undeleted reference
+                    // only lives until the env is torn down.
+                    let _ = callback.delete(env);
+                    return Err(e);
+                }
             }
+        } else {
+            None
         };
         let channel = Arc::clone(&state.channel);
         let batch = batch.into_job(Box::new(move |outcome| {
             channel.deliver(Completion { id, callback, outcome })
         }));
+        let flight = Flight {
+            cancel,
+            batch: Arc::clone(&batch),
+            attached: true,
+            rescued: false,
+            watch,
+        };
+        // On error the flight (and the batch, never submitted) is dropped: the batch's Drop
+        // hands its completion to the channel, whose callback finds no flight and still runs.
+        state.begin(env, id, flight)?;
         if !batch.complete_if_empty() {
             pool.submit(batch, tickets);
         }
@@ -203,6 +256,7 @@ mod surface {
     export!(js_ensure_threads => ensure_threads);
     export!(js_pending => pending);
     export!(js_cancel => cancel);
+    export!(js_rescue => rescue);
     export!(js_load_library => load_library);
     export!(js_submit => submit);
 
@@ -221,12 +275,13 @@ mod surface {
     fn init(env: Env, exports: napi_value) -> JsResult<napi_value> {
         quiet_panics();
         EnvState::install(env)?;
-        let table: [(&str, napi_callback); 7] = [
+        let table: [(&str, napi_callback); 8] = [
             ("kernels", Some(js_kernels)),
             ("threads", Some(js_threads)),
             ("ensureThreads", Some(js_ensure_threads)),
             ("pending", Some(js_pending)),
             ("cancel", Some(js_cancel)),
+            ("rescue", Some(js_rescue)),
             ("loadLibrary", Some(js_load_library)),
             ("submit", Some(js_submit)),
         ];

@@ -4,6 +4,8 @@
 //! Invariants:
 //! - a library is loaded once per process per canonical path (`realpath`), under one lock, and
 //!   never unloaded (`RTLD_NODELETE`, and the handle is never closed): its kernels are `'static`;
+//! - a library of any ABI version from `MIN_ABI_VERSION` to `ABI_VERSION` loads (a version-1
+//!   library runs, but its kernels cannot see cancellation: they stop only at a chunk's end);
 //! - a library registers all its kernels or none: a bad table, an unknown ABI version or a name
 //!   already taken (built-in or another library's) fails the load and registers nothing;
 //! - library code never unwinds into ours: the SDK's trampolines catch every panic and return a
@@ -11,7 +13,8 @@
 use crate::kernel::{ByteSink, Items, Kernel, KernelError, Shape, Sink};
 use crate::kernels::registry;
 use poolkit_kernel::{
-    KernelEntry, KernelTable, RawCall, ABI_VERSION, KIND_BYTES, KIND_NUMBERS, STATUS_ERROR, STATUS_OK, TABLE_SYMBOL,
+    KernelEntry, KernelTable, RawCall, ABI_VERSION, KIND_BYTES, KIND_NUMBERS, MIN_ABI_VERSION, STATUS_ERROR, STATUS_OK,
+    TABLE_SYMBOL,
 };
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
@@ -67,8 +70,8 @@ impl fmt::Display for LibraryError {
             }
             LibraryError::Abi { path, found } => write!(
                 f,
-                "kernel library {path} has ABI version {found}, this addon speaks ABI version {ABI_VERSION}: \
-                 rebuild it against the poolkit-kernel SDK shipped with this @poolkit/native"
+                "kernel library {path} has ABI version {found}, this addon loads ABI versions \
+                 {MIN_ABI_VERSION} to {ABI_VERSION}: rebuild it against the poolkit-kernel SDK shipped with this @poolkit/native"
             ),
             LibraryError::Invalid { path, reason } => write!(f, "kernel library {path} is invalid: {reason}"),
             LibraryError::Duplicate { path, name, owner } => write!(
@@ -127,7 +130,15 @@ impl Kernel for LibraryKernel {
             error: error.as_mut_ptr(),
             error_capacity: ERROR_CAPACITY,
             error_len: 0,
+            // ABI 2: the batch's check, for the library's `cancelled()`. A version-1 library
+            // never reads these two fields (its RawCall ends at `error_len`).
+            stop: None,
+            stop_context: std::ptr::null(),
         };
+        if let Some(check) = poolkit_kernel::current_stop() {
+            call.stop = Some(check.stop);
+            call.stop_context = check.context;
+        }
         match items {
             Items::Numbers { values, .. } => call.numbers = values.as_ptr(),
             Items::Bytes { data, offsets } => {
@@ -232,10 +243,11 @@ pub fn load(path: &str) -> Result<Vec<&'static dyn Kernel>, LibraryError> {
     // SAFETY: the symbol is the library's static table, never unmapped; `abi_version` is its
     // first field in every ABI version, so reading it is valid whatever the version.
     let found = unsafe { (*table).abi_version };
-    if found != ABI_VERSION {
+    if !(MIN_ABI_VERSION..=ABI_VERSION).contains(&found) {
         return Err(LibraryError::Abi { path: shown, found });
     }
-    // SAFETY: version 1 table, as checked: a static KernelTable.
+    // SAFETY: a table of a version we speak, as checked; every version so far has the same
+    // KernelTable and KernelEntry layout (version 2 only extended RawCall at its end).
     let table: &'static KernelTable = unsafe { &*table };
     let entries: &'static [KernelEntry] = if table.count == 0 {
         &[]

@@ -448,6 +448,25 @@ impl Reference {
         Ok(value)
     }
 
+    /// The referenced value, as a handle of the current call; the reference stays.
+    pub fn get(&self, env: Env) -> JsResult<napi_value> {
+        self.check_env(env)?;
+        let mut value = ptr::null_mut();
+        // SAFETY: raw was made in this env (checked above) and is not deleted yet (`self` lives).
+        check(
+            unsafe { napi_get_reference_value(env.0, self.raw, &mut value) },
+            "napi_get_reference_value",
+        )?;
+        if value.is_null() {
+            return Err(JsError::new(
+                ErrorKind::Error,
+                "ERR_NAPI",
+                "the referenced value was collected",
+            ));
+        }
+        Ok(value)
+    }
+
     /// Deletes the reference unused.
     pub fn delete(self, env: Env) -> JsResult<()> {
         self.check_env(env)?;

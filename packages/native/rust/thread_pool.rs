@@ -53,6 +53,11 @@ pub enum Step {
 pub trait Job: Send + Sync {
     /// Runs one slice of the job on the calling pool thread.
     fn step(&self) -> Step;
+    /// Asked after each step: true makes the calling thread leave the pool at once, without
+    /// counting itself out (see [`ThreadPool::write_off`], which already did). Default: false.
+    fn leave(&self) -> bool {
+        false
+    }
 }
 
 /// One `submit`: its job and how many of its tickets wait in the queue.
@@ -75,6 +80,9 @@ struct State {
     size: usize,
     /// Threads ever started (names them `poolkit-native-<n>`).
     started: usize,
+    /// Threads written off (stuck in work that would not stop) and replaced, over the process's
+    /// life; at most [`MAX_THREADS`].
+    written_off: usize,
 }
 
 /// A FIFO of tickets served by a set of threads that grows on demand and shrinks back to its
@@ -99,6 +107,7 @@ impl ThreadPool {
                 idle: 0,
                 size: 0,
                 started: 0,
+                written_off: 0,
             }),
             ready: Condvar::new(),
             queued: AtomicUsize::new(0),
@@ -135,6 +144,25 @@ impl ThreadPool {
     pub fn ensure_threads(&'static self, n: usize) -> Result<usize, String> {
         self.start(n)?;
         Ok(self.threads())
+    }
+
+    /// Counts `n` threads out of the pool — threads stuck in a step that ignores cancellation —
+    /// and starts as many replacements, so the pool keeps its capacity. The caller must make the
+    /// stuck threads' job answer [`Job::leave`] true `n` times, so they leave when (if ever) their
+    /// step returns. Returns how many were written off: none once [`MAX_THREADS`] threads have
+    /// been over the process's life (from then on a stuck thread keeps its place). Errors if the
+    /// OS refuses to start a replacement (the count stays written off; later calls retry).
+    pub fn write_off(&'static self, n: usize) -> Result<usize, String> {
+        let (n, target) = {
+            let mut s = self.lock();
+            let n = n.min(MAX_THREADS - s.written_off).min(s.threads);
+            s.written_off += n;
+            let target = s.threads;
+            s.threads -= n;
+            (n, target)
+        };
+        self.start(target)?;
+        Ok(n)
     }
 
     /// Queues `copies` tickets of `job` (at most that many threads run it at once) and wakes one
@@ -205,7 +233,9 @@ impl ThreadPool {
                 ticket.queued.fetch_sub(1, Ordering::Relaxed);
                 self.queued.store(s.tickets.len(), Ordering::Relaxed);
                 drop(s);
-                self.run(ticket);
+                if self.run(ticket) == Ran::Left {
+                    return; // written off: already counted out
+                }
                 s = self.lock();
                 idle_since = Instant::now();
                 continue;
@@ -234,13 +264,29 @@ impl ThreadPool {
     /// Runs one ticket's steps until it is done, giving the thread to another submission's
     /// ticket whenever one waits. Tickets of the job itself waiting (threads not awake yet, or a
     /// job asking for more threads than run) are no reason to stop: the lock is not taken then.
-    fn run(&self, mut ticket: Ticket) {
+    fn run(&self, mut ticket: Ticket) -> Ran {
         loop {
             // Last line of defence: a job's own boundary should have caught everything. A step
             // that panics anyway ends this ticket (a batch's chunk guard still counts its chunk).
             let step = catch_unwind(AssertUnwindSafe(|| ticket.job.step())).unwrap_or(Step::Done);
+            if ticket.job.leave() {
+                // Written off while it ran: a replacement took its place. Its ticket goes back to
+                // the queue if the job has more to do (another thread picks it up).
+                if step == Step::More {
+                    let mut s = self.lock();
+                    ticket.queued.fetch_add(1, Ordering::Relaxed);
+                    s.tickets.push_back(ticket);
+                    self.queued.store(s.tickets.len(), Ordering::Relaxed);
+                    let wake = s.idle > 0;
+                    drop(s);
+                    if wake {
+                        self.ready.notify_one();
+                    }
+                }
+                return Ran::Left;
+            }
             if step == Step::Done {
-                return;
+                return Ran::Done;
             }
             if self.queued.load(Ordering::Relaxed) <= ticket.queued.load(Ordering::Relaxed) {
                 continue;
@@ -262,6 +308,15 @@ impl ThreadPool {
             }
         }
     }
+}
+
+/// How [`ThreadPool::run`] ended for the calling thread.
+#[derive(PartialEq, Eq)]
+enum Ran {
+    /// The ticket is done: take the next one.
+    Done,
+    /// The thread was written off while it ran: it must leave the pool.
+    Left,
 }
 
 impl Default for ThreadPool {

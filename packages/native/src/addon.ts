@@ -33,6 +33,20 @@ export type BatchCallback = (
   offsets?: Float64Array,
 ) => void;
 
+/**
+ * Called on the JS thread as a watched batch makes progress (coalesced: one call may cover
+ * several chunks): `claimed` chunks have begun (or were skipped), the first `finished` chunks'
+ * results are known, and `data`/`offsets` hold the results of the chunks finished since the last
+ * call (shaped like the final callback's; undefined when there are none). With one thread on the
+ * batch, chunk `i` began exactly when `claimed > i`.
+ */
+export type ProgressCallback = (
+  claimed: number,
+  finished: number,
+  data: Float64Array | Buffer | undefined,
+  offsets: Float64Array | undefined,
+) => void;
+
 /** What the addon exports (see rust/lib.rs). */
 export interface NativeAddon {
   /** Every kernel the addon has, described as {@link KernelInfo}. */
@@ -51,10 +65,19 @@ export interface NativeAddon {
   /** Batches submitted from this JS thread whose results have not been delivered to it yet. */
   pending(): number;
   /**
-   * Asks the batch `id` to stop at its next chunk (its callback then gets an `ERR_BATCH_CANCELLED`
-   * error, unless the batch had already ended); false when no such batch is pending here.
+   * Asks the batch `id` to stop — mid-chunk for kernels that poll for cancellation, else at the
+   * chunk's end (its callback then gets an `ERR_BATCH_CANCELLED` error, unless the batch had
+   * already ended) — and detaches it: it no longer keeps the process alive nor counts in
+   * `pending()`. False when no such batch is in flight here.
    */
   cancel(id: number): boolean;
+  /**
+   * For a cancelled batch whose chunks are still running (a kernel that ignores cancellation):
+   * counts those pool threads out and starts as many replacements, once per batch; the stuck
+   * threads leave the pool when (if ever) their chunk returns. Returns how many were replaced (0
+   * when none runs, the batch ended, or 256 threads were written off over the process's life).
+   */
+  rescue(id: number): number;
   /**
    * Loads the user kernel library at `path` (a shared object built with the `poolkit-kernel`
    * SDK; relative to the cwd) once per process per canonical path, never unloaded, registers its
@@ -78,6 +101,8 @@ export interface NativeAddon {
    * @param chunkSize Items per chunk (the unit of scheduling and of cancellation); 0 picks a default.
    * @param callback Receives `(error)` or `(null, data, offsets)`: every output end to end (a
    *   Float64Array, or for bytes kernels a Buffer with `items + 1` offsets into it).
+   * @param onProgress Makes the batch watched: see {@link ProgressCallback}. Never called after
+   *   `callback`.
    */
   submit(
     kernel: string,
@@ -87,6 +112,7 @@ export interface NativeAddon {
     parallelism: number,
     chunkSize: number,
     callback: BatchCallback,
+    onProgress?: ProgressCallback,
   ): number;
 }
 
@@ -97,6 +123,7 @@ export const ADDON_EXPORTS = [
   'kernels',
   'loadLibrary',
   'pending',
+  'rescue',
   'submit',
   'threads',
 ] as const;

@@ -9,14 +9,17 @@ import {
   type Backend,
   type BatchEntry,
   type BatchResult,
+  batchRefusal,
   checkInteger,
   checkName,
   checkOptions,
   PoolClosedError,
   type RunOptions,
+  runRefusal,
 } from '@poolkit/core';
 import type { KernelInfo } from './addon.js';
 import { loadAddon } from './addon.js';
+import { BatchFlight, fill, once } from './batch-flight.js';
 import { kernelInfo } from './kernels.js';
 import { MAX_THREADS } from './pool-threads.js';
 import { encodeInputs, encodeParams, submitRaw } from './run-batch.js';
@@ -72,6 +75,15 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
   /** The `name` option: `native:<kernel>` (`'native:md5'`…) unless given; shown in error messages. */
   readonly name: string;
   readonly concurrency: number;
+  /**
+   * True: the backend calls `options.started()` as each task really begins on a pool thread —
+   * each `run`, and each `runMany` entry — for every try that can be cancelled. (A try with
+   * `cancellable: false` — no timeout, no start timeout, no signal of its own — is not told: no
+   * timer waits on it, and skipping it keeps the untimed batch path free of progress reports.)
+   * A Pool then starts a try's `timeout` there, so time spent queued behind other work on the
+   * pool threads, or behind earlier entries of a batch, never counts against it.
+   */
+  readonly reportsStart = true;
   readonly #info: KernelInfo;
   readonly #params: Float64Array | undefined;
   #closed = false;
@@ -93,19 +105,34 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     this.name = opts.name === undefined ? `native:${this.#info.name}` : checkName('options.name', opts.name);
   }
 
-  /** Runs the kernel on one item. See the class doc for the shapes. */
+  /**
+   * Runs the kernel on one item. See the class doc for the shapes. Calls `options.started()` when
+   * the item begins on a pool thread (see {@link reportsStart}). Rejects with a coded
+   * TypeError/RangeError, starting nothing, when `options` is malformed.
+   */
   async run(input: I, options: RunOptions): Promise<O> {
+    const refused = runRefusal(this.name, options);
+    if (refused !== undefined) throw refused;
     if (this.#closed) throw new PoolClosedError(`backend ${this.name} is closed`);
-    const signal = options?.signal;
-    if (signal?.aborted) throw abortError(signal.reason);
-    return this.#runOne(input, signal);
+    if (options.signal.aborted) throw abortError(options.signal.reason);
+    return this.#runOne(input, options);
   }
 
   /**
    * Runs a batch of tasks as one native call on one pool thread and resolves with one result
-   * per entry, in order (never rejects). See the class doc; the values are `run`'s.
+   * per entry, in order (never rejects, but for a malformed call: a coded TypeError, nothing
+   * started). See the class doc; the values are `run`'s. With entries that can be cancelled
+   * (`options.cancellable !== false`) each item is its own chunk and the batch is watched: each
+   * entry's `started()` is called as it begins, each finished entry is passed to `report` at
+   * once, and an entry aborted before it finished cancels the native call (the entries after it
+   * are `'rerun'`).
    */
-  async runMany(batch: readonly BatchEntry<I>[]): Promise<BatchResult<O>[]> {
+  async runMany(
+    batch: readonly BatchEntry<I>[],
+    report?: (index: number, result: BatchResult<O>) => void,
+  ): Promise<BatchResult<O>[]> {
+    const refused = batchRefusal(this.name, batch, report);
+    if (refused !== undefined) throw refused;
     const n = batch.length;
     const results = new Array<BatchResult<O>>(n);
     if (this.#closed) {
@@ -128,35 +155,35 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     }
     const count = sent.length;
     if (count === 0) return results;
+    const flight = new BatchFlight(batch, sent, results, report);
     let raw: { data: Float64Array | Buffer; offsets: Float64Array | undefined };
-    const start = performance.now();
     try {
-      // No signal: aborting one task must not cancel the others (the Pool settles it itself).
-      raw = await submitRaw(info.name, encoded, this.#params, 1, count, undefined);
+      // Untimed (nothing but a force-stop can cancel any entry): one chunk, no progress — the
+      // fast path. Otherwise one item per chunk, watched, so each entry starts and ends on its own.
+      raw = await submitRaw(
+        info.name,
+        encoded,
+        this.#params,
+        1,
+        flight.watched ? 1 : count,
+        flight.signal,
+        flight.watched
+          ? (claimed, finished, data, offsets) => flight.progress(claimed, finished, data, offsets)
+          : undefined,
+      );
     } catch {
-      // The call failed as a whole (a kernel panic, bad params): one by one, so the error lands
-      // only on the entries that cause it.
-      return this.#runEach(batch, results, sent);
+      if (flight.aborted) return flight.abortResults();
+      // The call failed as a whole (a kernel panic, bad params): the entries not reported yet
+      // one by one, so the error lands only on the entries that cause it.
+      return this.#runEach(batch, results, sent.slice(flight.finished));
+    } finally {
+      flight.dispose();
     }
-    const time = (performance.now() - start) / count;
-    const { data, offsets } = raw;
-    if (data instanceof Float64Array) {
-      const k = data.length / count;
-      if (k === 1) {
-        for (let j = 0; j < count; j++) {
-          results[sent[j]] = { status: 'fulfilled', value: data[j] as O, time };
-        }
-      } else {
-        for (let j = 0; j < count; j++) {
-          results[sent[j]] = { status: 'fulfilled', value: data.slice(j * k, (j + 1) * k) as O, time };
-        }
-      }
-    } else {
-      const ends = offsets as Float64Array;
-      for (let j = 0; j < count; j++) {
-        results[sent[j]] = { status: 'fulfilled', value: data.subarray(ends[j], ends[j + 1]) as O, time };
-      }
-    }
+    flight.startedUpTo(count);
+    const time = flight.share(count);
+    fill(raw.data, raw.offsets, count, flight.finished, (j, value) => {
+      results[sent[j]] = { status: 'fulfilled', value: value as O, time };
+    });
     return results;
   }
 
@@ -187,10 +214,22 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     return encoded;
   }
 
-  /** One item, one native call on one thread; the result shaped per kernel kind. */
-  async #runOne(input: unknown, signal: AbortSignal | undefined): Promise<O> {
+  /**
+   * One item, one native call on one thread; the result shaped per kernel kind. A try that can
+   * be cancelled is watched, so its `started()` is called when the item leaves the pool's queue.
+   */
+  async #runOne(input: unknown, options: RunOptions): Promise<O> {
     const encoded = this.#encodeOne(input);
-    const { data } = await submitRaw(this.#info.name, encoded, this.#params, 1, 1, signal);
+    const started = options.cancellable === false ? undefined : options.started;
+    const { data } = await submitRaw(
+      this.#info.name,
+      encoded,
+      this.#params,
+      1,
+      1,
+      options.signal,
+      started === undefined ? undefined : once(started),
+    );
     if (data instanceof Float64Array) return (data.length === 1 ? data[0] : data) as O;
     return data as O;
   }
@@ -258,7 +297,7 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
       if (skipAborted(options, results, i)) continue;
       const start = performance.now();
       try {
-        const value = await this.#runOne(input, undefined);
+        const value = await this.#runOne(input, options);
         results[i] = { status: 'fulfilled', value, time: performance.now() - start };
       } catch (reason) {
         results[i] = { status: 'rejected', reason, time: performance.now() - start };

@@ -13,7 +13,7 @@ import {
   checkSignal,
   describeValue as describe,
 } from '@poolkit/core';
-import { type KernelInfo, loadAddon } from './addon.js';
+import { type KernelInfo, loadAddon, type ProgressCallback } from './addon.js';
 import type { NumericKernelName } from './kernels.js';
 import { kernelInfo } from './kernels.js';
 import { MAX_THREADS } from './pool-threads.js';
@@ -50,9 +50,18 @@ interface Encoded {
   items: number;
 }
 
+/** The coded TypeError for a view whose ArrayBuffer was detached (`what` names it). */
+function detachedError(what: string): TypeError {
+  return Object.assign(new TypeError(`${what} is backed by a detached ArrayBuffer`), {
+    code: 'ERR_DETACHED_BUFFER',
+  });
+}
+
 /** Flattens numbers input: a Float64Array goes through untouched (the addon copies it). */
 function encodeNumbers(info: KernelInfo, inputs: unknown): Encoded {
   let data: Float64Array;
+  // Every kind of typed array alike: a detached one reads as empty, which would pass as an empty batch.
+  if (ArrayBuffer.isView(inputs) && isDetached(inputs)) throw detachedError('inputs');
   if (inputs instanceof Float64Array) {
     data = inputs;
   } else if (Array.isArray(inputs) || (ArrayBuffer.isView(inputs) && !(inputs instanceof DataView))) {
@@ -79,7 +88,7 @@ function encodeNumbers(info: KernelInfo, inputs: unknown): Encoded {
 }
 
 /** True when a view's ArrayBuffer was detached (transferred away). */
-function isDetached(view: Uint8Array): boolean {
+function isDetached(view: ArrayBufferView): boolean {
   if (view.byteLength !== 0) return false;
   try {
     new Uint8Array(view.buffer, 0, 0);
@@ -102,11 +111,7 @@ function encodeBytes(info: KernelInfo, inputs: unknown): Encoded {
     const item: unknown = inputs[i];
     if (typeof item === 'string') total += Buffer.byteLength(item);
     else if (item instanceof Uint8Array) {
-      if (isDetached(item)) {
-        throw Object.assign(new TypeError(`inputs[${i}] is backed by a detached ArrayBuffer`), {
-          code: 'ERR_DETACHED_BUFFER',
-        });
-      }
+      if (isDetached(item)) throw detachedError(`inputs[${i}]`);
       total += item.byteLength;
     } else
       throw argTypeError(
@@ -130,6 +135,23 @@ function splitBytes(data: Buffer, offsets: Float64Array): Buffer[] {
   return out;
 }
 
+/**
+ * How long a cancelled batch's kernel may keep running before its pool threads are written off
+ * and replaced (ms). Built-in kernels poll for cancellation about every quarter millisecond, so
+ * only a kernel that ignores it (or a thread descheduled that long) reaches this.
+ */
+export const RESCUE_AFTER_MS = 250;
+
+/**
+ * Internal: cancels batch `id` and detaches it (it keeps nothing alive any more); if its kernel is
+ * still running {@link RESCUE_AFTER_MS} later, its threads are replaced (see `NativeAddon.rescue`).
+ */
+export function abandon(id: number): void {
+  const addon = loadAddon();
+  if (!addon.cancel(id)) return;
+  setTimeout(() => addon.rescue(id), RESCUE_AFTER_MS).unref();
+}
+
 /** Internal: submits an encoded batch and settles with the addon's raw result. */
 export function submitRaw(
   kernel: string,
@@ -138,6 +160,7 @@ export function submitRaw(
   threads: number,
   chunkSize: number,
   signal: AbortSignal | undefined,
+  onProgress?: ProgressCallback,
 ): Promise<{ data: Float64Array | Buffer; offsets: Float64Array | undefined }> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -149,7 +172,7 @@ export function submitRaw(
     const onAbort = () => {
       if (settled) return;
       settled = true;
-      addon.cancel(id);
+      abandon(id);
       reject(abortError(signal?.reason));
     };
     const id = addon.submit(
@@ -166,9 +189,32 @@ export function submitRaw(
         if (error) reject(error);
         else resolve({ data: data as Float64Array | Buffer, offsets });
       },
+      onProgress === undefined
+        ? undefined
+        : (claimed, finished, data, offsets) => {
+            if (!settled) onProgress(claimed, finished, data, offsets);
+          },
     );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** The fields of {@link BatchOptions}, read once each; a getter that throws (or a revoked Proxy) is a coded TypeError. */
+const BATCH_OPTION_KEYS = ['library', 'signal', 'threads', 'chunkSize', 'params', 'output'] as const;
+
+/** Copies the known fields of `runBatch`'s options, so each is read once and a throwing read has a code. */
+function readOptions(options: BatchOptions | undefined): BatchOptions {
+  const out: Record<string, unknown> = {};
+  if (options === undefined || options === null) return out;
+  for (const key of BATCH_OPTION_KEYS) {
+    try {
+      out[key] = (options as Record<string, unknown>)[key];
+    } catch (error) {
+      const why = error instanceof Error ? error.message : describe(error);
+      throw argTypeError(`options.${key} cannot be read (${why})`);
+    }
+  }
+  return out as BatchOptions;
 }
 
 /** Internal: checks a kernel's inputs and encodes them for the addon. */
@@ -183,6 +229,7 @@ export function encodeParams(params: unknown): Float64Array | undefined {
     throw argTypeError(`params must be an array of numbers, received ${describe(params)}`);
   }
   const list = params as ArrayLike<unknown>;
+  if (ArrayBuffer.isView(params) && isDetached(params)) throw detachedError('params');
   const out = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) {
     if (typeof list[i] !== 'number')
@@ -237,7 +284,7 @@ export async function runBatch(
   options?: BatchOptions,
 ): Promise<BatchResult> {
   checkOptions('options', options);
-  const opts: BatchOptions = options ?? {};
+  const opts = readOptions(options);
   const signal = checkSignal('options.signal', opts.signal);
   const addon = loadAddon();
   const threads =

@@ -1,6 +1,6 @@
 //! `fnv1a`: the 32-bit FNV-1a hash of each byte string, as a number.
 //! Algorithm by Fowler, Noll and Vo (public domain; see isthe.com/chongo/tech/comp/fnv).
-use crate::kernel::{Items, Kernel, KernelError, Shape, Sink};
+use crate::kernel::{Items, Kernel, KernelError, Poll, Shape, Sink};
 
 const OFFSET_BASIS: u32 = 0x811c_9dc5;
 const PRIME: u32 = 0x0100_0193;
@@ -13,6 +13,25 @@ pub fn fnv1a(bytes: &[u8]) -> u32 {
     let mut h = OFFSET_BASIS;
     for &b in bytes {
         h = (h ^ b as u32).wrapping_mul(PRIME);
+    }
+    h
+}
+
+/// Items longer than this are hashed in slices of this size, charging the poll after each
+/// (about 64 µs of work at one byte per nanosecond).
+const LONG_ITEM: usize = 1 << 16;
+
+/// [`fnv1a`] in slices of [`LONG_ITEM`] bytes, charging `poll` after each; gives up (a
+/// meaningless hash) once it says stop.
+fn fnv1a_polled(bytes: &[u8], poll: &mut Poll) -> u32 {
+    let mut h = OFFSET_BASIS;
+    for slice in bytes.chunks(LONG_ITEM) {
+        for &b in slice {
+            h = (h ^ b as u32).wrapping_mul(PRIME);
+        }
+        if poll.charge(slice.len() as u64 + 4) {
+            return 0;
+        }
     }
     h
 }
@@ -51,22 +70,38 @@ impl Kernel for Fnv1a {
     }
     fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
         let out = out.numbers();
+        let mut poll = Poll::new();
         let mut groups = out.chunks_exact_mut(4);
         let mut i = 0;
         for group in &mut groups {
-            let hashes = fnv1a_x4([
+            let s = [
                 items.bytes(i),
                 items.bytes(i + 1),
                 items.bytes(i + 2),
                 items.bytes(i + 3),
-            ]);
-            for (o, h) in group.iter_mut().zip(hashes) {
-                *o = h as f64;
+            ];
+            let longest = s.iter().map(|x| x.len()).max().unwrap_or(0);
+            if longest > LONG_ITEM {
+                // Long items one by one, in slices, so a cancellation is seen within one slice.
+                for (o, item) in group.iter_mut().zip(s) {
+                    *o = fnv1a_polled(item, &mut poll) as f64;
+                }
+            } else {
+                for (o, h) in group.iter_mut().zip(fnv1a_x4(s)) {
+                    *o = h as f64;
+                }
+                poll.charge(longest as u64 + 4);
+            }
+            if poll.charge(0) {
+                return Ok(()); // cancelled: the batch drops this chunk
             }
             i += 4;
         }
         for o in groups.into_remainder() {
-            *o = fnv1a(items.bytes(i)) as f64;
+            *o = fnv1a_polled(items.bytes(i), &mut poll) as f64;
+            if poll.charge(0) {
+                return Ok(());
+            }
             i += 1;
         }
         Ok(())

@@ -4,7 +4,7 @@
 //! covers re ∈ [-2, 1), im ∈ [-1.5, 1.5). Input item: a row index `y`; output: `width` counts.
 //! The arithmetic is written in the same order as the JS twin, with no fused multiply-add, so
 //! both give bit-identical counts.
-use crate::kernel::{Items, Kernel, KernelError, Shape, Sink};
+use crate::kernel::{Items, Kernel, KernelError, Poll, Shape, Sink};
 
 pub struct Mandelbrot;
 
@@ -48,8 +48,18 @@ pub fn image(params: &[f64]) -> Result<Image, String> {
 const LANES: usize = 4;
 
 /// Writes the iteration counts of row `y` into `out` (`out.len()` is the width).
-#[inline(always)]
 pub fn row(img: &Image, y: f64, out: &mut [f64]) {
+    row_polled(img, y, out, &mut Poll::new());
+}
+
+/// Iterations between two charges inside one group of pixels (a group may iterate up to
+/// `maxIter` = 10⁹ times), and the rough cost of one iteration of a group (ns).
+const ITERS_PER_CHARGE: u32 = 1 << 16;
+const GROUP_ITER_COST: u64 = 4;
+
+/// [`row`], charging `poll`; returns early (the row unfinished) once it says stop.
+#[inline(always)]
+fn row_polled(img: &Image, y: f64, out: &mut [f64], poll: &mut Poll) {
     let width = img.width as f64;
     let ci = -1.5 + (3.0 * y) / img.height;
     let mut groups = out.chunks_exact_mut(LANES);
@@ -59,15 +69,24 @@ pub fn row(img: &Image, y: f64, out: &mut [f64]) {
         for (l, c) in cr.iter_mut().enumerate() {
             *c = -2.0 + (3.0 * (x0 + l) as f64) / width;
         }
-        let counts = lanes(&cr, ci, img.max_iter);
+        let counts = lanes(&cr, ci, img.max_iter, poll);
         for (o, c) in group.iter_mut().zip(counts) {
             *o = c as f64;
+        }
+        if poll.charge(counts.iter().max().copied().unwrap_or(0) as u64 % ITERS_PER_CHARGE as u64 * GROUP_ITER_COST) {
+            return;
         }
         x0 += LANES;
     }
     for (x, o) in groups.into_remainder().iter_mut().enumerate() {
         let cr = -2.0 + (3.0 * (x0 + x) as f64) / width;
-        *o = pixel(cr, ci, img.max_iter) as f64;
+        // One point through the lanes (the others repeat it): the same per-point arithmetic as
+        // `pixel`, with the same cancellation checks.
+        let count = lanes(&[cr; LANES], ci, img.max_iter, poll)[0];
+        *o = count as f64;
+        if poll.charge(count as u64 % ITERS_PER_CHARGE as u64 * GROUP_ITER_COST) {
+            return;
+        }
     }
 }
 
@@ -92,12 +111,15 @@ pub fn pixel(cr: f64, ci: f64, max_iter: u32) -> u32 {
 /// [`pixel`] for `LANES` points at once, with exactly the same per-point arithmetic while a point
 /// is alive, so each lane's count equals `pixel`'s for that point (unit-tested below).
 #[inline(always)]
-fn lanes(cr: &[f64; LANES], ci: f64, max_iter: u32) -> [u32; LANES] {
+fn lanes(cr: &[f64; LANES], ci: f64, max_iter: u32, poll: &mut Poll) -> [u32; LANES] {
     let mut zr = [0.0f64; LANES];
     let mut zi = [0.0f64; LANES];
     let mut count = [0u32; LANES];
     let mut alive = [true; LANES];
-    for _ in 0..max_iter {
+    for it in 0..max_iter {
+        if it % ITERS_PER_CHARGE == ITERS_PER_CHARGE - 1 && poll.charge(ITERS_PER_CHARGE as u64 * GROUP_ITER_COST) {
+            break;
+        }
         let mut any = false;
         for l in 0..LANES {
             let zr2 = zr[l] * zr[l];
@@ -136,8 +158,12 @@ impl Kernel for Mandelbrot {
         // is the kernel's own failure (ERR_KERNEL_ERROR), not a panic.
         let img = image(params)?;
         let rows = items.numbers();
+        let mut poll = Poll::new();
         for (o, &y) in out.numbers().chunks_exact_mut(img.width).zip(rows) {
-            row(&img, y, o);
+            row_polled(&img, y, o, &mut poll);
+            if poll.charge(0) {
+                return Ok(()); // cancelled: the batch drops this chunk
+            }
         }
         Ok(())
     }

@@ -24,7 +24,38 @@
 //! await runBatch('cube', [1, 2, 3], { library: './target/release/libmine.so' }); // [1, 8, 27]
 //! ```
 //!
-//! # The C ABI (version 1)
+//! # Cancellation
+//! A chunk can be asked to stop: its batch was aborted, its task timed out, its pool was
+//! force-stopped, its JS environment is going away. A kernel whose item can run long (a loop
+//! whose length depends on the input) calls [`cancelled`] about every millisecond of work and
+//! returns at once when it is true — `Ok(())` or `Err(..)`, the chunk's output is dropped either
+//! way:
+//!
+//! ```
+//! use poolkit_kernel::{cancelled, NumberKernel};
+//!
+//! pub struct Collatz;
+//! impl NumberKernel for Collatz {
+//!     fn run(&self, input: &[f64], output: &mut [f64]) -> Result<(), String> {
+//!         for (o, &x) in output.iter_mut().zip(input) {
+//!             let (mut n, mut steps) = (x as u64, 0u64);
+//!             while n > 1 {
+//!                 n = if n % 2 == 0 { n / 2 } else { 3 * n + 1 };
+//!                 steps += 1;
+//!                 if steps % 65_536 == 0 && cancelled() {
+//!                     return Ok(()); // dropped: the batch is cancelled
+//!                 }
+//!             }
+//!             *o = steps as f64;
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//! ```
+//! A kernel that never checks still runs correctly; it just cannot be stopped mid-chunk: its
+//! thread stays busy until the chunk returns (the addon's README says what that costs).
+//!
+//! # The C ABI (version 2)
 //! The library exports one symbol, [`TABLE_SYMBOL`] (`POOLKIT_KERNEL_TABLE`), a [`KernelTable`]:
 //!
 //! ```text
@@ -39,6 +70,14 @@
 //! memory: the addon owns copies) and never unwinds: the trampolines [`export_kernels!`]
 //! generates catch every panic and report it as [`STATUS_PANIC`] with the panic's message.
 //!
+//! Versions (the addon loads every version from [`MIN_ABI_VERSION`] to [`ABI_VERSION`]):
+//! - **1**: the table, the entries and [`RawCall`] up to `error_len`.
+//! - **2**: [`RawCall`] gains two trailing fields, `stop` and `stop_context`: the addon's
+//!   cancellation check for the chunk, which the trampolines install for [`cancelled`]. Nothing
+//!   else changed, so the addon hands a version-1 library the same `RawCall` (a version-1
+//!   trampoline reads only the prefix it knows): old libraries load and run, and [`cancelled`]
+//!   is simply never asked in them.
+//!
 //! Kinds match the addon's built-in kernels: numbers in (`input_arity` f64 per item) or bytes in
 //! (one byte string per item); numbers out (`output_arity` f64 per item) or bytes out (one byte
 //! string per item, `output_bytes` long when fixed, else -1).
@@ -47,8 +86,14 @@
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// The ABI version this SDK speaks. The addon refuses a library whose table has another one.
-pub const ABI_VERSION: u32 = 1;
+/// The ABI version this SDK writes into [`export_kernels!`]'s table (see the crate doc for what
+/// each version added).
+pub const ABI_VERSION: u32 = 2;
+
+/// The oldest ABI version the addon still loads: a library built against an older SDK runs
+/// unchanged, without mid-chunk cancellation. The addon refuses versions outside
+/// `MIN_ABI_VERSION..=ABI_VERSION`.
+pub const MIN_ABI_VERSION: u32 = 1;
 
 /// The name of the exported [`KernelTable`] static.
 pub const TABLE_SYMBOL: &str = "POOLKIT_KERNEL_TABLE";
@@ -122,6 +167,65 @@ pub struct RawCall {
     pub error_capacity: usize,
     /// Set by `run`: bytes written to `error`.
     pub error_len: usize,
+    // ---- ABI version 2 ----
+    /// The chunk's cancellation check: returns non-zero once the chunk should stop. `None`
+    /// when nothing can cancel it. Callable from the thread running `run`, during the call.
+    pub stop: Option<StopFn>,
+    /// The argument `stop` takes; meaningful only to the addon.
+    pub stop_context: *const c_void,
+}
+
+/// The addon's cancellation check (see [`RawCall::stop`]).
+pub type StopFn = unsafe extern "C" fn(context: *const c_void) -> i32;
+
+/// A cancellation check as the trampolines install it for the current thread.
+#[derive(Clone, Copy)]
+pub struct StopCheck {
+    /// The function to call.
+    pub stop: StopFn,
+    /// Its argument.
+    pub context: *const c_void,
+}
+
+thread_local! {
+    /// The check of the chunk this thread is running, if any (set by [`with_stop`]).
+    static CURRENT_STOP: std::cell::Cell<Option<StopCheck>> = const { std::cell::Cell::new(None) };
+}
+
+/// True when the chunk the calling thread is running should stop: its batch was cancelled
+/// (aborted, timed out, force-stopped, its JS environment torn down) or another chunk failed.
+/// Cheap (a thread-local read and an atomic load), but call it about every millisecond of
+/// work, not per arithmetic step. Always false outside a kernel call.
+#[inline]
+pub fn cancelled() -> bool {
+    match CURRENT_STOP.with(|c| c.get()) {
+        // SAFETY: `with_stop` installs a check only for the duration of the call it wraps, with a
+        // function and context the addon promises valid for that call on this thread.
+        Some(check) => unsafe { (check.stop)(check.context) != 0 },
+        None => false,
+    }
+}
+
+/// The check [`with_stop`] installed on this thread, if any (the addon passes it on to a
+/// library's [`RawCall`]).
+pub fn current_stop() -> Option<StopCheck> {
+    CURRENT_STOP.with(|c| c.get())
+}
+
+/// Runs `f` with `check` as this thread's cancellation check ([`cancelled`] calls it), and
+/// puts the previous one back afterwards, also when `f` unwinds.
+///
+/// # Safety
+/// `check`'s function must be safe to call with its context from this thread until `f` returns.
+pub unsafe fn with_stop<R>(check: Option<StopCheck>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<StopCheck>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            CURRENT_STOP.with(|c| c.set(self.0));
+        }
+    }
+    let _restore = Restore(CURRENT_STOP.with(|c| c.replace(check)));
+    f()
 }
 
 /// A kernel over numbers: `INPUT_ARITY` f64 per input item, `OUTPUT_ARITY` per output item.
@@ -231,7 +335,13 @@ fn quiet_panics() {
 /// Runs `f` with the panic boundary and turns its outcome into a status.
 fn guarded(call: &mut RawCall, f: impl FnOnce(&mut RawCall) -> Result<(), String>) -> i32 {
     quiet_panics();
-    match catch_unwind(AssertUnwindSafe(|| f(call))) {
+    let check = call.stop.map(|stop| StopCheck {
+        stop,
+        context: call.stop_context,
+    });
+    // SAFETY: the addon (ABI version 2) promises `stop` callable with `stop_context` during this call.
+    let outcome = unsafe { with_stop(check, || catch_unwind(AssertUnwindSafe(|| f(call)))) };
+    match outcome {
         Ok(Ok(())) => STATUS_OK,
         Ok(Err(message)) => {
             write_error(call, &message);
@@ -417,6 +527,8 @@ mod tests {
             error: error.as_mut_ptr(),
             error_capacity: error.len(),
             error_len: 0,
+            stop: None,
+            stop_context: std::ptr::null(),
         }
     }
 
@@ -465,6 +577,50 @@ mod tests {
         assert_eq!(std::str::from_utf8(&error[..c.error_len]).unwrap(), "panicked on 2");
     }
 
+    /// Stops once the counter it points to is non-zero.
+    unsafe extern "C" fn stop_when_set(context: *const c_void) -> i32 {
+        // SAFETY: the test passes a live AtomicI32.
+        unsafe { (*context.cast::<std::sync::atomic::AtomicI32>()).load(std::sync::atomic::Ordering::Relaxed) }
+    }
+
+    struct UntilCancelled;
+    impl NumberKernel for UntilCancelled {
+        fn run(&self, _input: &[f64], output: &mut [f64]) -> Result<(), String> {
+            let mut polls = 0.0;
+            while !cancelled() {
+                polls += 1.0;
+                if polls > 1e9 {
+                    return Err("never cancelled".into());
+                }
+            }
+            output[0] = polls;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_trampoline_installs_the_calls_stop_check_for_cancelled() {
+        assert!(!cancelled(), "no check outside a call");
+        let flag = std::sync::atomic::AtomicI32::new(0);
+        let setter = std::thread::scope(|s| {
+            let h = s.spawn(|| {
+                let (mut out, mut error) = ([0.0; 1], [0u8; 64]);
+                let mut c = call(&[0.0], &mut out, &mut error);
+                c.stop = Some(stop_when_set);
+                c.stop_context = (&flag as *const std::sync::atomic::AtomicI32).cast();
+                // SAFETY: a valid call; the flag outlives it.
+                let status = unsafe { __run_numbers(&UntilCancelled, &mut c) };
+                (status, out[0], cancelled())
+            });
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            flag.store(1, std::sync::atomic::Ordering::Relaxed);
+            h.join().unwrap()
+        });
+        assert_eq!(setter.0, STATUS_OK);
+        assert!(setter.1 >= 1.0);
+        assert!(!setter.2, "the check is removed after the call");
+    }
+
     #[test]
     fn a_bytes_kernel_pushes_one_item_per_input() {
         unsafe extern "C" fn push(context: *mut c_void, data: *const u8, len: usize) {
@@ -486,6 +642,8 @@ mod tests {
             error: error.as_mut_ptr(),
             error_capacity: error.len(),
             error_len: 0,
+            stop: None,
+            stop_context: std::ptr::null(),
         };
         // SAFETY: a valid call for a bytes kernel.
         assert_eq!(unsafe { (entries()[1].run)(&mut c) }, STATUS_OK);
