@@ -101,7 +101,7 @@ export interface NativeAddon {
    * @param chunkSize Items per chunk (the unit of scheduling and of cancellation); 0 picks a default.
    * @param callback Receives `(error)` or `(null, data, offsets)`: every output end to end (a
    *   Float64Array, or for bytes kernels a Buffer with `items + 1` offsets into it).
-   * @param onProgress Makes the batch watched: see {@link ProgressCallback}. Never called after
+   * @param onProgress Makes the batch watched: see `ProgressCallback` in addon.ts. Never called after
    *   `callback`.
    */
   submit(
