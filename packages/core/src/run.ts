@@ -3,7 +3,7 @@ import type { Backend, Collector, Executor, Outcome, Producer, WorkQueue } from 
 import { abortError } from './errors.js';
 import { Pool } from './pool.js';
 import { drive, isProducer } from './producer.js';
-import { isThenable } from './thenable.js';
+import { follow, isThenable } from './thenable.js';
 import { argTypeError, checkBoolean, checkObject, checkSignal, describe, readOptions } from './validate.js';
 
 /** Options of {@link run}. Give exactly one of `executor` and `backend`. */
@@ -159,9 +159,10 @@ class LiveCalls {
     for (const wake of waiters) wake();
   };
 
-  track<T>(result: PromiseLike<T>): void {
+  /** Counts a call until its result settles (a value that is not a thenable settles at once). */
+  track(result: unknown): void {
     this.#count++;
-    result.then(this.#done, this.#done);
+    follow(result, this.#done, this.#done);
   }
 
   wrapExecutor<I, O>(executor: Executor<I, O>, cancelled: AbortSignal): Executor<I, O> {
@@ -169,7 +170,7 @@ class LiveCalls {
       if (cancelled.aborted) return Promise.reject(abortError(cancelled.reason));
       const result = executor(input, ctx);
       // A value whose then cannot be read is the Pool's to fail; it tracks nothing here.
-      if (isThenable(result)) this.track(Promise.resolve(result));
+      if (isThenable(result)) this.track(result);
       return result;
     };
   }
@@ -212,6 +213,7 @@ function lend<I, O>(
   const lent: Backend<I, O> = {
     name: backend.name,
     concurrency: backend.concurrency,
+    reportsStart: backend.reportsStart,
     run(input, options) {
       if (cancelled.aborted) return Promise.reject(abortError(cancelled.reason));
       const result = backend.run(input, options);

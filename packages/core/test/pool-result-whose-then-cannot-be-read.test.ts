@@ -5,7 +5,7 @@
  * user's error as an uncaught exception. Each now fails its try as `await` would.
  */
 import { describe, expect, it } from 'vitest';
-import { Pool } from '../src/index.js';
+import { Pool, run } from '../src/index.js';
 import { addsUp } from './helpers.js';
 
 function strictProxy(): object {
@@ -70,6 +70,19 @@ describe('a result whose then cannot be read', () => {
       expect(calls).toBe(3);
       expect(pool.stats).toMatchObject({ running: 0, failed: 1 });
       await pool.close();
+    });
+
+    it(`${what} from run()'s executor: every outcome is a failure and run() settles`, async () => {
+      const outcomes: boolean[] = [];
+      const summary = await run({
+        producer: [1, 2, 3, 4],
+        executor: () => make() as never,
+        collector: (outcome) => {
+          outcomes.push(outcome.ok);
+        },
+      });
+      expect(outcomes).toEqual([false, false, false, false]);
+      expect(summary).toMatchObject({ failed: 4 });
     });
 
     it(`${what} through submitAll and a batching backend's run(): settles as failed`, async () => {
