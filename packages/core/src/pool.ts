@@ -15,8 +15,7 @@ import { Emitter } from './emitter.js';
 import { abortError, PoolClearedError, PoolClosedError, PoolStoppedError, QueueFullError } from './errors.js';
 import { type InlineBackend, kInvoke } from './inline-backend.js';
 import { IntrusiveList } from './intrusive-list.js';
-import { Batcher, type Pending, sameBatch } from './pool/batcher.js';
-import { Claims } from './pool/claims.js';
+import { Batcher, type Grouping, sameBatch, type TaskSource } from './pool/batcher.js';
 import {
   CANCELLED,
   Counters,
@@ -34,13 +33,15 @@ import {
   type PoolEvents,
   type PoolOptions,
   type PoolState,
+  readForce,
   resolvePoolOptions,
   type StopOptions,
   type TaskOptions,
   taskOptions,
 } from './pool/options.js';
 import { ResultsBuffer } from './pool/results.js';
-import { SignalWatch } from './pool/signals.js';
+import { linkAbort, SignalWatch } from './pool/signals.js';
+import { gatherOutcomes, readInputs } from './pool/submit-all.js';
 import {
   type Attempt,
   DONE,
@@ -100,6 +101,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   readonly #latency: LatencyRecorder | undefined;
   /** Groups tries into backend calls, for a backend with runMany (and maxBatch > 1). */
   readonly #batcher: Batcher<I, O> | undefined;
+  /** Where the batcher takes waiting tasks from, as it fills a batch. */
+  readonly #source: TaskSource = { startInto: (first) => this.#startInto(first) };
 
   #concurrency: number;
   #limit: number;
@@ -107,8 +110,6 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   #paused: boolean;
   /** Tasks started and not settled (trying or in a retry's backoff). */
   readonly #inFlight = new IntrusiveList<Task<I, O>>();
-  /** Waiting tasks clear() or stop() counted as cancelled while a pop() had them (see claims.ts). */
-  readonly #claims = new Claims();
   #pumping = false;
   #repump = false;
   /** > 0 while many tasks are cancelled in one go: pump once at the end, not per task. */
@@ -128,11 +129,16 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#concurrency = resolved.concurrency;
     this.#backendLimit = resolved.ownBackend ? Number.POSITIVE_INFINITY : resolved.backend.concurrency;
     this.#limit = Math.min(this.#concurrency, this.#backendLimit);
-    this.#feed = new Feed(resolved.queue as WorkQueue<Task<I, O>>, {
-      accepted: (task) => this.#accept(task),
+    this.#feed = new Feed(resolved.queue as WorkQueue<Task<I, O>>, this.#counters, {
+      accepted: (task) => this.#accepted(task),
       popped: () => this.#popped(),
-      claimed: (task) => this.#claimed(task),
       failed: (error) => this.emit('error', error, undefined),
+      cancelled: (task, error) => this.#deliver(task, false, error),
+      refused: (task, error) => {
+        const signal = task.options?.signal;
+        if (signal !== undefined) this.#signals.unwatch(signal, task);
+        task.reject!(error);
+      },
     });
     this.#onFull = resolved.onFull;
     this.#paused = resolved.paused;
@@ -151,7 +157,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#batcher =
       resolved.maxBatch > 1
         ? new Batcher(this.backend, resolved.maxBatch, {
-            settleAll: (settle) => this.#batch(settle),
+            settleAll: (settle) => this.#holdingPump(settle),
             settled: (task, attempt, ok, value) => this.#tries.settled(task, attempt, ok, value),
             holdTimer: (task, turns) => this.#tries.holdTimer(task, turns),
             armTimer: (task) => this.#tries.armTimer(task),
@@ -183,15 +189,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     // Re-emit a RateLimitedQueue's (or any emitting queue's) rate-limit edges.
     relay(resolved.queue, 'rateLimit', () => this.emit('rateLimit'));
     relay(resolved.queue, 'rateLimitCleared', () => this.emit('rateLimitCleared'));
-    const signal = resolved.signal;
-    if (signal?.aborted) {
-      void this.stop(); // at once: not even a task submitted in this tick is accepted
-    } else if (signal !== undefined) {
-      // Removed when the pool ends, so a long-lived signal does not keep closed pools alive.
-      const onAbort = () => void this.stop();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#unlinkSignal = () => signal.removeEventListener('abort', onAbort);
-    }
+    // At once when already aborted: not even a task submitted in this tick is accepted. The
+    // listener goes when the pool ends, so a long-lived signal does not keep closed pools alive.
+    this.#unlinkSignal = linkAbort(resolved.signal, () => void this.stop());
   }
 
   /** 'open' accepts tasks; 'closing' and 'stopping' finish up; 'closed' is final. */
@@ -268,37 +268,16 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     if (this.#state !== 'open') return Promise.reject(this.#closedError());
     const checked = taskOptions(options);
     if (checked instanceof Error) return Promise.reject(checked);
-    options = checked;
     let list: I[];
     try {
-      // Read whole before anything is accepted: an iterable that throws (a revoked Proxy, a
-      // generator's own error) refuses the call and leaves no task behind.
-      list = readOptions('submitAll() inputs', () => {
-        if (inputs === null || typeof (inputs as Partial<Iterable<I>>)?.[Symbol.iterator] !== 'function') {
-          throw argTypeError(`submitAll() takes an iterable of inputs, received ${describe(inputs)}`);
-        }
-        return Array.isArray(inputs) ? (inputs as I[]).slice() : Array.from(inputs);
-      });
+      list = readInputs(inputs);
     } catch (error) {
       return Promise.reject(error);
     }
-    const outcomes = new Array<Outcome<I, O>>(list.length);
-    if (list.length === 0) return Promise.resolve(outcomes);
-    return new Promise((resolve) => {
-      let left = list.length;
-      for (let index = 0; index < list.length; index++) {
-        const task = new Task<I, O>(list[index], options, TO_CALLBACK);
-        const callback = (ok: boolean, value: unknown, input: I) => {
-          outcomes[index] = ok ? { ok: true, input, value: value as O } : { ok: false, input, error: value };
-          if (--left === 0) resolve(outcomes);
-        };
-        task.callback = callback;
-        task.reject = (error) => callback(false, error, task.input);
-        // The pool may end (or the signal abort) while later inputs wait: those are refused, as outcomes.
-        if (this.#state !== 'open') task.reject(this.#closedError());
-        else this.#dispatch(task);
-      }
-    });
+    // The pool may end (or the signal abort) while later inputs wait: those are refused, as outcomes.
+    return gatherOutcomes<I, O>(list, checked, (task) =>
+      this.#state !== 'open' ? task.reject!(this.#closedError()) : this.#offer(task),
+    );
   }
 
   /** @internal For run(): like enqueue, with the outcome handed to `callback`. */
@@ -360,11 +339,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     if (this.#state === 'closed') return 0;
     const reason = new PoolClearedError();
     let cleared = 0;
-    this.#batch(() => {
-      for (const task of this.#feed.drain()) {
-        if (this.#cancelWaiting(task, abortError(reason), false)) cleared++;
-      }
-      cleared += this.#claimUnreachable(abortError(reason));
+    this.#holdingPump(() => {
+      cleared = this.#feed.cancelAll(() => abortError(reason));
     });
     return cleared;
   }
@@ -379,7 +355,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#state = 'closing';
     this.#paused = false;
     this.#feed.queue.close();
-    this.#refuseBlocked();
+    this.#feed.refuseBlocked(() => this.#closedError());
     this.#ending = this.#end();
     this.#pump();
     return this.#ending;
@@ -393,12 +369,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    * `stop()` cancels what still runs.
    */
   stop(options?: StopOptions): Promise<void> {
-    let force = false;
+    let force: boolean;
     try {
-      force = readOptions('stop options', () => {
-        checkOptions('stop options', options);
-        return options?.force === undefined ? false : checkBoolean('force', options.force);
-      });
+      force = readForce(options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -408,10 +381,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       this.#paused = false; // nothing starts while stopping anyway
       this.#wasStopped = true;
       this.#feed.queue.close();
-      this.#refuseBlocked();
+      this.#feed.refuseBlocked(() => this.#closedError());
       const stopped = stoppedBeforeStart();
-      this.#batch(() => {
-        this.#cancelAllWaiting(stopped);
+      this.#holdingPump(() => {
+        this.#feed.cancelAll(() => stopped);
         for (let task = this.#inFlight.head; task !== null; ) {
           const next = task.next;
           if (this.#tries.inBackoff(task)) this.#finish(task, CANCELLED, stopped);
@@ -448,7 +421,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       if (sink === TO_PROMISE) task.resolve = resolve as (value: O) => void;
       else task.accepted = resolve as () => void;
       task.reject = reject;
-      this.#dispatch(task);
+      this.#offer(task);
     });
   }
 
@@ -459,14 +432,14 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   }
 
   /** Hands a task to the queue, or lines its caller up until there is room (see Feed). */
-  #dispatch(task: Task<I, O>): void {
+  #offer(task: Task<I, O>): void {
     const signal = task.options?.signal;
     if (signal !== undefined) this.#signals.watch(signal, task);
     const feed = this.#feed;
     if (feed.offer(task)) {
       this.#pump();
     } else if (feed.queue.closed) {
-      this.#refuseTask(task, this.#closedError());
+      feed.refuse(task, this.#closedError());
     } else if (this.#onFull === 'wait') {
       feed.block(task);
       this.#waitForItem();
@@ -474,47 +447,12 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       // A rendezvous queue takes an item only while a pop waits: offer one, then try again.
       this.#waitForItem();
       if (feed.offer(task)) this.#pump();
-      else this.#refuseTask(task, new QueueFullError('the queue is full (onFull: reject)'));
+      else feed.refuse(task, new QueueFullError('the queue is full (onFull: reject)'));
     }
   }
 
-  /** Cancels every waiting task (stop), those inside a pending pop() included. */
-  #cancelAllWaiting(error: unknown): void {
-    for (const task of this.#feed.drain()) this.#cancelWaiting(task, error, false);
-    this.#claimUnreachable(error);
-  }
-
-  /**
-   * After every waiting task in reach was cancelled, the ones still counted as waiting are inside
-   * pending pops: they are cancelled now (counted) and settle with `error` when they arrive.
-   * Returns how many.
-   */
-  #claimUnreachable(error: unknown): number {
-    const unreachable = this.#counters.waiting;
-    this.#claims.claim(unreachable, error);
-    for (let i = 0; i < unreachable; i++) this.#counters.cancelWaiting();
-    return unreachable;
-  }
-
-  /**
-   * A task a pop() delivered, or one about to start or be cancelled: if a claim counted it as
-   * cancelled already, it settles with the claim's error now, and true is returned.
-   */
-  #claimed(task: Task<I, O>): boolean {
-    if (task.status !== WAITING || !this.#claims.pending) return false;
-    const claim = this.#claims.take(task.epoch);
-    if (claim === undefined) return false;
-    task.status = DONE;
-    this.#feed.remove(task, false);
-    this.#deliver(task, false, claim.error);
-    return true;
-  }
-
-  /** The queue took the task: count it and tell an enqueue()/dispatch() caller. */
-  #accept(task: Task<I, O>): void {
-    task.status = WAITING;
-    task.epoch = this.#claims.epoch;
-    this.#counters.accept();
+  /** The queue took the task: note when (latency) and tell an enqueue()/dispatch() caller. */
+  #accepted(task: Task<I, O>): void {
     this.#latency?.stamp(task);
     const accepted = task.accepted;
     if (accepted !== undefined) {
@@ -523,26 +461,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     }
   }
 
-  /** A task that was never accepted ends: its caller's promise rejects. */
-  #refuseTask(task: Task<I, O>, error: unknown): void {
-    if (task.list !== null) this.#feed.blocked.remove(task);
-    task.status = DONE;
-    const signal = task.options?.signal;
-    if (signal !== undefined) this.#signals.unwatch(signal, task);
-    task.reject!(error);
-  }
-
-  /** Refuses every blocked caller: the pool is ending. They were never accepted. */
-  #refuseBlocked(): void {
-    const blocked = this.#feed.blocked;
-    for (let task = blocked.head; task !== null; task = blocked.head) {
-      this.#refuseTask(task, this.#closedError());
-    }
-  }
-
   /** One signal aborted: every task still watched on it ends, in one pass. */
   #onSignalAbort(tasks: Task<I, O>[], signal: AbortSignal): void {
-    this.#batch(() => {
+    this.#holdingPump(() => {
       for (const task of tasks) {
         if (task.status === WAITING) {
           this.#cancelWaiting(task, abortError(signal.reason), true);
@@ -551,14 +472,14 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
           this.#tries.cancel(task, error);
           this.#finish(task, CANCELLED, error);
         } else if (task.status !== DONE) {
-          this.#refuseTask(task, abortError(signal.reason)); // blocked: never accepted
+          this.#feed.refuse(task, abortError(signal.reason)); // blocked: never accepted
         }
       }
     });
   }
 
-  /** Cancels many tasks in one go: pumps once at the end, not once per task. */
-  #batch(cancel: () => void): void {
+  /** Runs `cancel` (many tasks in one go) with the pump held: pumps once at the end, not once per task. */
+  #holdingPump(cancel: () => void): void {
     this.#holdPump++;
     try {
       cancel();
@@ -568,26 +489,16 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#pump();
   }
 
-  /**
-   * A waiting task is cancelled: it leaves the queue at once when the queue can remove items
-   * (`inQueue`), freeing its room (and, behind a rate limit, never using a slot); otherwise it
-   * stays as a tombstone the pump skips. False if it was not waiting.
-   */
-  #cancelWaiting(task: Task<I, O>, error: unknown, inQueue: boolean): boolean {
-    if (task.status !== WAITING || this.#claimed(task)) return false;
-    task.status = DONE;
-    this.#feed.remove(task, inQueue);
-    this.#counters.cancelWaiting();
-    this.#deliver(task, false, error);
-    this.#pump();
-    return true;
+  /** A waiting task is cancelled (see Feed.cancel), and the slot it leaves may start another. */
+  #cancelWaiting(task: Task<I, O>, error: unknown, inQueue: boolean): void {
+    if (this.#feed.cancel(task, error, inQueue)) this.#pump();
   }
 
   /** stop({ force: true }): every running task is cancelled, its try aborted. */
   #cancelRunning(): void {
     const error = new PoolStoppedError('the pool was force-stopped while this task ran');
     this.#stopController.abort(error);
-    this.#batch(() => {
+    this.#holdingPump(() => {
       for (let task = this.#inFlight.head; task !== null; task = this.#inFlight.head) {
         this.#tries.cancel(task, error);
         this.#finish(task, CANCELLED, error);
@@ -601,7 +512,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     return this.#results !== undefined && this.#state === 'open' && this.#results.full;
   }
 
-  /** Starts tasks while slots are free. Re-entrant calls (a task settling synchronously) loop instead. */
+  /**
+   * Starts the next thing while it can: the one loop every change of state ends in. Re-entrant
+   * calls (a task settling synchronously) set a flag and the running loop goes round again.
+   */
   #pump(): void {
     if (this.#holdPump > 0) return;
     if (this.#pumping) {
@@ -612,23 +526,9 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     try {
       do {
         this.#repump = false;
-        if (this.#batcher !== undefined) {
-          this.#pumpBatches(this.#batcher);
-          continue;
-        }
-        while (
-          this.#counters.running < this.#limit &&
-          !this.#paused &&
-          this.#state !== 'closed' &&
-          !this.#resultsFull()
-        ) {
-          if (this.#state === 'stopping') break; // stop() drained the queue; nothing more starts
-          const task = this.#takeStartable();
-          if (task === undefined) break;
-          this.#start(task);
-          if (this.#feed.blocked.length > 0) this.#feed.admit();
-        }
-        if (this.#feed.blocked.length > 0) this.#feed.admit();
+        while (this.#startNext()) {}
+        // Room a cancellation or clear() freed goes to the callers blocked on a full queue.
+        this.#feed.admit();
       } while (this.#repump);
     } finally {
       this.#pumping = false;
@@ -638,8 +538,42 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   }
 
   /**
-   * A batching pool's invoke: the try joins the batcher's ready line. Inside the pump it is
-   * picked up into the batch being filled; from anywhere else (a retry's timer) it pumps.
+   * The one step: starts the next thing into a free slot — a task, or with a batching backend a
+   * batch (its retries and re-runs first, then waiting tasks; see Batcher.sendNext). False when
+   * nothing can start now.
+   */
+  #startNext(): boolean {
+    if (this.#slotsInUse() >= this.#limit || this.#state === 'closed') return false;
+    const batcher = this.#batcher;
+    return batcher === undefined
+      ? this.#startInto(undefined)
+      : batcher.sendNext(this.#counters.waiting, this.#limit, this.#source);
+  }
+
+  /** Slots taken: tasks in flight, or with batching the backend calls in flight. */
+  #slotsInUse(): number {
+    return this.#batcher === undefined ? this.#counters.running : this.#batcher.busy;
+  }
+
+  /**
+   * Starts the next task that may start now — unless it cannot share a batch opened by `first`,
+   * when it stays first in line. False when none started. The batcher's source of tasks.
+   */
+  #startInto(first: Grouping | undefined): boolean {
+    if (!this.#mayStart()) return false;
+    const task = this.#takeStartable();
+    if (task === undefined) return false;
+    if (first !== undefined && !sameBatch(first, task.options)) {
+      this.#feed.putBack(task); // first of the next batch
+      return false;
+    }
+    this.#start(task);
+    return true;
+  }
+
+  /**
+   * A batching pool's invoke: the try goes to the batch being filled, or — from anywhere else
+   * (a retry's timer) — to the batcher's ready line, and the pool pumps.
    */
   #batchedInvoke(batcher: Batcher<I, O>): (input: I, attempt: Attempt, task: Task<I, O>) => typeof DEFERRED {
     return (input, attempt, task) => {
@@ -652,7 +586,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   /** The next waiting task that may start, skipping tombstones, claimed and aborted ones. */
   #takeStartable(): Task<I, O> | undefined {
     for (let task = this.#feed.take(); task !== undefined; task = this.#feed.take()) {
-      if (task.status !== WAITING || this.#claimed(task)) continue; // a tombstone, or claimed
+      if (task.status !== WAITING || this.#feed.claimed(task)) continue; // a tombstone, or claimed
       // Its signal may have aborted with the listener not yet run (another listener of the
       // same signal ran first and freed this slot): it must never start.
       if (task.options?.signal?.aborted) {
@@ -664,57 +598,25 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     return undefined;
   }
 
-  /** Whether the pump may start a new task now (slots aside). */
+  /** Whether a new task may start now (slots aside): the one start condition. */
   #mayStart(): boolean {
     return !this.#paused && this.#state !== 'stopping' && this.#state !== 'closed' && !this.#resultsFull();
-  }
-
-  /**
-   * The pump of a batching pool: while a slot (one backend call) is free, fills one batch —
-   * retries and re-runs first, then tasks that wait now — and sends it. A batch takes only
-   * what is already here: with one task waiting it is a batch of one, sent at once.
-   */
-  #pumpBatches(batcher: Batcher<I, O>): void {
-    while (batcher.busy < this.#limit && this.#state !== 'closed') {
-      // Each batch is a fair share of what waits — what one slot would run next anyway — over
-      // all slots, not only the free ones: one free slot must not take everything.
-      const k = batcher.size(this.#counters.waiting + batcher.readyCount, this.#limit);
-      const batch: Pending<I, O>[] = [];
-      batcher.takeReady(batch, k);
-      // A ready try that could not join stays first for the next batch.
-      if (batcher.readyCount === 0) this.#fillBatch(batcher, batch, k);
-      if (batch.length === 0) break;
-      batcher.send(batch);
-    }
-    if (this.#feed.blocked.length > 0) this.#feed.admit();
-  }
-
-  /** Starts waiting tasks into `batch` while they fit and the pool may start them. */
-  #fillBatch(batcher: Batcher<I, O>, batch: Pending<I, O>[], k: number): void {
-    while (batch.length < k && this.#mayStart()) {
-      const task = this.#takeStartable();
-      if (task === undefined) break;
-      if (batch.length > 0 && !sameBatch(batch[0].options, task.options)) {
-        this.#feed.putBack(task); // first of the next batch
-        break;
-      }
-      this.#start(task); // begin() hands the try to the batcher's ready line: take it from there
-      batch.push(batcher.takeLast()!);
-      if (this.#feed.blocked.length > 0) this.#feed.admit();
-    }
   }
 
   /** Keeps a pop() pending while a slot is free (see Feed.waitForItem). */
   #waitForItem(): void {
     if (this.#paused || this.#state === 'stopping') return;
     if (this.#resultsFull()) return;
-    const free = this.#limit - (this.#batcher === undefined ? this.#counters.running : this.#batcher.busy);
+    const free = this.#limit - this.#slotsInUse();
     if (this.#feed.waitForItem(free)) queueMicrotask(() => this.#state !== 'closed' && this.#pump());
   }
 
   /** The pending pop() brought a task (now held): start it, unless the pool stopped meanwhile. */
   #popped(): void {
-    if (this.#state === 'stopping') this.#cancelAllWaiting(stoppedBeforeStart());
+    if (this.#state === 'stopping') {
+      const stopped = stoppedBeforeStart();
+      this.#feed.cancelAll(() => stopped);
+    }
     this.#pump();
   }
 
@@ -769,7 +671,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   // ── ending ─────────────────────────────────────────────────────────────────────
 
   #isQuiet(): boolean {
-    return this.#counters.empty && this.#feed.blocked.length === 0 && !this.#claims.pending;
+    return this.#counters.empty && this.#feed.blocked.length === 0 && !this.#feed.claimsPending;
   }
 
   #done(): boolean {

@@ -50,7 +50,7 @@ function readRetry(name: string, value: number | RetryPolicy | undefined): Resol
     const extra = checkInteger(name, value, 0, { max: 1000 });
     return extra === 0 ? NO_RETRY : makeRetry(extra + 1, 50, 0.5, undefined);
   }
-  if (typeof value !== 'object' || value === null) {
+  if (typeof value !== 'object' || value === null || isRevoked(value)) {
     throw argTypeError(`${name} must be a number or a RetryPolicy object, received ${describe(value)}`);
   }
   const attempts = checkInteger(`${name}.attempts`, value.attempts, 1, { max: 1001 });
@@ -88,4 +88,14 @@ function makeRetry(
       return retryIf ? retryIf(error) === true : true;
     },
   };
+}
+
+/** True for a revoked Proxy (every operation on it throws): refused by name, not by its exception. */
+function isRevoked(value: object): boolean {
+  try {
+    Array.isArray(value);
+    return false;
+  } catch {
+    return true;
+  }
 }

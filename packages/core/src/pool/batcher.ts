@@ -12,7 +12,7 @@
  * outcome, attempt, signal and timeout. A batch is one slot of the pool's `concurrency`: the
  * slot frees when the backend's answer for the whole batch arrives.
  *
- * Sizing (after the prototype measured in the batching issue): a batch takes
+ * Sizing (after a prototype measured on a 2-core machine, see docs/architecture.md#batching): a batch takes
  * `ceil(waiting / slots)` tasks — the share of what waits that one slot would run next anyway
  * (over all slots: one free slot must not take everything) — capped at
  * `kmax = round(TARGET_MS / ewma(run time per task))` and at `maxBatch`. The average is weighted
@@ -76,8 +76,10 @@ export class Batcher<I, O> {
    * entries before them are reported. With `reportsStart`, each entry's `started()` starts its own.
    */
   readonly #holds: boolean;
-  /** Tries begun and not sent: retries, re-runs, and the tasks the pump is starting. */
+  /** Tries begun and not sent: retries and re-runs, oldest first. */
   #ready: Pending<I, O>[] = [];
+  /** The batch being filled by {@link sendNext}: tries begun meanwhile join it directly. */
+  #filling: Pending<I, O>[] | undefined = undefined;
   /** Backend calls in flight: the slots in use. */
   busy = 0;
   /** Weighted average run time of one task, ms; 0 until measured. */
@@ -93,16 +95,38 @@ export class Batcher<I, O> {
     this.#holds = backend.reportsStart !== true;
   }
 
-  /** The Tries' invoke: queues the try; the pump sends it. */
-  readonly add = (input: I, attempt: Attempt, task: Task<I, O>): Pending<I, O> => {
-    const pending = new Pending<I, O>(input, attempt, task);
-    this.#ready.push(pending);
-    return pending;
+  /**
+   * The Tries' invoke: the try joins the batch being filled (a task the pump just started for
+   * it), or else the ready line (a retry, from its timer) that the next batch takes first.
+   */
+  readonly add = (input: I, attempt: Attempt, task: Task<I, O>): void => {
+    (this.#filling ?? this.#ready).push(new Pending<I, O>(input, attempt, task));
   };
 
-  /** Tries waiting to be sent (they belong to running tasks). */
-  get readyCount(): number {
-    return this.#ready.length;
+  /**
+   * Fills one batch and sends it into a free slot: the ready tries first (retries, re-runs),
+   * then new tasks that `source` starts, up to {@link size}. A batch takes only what is already
+   * here: with one task waiting it is a batch of one, sent at once. False when there was
+   * nothing to send.
+   */
+  sendNext(waiting: number, slots: number, source: TaskSource): boolean {
+    // Each batch is a fair share of what waits — what one slot would run next anyway — over
+    // all slots, not only the free ones: one free slot must not take everything.
+    const k = this.size(waiting + this.#ready.length, slots);
+    const batch: Pending<I, O>[] = [];
+    this.#takeReady(batch, k);
+    // A ready try that could not join stays first for the next batch; else new tasks fill it.
+    if (this.#ready.length === 0 && batch.length < k) {
+      this.#filling = batch;
+      try {
+        while (batch.length < k && source.startInto(batch.length === 0 ? undefined : batch[0].options)) {}
+      } finally {
+        this.#filling = undefined;
+      }
+    }
+    if (batch.length === 0) return false;
+    this.#send(batch);
+    return true;
   }
 
   /**
@@ -128,7 +152,7 @@ export class Batcher<I, O> {
    * Moves ready tries into `batch` (up to `k`), oldest first, dropping stale ones. Stops at one
    * that cannot share the batch: it goes first in the next.
    */
-  takeReady(batch: Pending<I, O>[], k: number): void {
+  #takeReady(batch: Pending<I, O>[], k: number): void {
     const ready = this.#ready;
     let i = 0;
     while (i < ready.length && batch.length < k) {
@@ -144,13 +168,8 @@ export class Batcher<I, O> {
     if (i > 0) ready.splice(0, i);
   }
 
-  /** The newest ready try: the one a task just started by the pump made. */
-  takeLast(): Pending<I, O> | undefined {
-    return this.#ready.pop();
-  }
-
   /** Sends one batch: a lone try through run(), several through runMany(). */
-  send(batch: Pending<I, O>[]): void {
+  #send(batch: Pending<I, O>[]): void {
     this.busy++;
     if (batch.length === 1) {
       const pending = batch[0];
@@ -316,8 +335,18 @@ export class Batcher<I, O> {
   }
 }
 
+/** Where {@link Batcher.sendNext} takes new tasks from: the pool. */
+export interface TaskSource {
+  /**
+   * Starts the next waiting task that may start now — its try joins the batch being filled —
+   * unless it cannot share a batch opened by `first` (then it stays first in line). False when
+   * none started.
+   */
+  startInto(first: Grouping | undefined): boolean;
+}
+
 /** The options a batch is grouped by: a try's, or a waiting task's. */
-interface Grouping {
+export interface Grouping {
   readonly task?: string;
   readonly transfer?: readonly unknown[];
 }

@@ -1,8 +1,9 @@
 /**
- * The Pool's side of its queue: everything between a caller's submit and the pump taking the
- * next task — the queue itself, the line of callers blocked on it while it is full, the pop()s
- * kept pending (one per free slot) when tryPop() cannot serve, and the tasks those pops brought
- * before a slot could start them ("held").
+ * The waiting side of a Pool: everything between a caller's submit and the pump taking the next
+ * task — the queue itself, the line of callers blocked on it while it is full, the pop()s kept
+ * pending (one per free slot) when tryPop() cannot serve, the tasks those pops brought before a
+ * slot could start them ("held"), and every way a task leaves before it starts: refused (never
+ * accepted), cancelled while waiting, or claimed (see claims.ts).
  *
  *   submit ─▶ offer ─tryPush─▶ WorkQueue ─tryPop─▶ take ─▶ pump
  *               │                 ▲    └─pop()─▶ held ─┘
@@ -17,18 +18,22 @@
  */
 import type { WorkQueue } from '../contracts.js';
 import { IntrusiveList } from '../intrusive-list.js';
-import { type Task, WAITING } from './task.js';
+import { Claims } from './claims.js';
+import type { Counters } from './counters.js';
+import { DONE, type Task, WAITING } from './task.js';
 
 /** What the feed tells its pool. */
 export interface FeedHost<I, O> {
-  /** The queue took `task` (at once, or later from the blocked line). */
+  /** The queue took `task` (at once, or later from the blocked line); it is counted already. */
   accepted(task: Task<I, O>): void;
   /** The pending pop() brought a task while nothing could start it: it is held, then pumped. */
   popped(): void;
-  /** True if a clear()/stop() already counted this delivered task as cancelled (it settles now). */
-  claimed(task: Task<I, O>): boolean;
   /** The queue's pop() rejected (a custom queue's failure). */
   failed(error: unknown): void;
+  /** A waiting task ended without starting (cancelled or claimed): its outcome is `error`. */
+  cancelled(task: Task<I, O>, error: unknown): void;
+  /** A caller that was never accepted is refused: its promise rejects with `error`. */
+  refused(task: Task<I, O>, error: unknown): void;
 }
 
 export class Feed<I, O> {
@@ -36,6 +41,9 @@ export class Feed<I, O> {
   /** Callers blocked on a full queue, not yet accepted or refused, oldest first. */
   readonly blocked = new IntrusiveList<Task<I, O>>();
   readonly #host: FeedHost<I, O>;
+  readonly #counters: Counters;
+  /** Waiting tasks clear() or stop() counted as cancelled while a pop() had them. */
+  readonly #claims = new Claims();
   /** Brought by pending pop()s, not started yet, oldest first; counted as waiting. */
   #held: Task<I, O>[] = [];
   /** pop()s pending on the queue. */
@@ -47,16 +55,30 @@ export class Feed<I, O> {
    */
   #inTransit: Task<I, O>[] = [];
 
-  constructor(queue: WorkQueue<Task<I, O>>, host: FeedHost<I, O>) {
+  constructor(queue: WorkQueue<Task<I, O>>, counters: Counters, host: FeedHost<I, O>) {
     this.queue = queue;
+    this.#counters = counters;
     this.#host = host;
+  }
+
+  /** Whether some task a clear()/stop() counted as cancelled has not arrived yet (see claims.ts). */
+  get claimsPending(): boolean {
+    return this.#claims.pending;
   }
 
   /** Accepts `task` now if the queue takes it (and nobody is ahead of it in the blocked line). */
   offer(task: Task<I, O>): boolean {
     if (this.blocked.length > 0 || !this.#push(task)) return false;
-    this.#host.accepted(task);
+    this.#accept(task);
     return true;
+  }
+
+  /** The queue took the task: it waits from now on, counted, in the current claim epoch. */
+  #accept(task: Task<I, O>): void {
+    task.status = WAITING;
+    task.epoch = this.#claims.epoch;
+    this.#counters.accept();
+    this.#host.accepted(task);
   }
 
   /** tryPush, noting a task that went straight to a pending pop() (the queue did not grow). */
@@ -75,16 +97,77 @@ export class Feed<I, O> {
 
   /** Moves blocked callers into the queue while it takes them, oldest first. */
   admit(): void {
+    if (this.blocked.length === 0) return;
     for (let task = this.blocked.head; task !== null; task = this.blocked.head) {
       if (!this.#push(task)) return;
       this.blocked.remove(task);
-      this.#host.accepted(task);
+      this.#accept(task);
     }
   }
 
-  /** The next task to start: the held one, else what tryPop() gives (maybe a tombstone). */
+  /** A caller that was never accepted (blocked, or refused at once) ends with `error`. */
+  refuse(task: Task<I, O>, error: unknown): void {
+    if (task.list !== null) this.blocked.remove(task);
+    task.status = DONE;
+    this.#host.refused(task, error);
+  }
+
+  /** Refuses every blocked caller (the pool is ending): they were never accepted. */
+  refuseBlocked(error: () => unknown): void {
+    for (let task = this.blocked.head; task !== null; task = this.blocked.head) this.refuse(task, error());
+  }
+
+  /**
+   * A waiting task is cancelled: it leaves the queue at once when the queue can remove items
+   * (`inQueue`), freeing its room (and, behind a rate limit, never using a slot); otherwise it
+   * stays as a tombstone {@link take} skips. False if it was not waiting (or a claim had it).
+   */
+  cancel(task: Task<I, O>, error: unknown, inQueue: boolean): boolean {
+    if (task.status !== WAITING || this.claimed(task)) return false;
+    task.status = DONE;
+    this.remove(task, inQueue);
+    this.#counters.cancelWaiting();
+    this.#host.cancelled(task, error);
+    return true;
+  }
+
+  /**
+   * Cancels every waiting task with `error` — those inside pending pops too (claimed: counted
+   * now, settled when they arrive). Returns how many.
+   */
+  cancelAll(error: () => unknown): number {
+    let cancelled = 0;
+    for (const task of this.drain()) if (this.cancel(task, error(), false)) cancelled++;
+    // The ones still counted as waiting are inside pending pops, out of reach.
+    const unreachable = this.#counters.waiting;
+    this.#claims.claim(unreachable, error());
+    for (let i = 0; i < unreachable; i++) this.#counters.cancelWaiting();
+    return cancelled + unreachable;
+  }
+
+  /**
+   * A task a pop() delivered, or one about to start or be cancelled: if a claim counted it as
+   * cancelled already, it ends with the claim's error now, and true is returned.
+   */
+  claimed(task: Task<I, O>): boolean {
+    if (task.status !== WAITING || !this.#claims.pending) return false;
+    const claim = this.#claims.take(task.epoch);
+    if (claim === undefined) return false;
+    task.status = DONE;
+    this.remove(task, false);
+    this.#host.cancelled(task, claim.error);
+    return true;
+  }
+
+  /**
+   * The next task to start: the held one, else what tryPop() gives (maybe a tombstone). Taking
+   * from the queue frees room: the oldest blocked callers move in right then.
+   */
   take(): Task<I, O> | undefined {
-    return this.#held.length > 0 ? this.#held.shift() : this.queue.tryPop();
+    if (this.#held.length > 0) return this.#held.shift();
+    const task = this.queue.tryPop();
+    if (task !== undefined && this.blocked.length > 0) this.admit();
+    return task;
   }
 
   /** Puts back a task just taken (it goes first again): it could not join the batch being filled. */
@@ -142,7 +225,7 @@ export class Feed<I, O> {
         (task) => {
           this.#popping--;
           if (task !== undefined) removeFrom(this.#inTransit, task);
-          if (task?.status === WAITING && !this.#host.claimed(task)) this.#held.push(task);
+          if (task?.status === WAITING && !this.claimed(task)) this.#held.push(task);
           this.#host.popped();
         },
         (error: unknown) => {

@@ -240,9 +240,23 @@ function readTaskOptions(options: TaskOptions): TaskOptions | undefined | Error 
   return read;
 }
 
+/** `value[key]`, or undefined where reading it throws (a revoked Proxy): the check then refuses it by name. */
+function field(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
 function checkBackend(backend: unknown): void {
   const b = backend as Partial<Backend>;
-  if (typeof b !== 'object' || b === null || typeof b.run !== 'function' || typeof b.close !== 'function') {
+  if (
+    typeof b !== 'object' ||
+    b === null ||
+    typeof field(b, 'run') !== 'function' ||
+    typeof field(b, 'close') !== 'function'
+  ) {
     throw argTypeError(
       `backend must implement Backend (run and close methods), received ${describe(backend)}`,
     );
@@ -266,9 +280,17 @@ function checkBackend(backend: unknown): void {
 function checkQueue(queue: unknown): void {
   const q = queue as Partial<WorkQueue<unknown>>;
   const methods = ['push', 'tryPush', 'pop', 'tryPop', 'close', 'drain'] as const;
-  if (typeof q !== 'object' || q === null || methods.some((m) => typeof q[m] !== 'function')) {
+  if (typeof q !== 'object' || q === null || methods.some((m) => typeof field(q, m) !== 'function')) {
     throw argTypeError(`queue must implement WorkQueue, received ${describe(queue)}`);
   }
+}
+
+/** `stop()`'s options: whether to force. Throws a coded TypeError naming the field. */
+export function readForce(options: StopOptions | undefined): boolean {
+  return readOptions('stop options', () => {
+    checkOptions('stop options', options);
+    return options?.force === undefined ? false : checkBoolean('force', options.force);
+  });
 }
 
 /** Where a pool is in its life. Transitions: open → closing → closed, open/closing → stopping → closed. */

@@ -63,3 +63,17 @@ export class SignalWatch<T> {
     this.#onAbort(tasks, group.signal);
   }
 }
+
+/**
+ * Calls `onAbort` once when `signal` aborts — at once if it already has — and returns the
+ * function that removes the listener (undefined when there is none to remove).
+ */
+export function linkAbort(signal: AbortSignal | undefined, onAbort: () => void): (() => void) | undefined {
+  if (signal === undefined) return undefined;
+  if (signal.aborted) {
+    onAbort();
+    return undefined;
+  }
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
