@@ -1,6 +1,6 @@
 //! Raw Node-API declarations: exactly what this crate calls, nothing else.
 //!
-//! Rules (see shared/design/TOOLCHAIN.md):
+//! Rules (the NativeBackend section of docs/architecture.md says why):
 //! - handles are opaque pointers to never-constructed types;
 //! - every C enum is a plain `c_int` alias plus integer constants, never a Rust enum, so an
 //!   unknown value from a newer Node is just a number, not undefined behaviour;
