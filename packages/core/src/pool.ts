@@ -2,9 +2,11 @@
  * The Pool: the orchestration of a long-lived work pool. Each concern lives next to its data in
  * ./pool/ — the counters and their invariant (counters.ts), the results ring (results.ts), tries,
  * timeouts and retries (tries.ts), task records (task.ts), one listener per signal (signals.ts),
- * latency histograms (latency.ts), the queue and its blocked callers (feed.ts), batches
- * (batcher.ts), the tasks clear()/stop() could not reach (claims.ts) and the option checks
- * (options.ts). This file decides when a task moves from one to the next.
+ * latency histograms (latency.ts), the waiting side — the queue, its blocked callers, refusals,
+ * cancelling what waits and the tasks clear()/stop() could not reach (feed.ts, claims.ts) —,
+ * batches (batcher.ts), submitAll's inputs and outcomes (submit-all.ts) and the option checks
+ * (options.ts). This file decides when a task moves from one to the next: everything ends in the
+ * pump, one loop around one step that starts the next thing (#startNext).
  *
  *   submit/enqueue ─▶ [blocked line] ─▶ WorkQueue ─▶ pump ─▶ Tries ─▶ Backend ─▶ deliver
  *                      (queue full)                 (≤ limit, not paused)        (promise | results | callback)
