@@ -6,7 +6,7 @@
  * that ran agreed with the kernel (a slow number never fails it), 1 when one failed, 2 for a
  * bad command line.
  */
-import { CONTENDER_IDS } from './contender.js';
+import { CONTENDER_IDS } from './contenders/registry.js';
 import { stopCluster } from './distributed/cluster.js';
 import { environmentLine } from './environment.js';
 import { plannedRuns, runSuite } from './harness.js';

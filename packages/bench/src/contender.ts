@@ -2,35 +2,11 @@
  * The seam between the harness and the things it measures. A {@link Contender} opens a
  * {@link Runner} for one scenario; the harness cross-checks the runner's outputs, times whole
  * batches with tinybench, samples one-task round trips, and closes it.
+ *
+ * Every contender is listed once, in `contenders/registry.ts`: the ids `--backend` takes, the
+ * table order, the registry by id and each scenario's line-up are computed from that list.
  */
 import type { Workload } from './workloads.js';
-
-/**
- * Every contender id, in table order: the floor, poolkit's (each batched Pool configuration
- * right after its unbatched one), then the peers. The `pool-bullmq-*` ones run only in the
- * `distributed` scenario.
- */
-export const CONTENDER_IDS = [
-  'floor',
-  'pool-inline',
-  'pool-piscina',
-  'pool-piscina-batched',
-  'pool-piscina-submitall',
-  'pool-native',
-  'pool-native-batched',
-  'native-batch',
-  'pool-bullmq-1w',
-  'pool-bullmq-1w-batched',
-  'pool-bullmq-2w',
-  'pool-bullmq-2w-batched',
-  'piscina',
-  'tinypool',
-  'workerpool',
-  'poolifier',
-  'fastq',
-  'p-queue',
-] as const;
-export type ContenderId = (typeof CONTENDER_IDS)[number];
 
 /** `floor`: the plain loop; `poolkit`: this project; `worker-pool`/`in-process`: the peers. */
 export type ContenderKind = 'floor' | 'poolkit' | 'worker-pool' | 'in-process';
@@ -51,10 +27,11 @@ export interface Scenario {
   /** How the contenders are set up, when `threads` alone does not say it (the distributed scenario). */
   readonly setup?: string;
   /**
-   * The contenders this scenario is for (those of them selected run); undefined = every selected
-   * contender that is not bound to a scenario of its own ({@link Contender.only}).
+   * True when the scenario has a line-up of its own: the floor and the contenders that name it
+   * ({@link Contender.only}, {@link Contender.alsoIn}). False or undefined: every selected
+   * contender that is not bound to a scenario of its own.
    */
-  readonly contenders?: readonly ContenderId[];
+  readonly exclusive?: boolean;
 }
 
 /** What a contender is given to open a runner. */
@@ -80,14 +57,20 @@ export interface Runner {
   readonly notes?: readonly string[];
 }
 
-/** Something the suite measures. */
-export interface Contender {
-  readonly id: ContenderId;
+/**
+ * Something the suite measures. `Id` is its id as a literal type, so the registry's list of
+ * contenders yields the union of every id (`ContenderId`).
+ */
+export interface Contender<Id extends string = string> {
+  /** What `--backend` takes and the report's `id`; unique in the registry. */
+  readonly id: Id;
   /** Shown in tables and charts. */
   readonly label: string;
   readonly kind: ContenderKind;
-  /** The id of the one scenario this contender runs in (listed in its `contenders`); undefined = any. */
+  /** The id of the one ({@link Scenario.exclusive}) scenario this contender runs in; undefined = any. */
   readonly only?: string;
+  /** Scenarios with a line-up of their own it also runs in, besides the workloads' (the distributed one). */
+  readonly alsoIn?: readonly string[];
   /** Why this contender does not take part in `workload` by design, or undefined when it does. */
   unsupported(workload: Workload): string | undefined;
   /** Sets up a runner. Throws {@link SkipError} when something it needs is unavailable. */
@@ -107,11 +90,16 @@ export function concurrencyOf(context: OpenContext): number {
   return context.scenario.concurrency ?? context.threads;
 }
 
-/** The contenders of `selected` that run in `scenario` (see {@link Scenario.contenders}), in their order. */
-export function contendersOf<C extends Pick<Contender, 'id' | 'only'>>(
-  scenario: Pick<Scenario, 'contenders'>,
+/**
+ * The contenders of `selected` that run in `scenario`, in their order: for an
+ * {@link Scenario.exclusive} scenario the floor and those naming it, else those bound to none.
+ */
+export function contendersOf<C extends Pick<Contender, 'kind' | 'only' | 'alsoIn'>>(
+  scenario: Pick<Scenario, 'id' | 'exclusive'>,
   selected: readonly C[],
 ): C[] {
-  const own = scenario.contenders;
-  return selected.filter((c) => (own === undefined ? c.only === undefined : own.includes(c.id)));
+  if (scenario.exclusive !== true) return selected.filter((c) => c.only === undefined);
+  return selected.filter(
+    (c) => c.kind === 'floor' || c.only === scenario.id || (c.alsoIn ?? []).includes(scenario.id),
+  );
 }

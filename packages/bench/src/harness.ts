@@ -19,8 +19,8 @@ import {
   type Scenario,
   SkipError,
 } from './contender.js';
-import { CONTENDERS } from './contenders/index.js';
 import { kernelOf } from './contenders/kernel-of.js';
+import { CONTENDERS, type ContenderId } from './contenders/registry.js';
 import { stopCluster } from './distributed/cluster.js';
 import { DISTRIBUTED, distributedScenario } from './distributed/scenario.js';
 import { environment } from './environment.js';
@@ -180,7 +180,7 @@ async function timeSlice(
   return [...(result.latency.samples ?? [])].map(round);
 }
 
-function base(contender: Contender): Omit<ContenderResult, 'status'> {
+function base(contender: Contender<ContenderId>): Omit<ContenderResult, 'status'> {
   return {
     id: contender.id,
     label: contender.label,
@@ -196,7 +196,7 @@ function base(contender: Contender): Omit<ContenderResult, 'status'> {
 
 /** A contender in the middle of being measured. */
 interface Live {
-  readonly contender: Contender;
+  readonly contender: Contender<ContenderId>;
   readonly runner: Runner;
   readonly checked: number;
   readonly samples: number[];
@@ -271,16 +271,16 @@ function slices(
  * (see {@link withRatios}).
  */
 export async function measureScenario(
-  contenders: readonly Contender[],
+  contenders: readonly Contender<ContenderId>[],
   scenario: Scenario,
   items: readonly unknown[],
   settings: MeasureSettings,
   hooks: Hooks = {},
   workerDir = WORKER_DIR,
 ): Promise<ContenderResult[]> {
-  const results = new Map<Contender, ContenderResult>();
+  const results = new Map<Contender<ContenderId>, ContenderResult>();
   /** Records a contender's final result and reports it at once (progress counts these). */
-  const finish = (contender: Contender, result: ContenderResult): void => {
+  const finish = (contender: Contender<ContenderId>, result: ContenderResult): void => {
     results.set(contender, result);
     hooks.onResult?.(scenario, result);
   };
@@ -401,7 +401,7 @@ export async function measureScenario(
 
 /** {@link measureScenario} for one contender. */
 export async function measure(
-  contender: Contender,
+  contender: Contender<ContenderId>,
   scenario: Scenario,
   items: readonly unknown[],
   settings: MeasureSettings,

@@ -1,7 +1,5 @@
 export {
-  CONTENDER_IDS,
   type Contender,
-  type ContenderId,
   type ContenderKind,
   contendersOf,
   type OpenContext,
@@ -9,9 +7,16 @@ export {
   type Scenario,
   SkipError,
 } from './contender.js';
-export { CONTENDERS } from './contenders/index.js';
+export {
+  byId,
+  CONTENDER_IDS,
+  CONTENDER_LIST,
+  CONTENDERS,
+  type ContenderId,
+  DISTRIBUTED_CONTENDERS,
+} from './contenders/registry.js';
 export { startedProcesses, stopCluster } from './distributed/cluster.js';
-export { DISTRIBUTED, DISTRIBUTED_CONTENDERS, distributedScenario } from './distributed/scenario.js';
+export { DISTRIBUTED, distributedScenario } from './distributed/scenario.js';
 export { type Environment, environment, environmentLine } from './environment.js';
 export {
   type Hooks,
@@ -24,15 +29,8 @@ export {
   withRatios,
 } from './harness.js';
 export { type KernelName, kernels, MANDELBROT } from './kernels.js';
-export {
-  type BenchConfig,
-  MODES,
-  parseOptions,
-  SCENARIO_NAMES,
-  type ScenarioName,
-  USAGE,
-  UsageError,
-} from './options.js';
+export { SCENARIO_NAMES, type ScenarioName, SUGGESTED_SWEEP, SWEEP_CONTENDER } from './names.js';
+export { type BenchConfig, MODES, parseOptions, USAGE, UsageError } from './options.js';
 export { type Axis, formatTick, niceAxis } from './report/axis.js';
 export { formatRatio, formatSignificant } from './report/format.js';
 export { renderHtml } from './report/html.js';
@@ -48,24 +46,18 @@ export {
 export type {
   BenchReport,
   ContenderResult,
+  Outcome,
   RunSettings,
   Samples,
   ScenarioResult,
+  Spread,
   SweepResult,
   SweepRow,
+  Verdict,
 } from './report/types.js';
 export { SCHEMA } from './report/types.js';
 export { VERDICT_RULE, verdictLine } from './report/verdict-line.js';
 export { writeReport } from './report/write.js';
 export { median, quantile, type Stats, summarize } from './stats.js';
-export { SUGGESTED_SWEEP, SWEEP_CONTENDER } from './sweep.js';
-export {
-  MIN_SAMPLES,
-  type Outcome,
-  overlaps,
-  type Spread,
-  spreadOf,
-  type Verdict,
-  verdictOf,
-} from './verdict.js';
+export { MIN_SAMPLES, overlaps, spreadOf, verdictOf } from './verdict.js';
 export { WORKLOAD_NAMES, WORKLOADS, type Workload, type WorkloadName } from './workloads.js';

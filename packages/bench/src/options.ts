@@ -4,18 +4,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CONTENDER_IDS, type ContenderId } from './contender.js';
+import { CONTENDER_IDS, type ContenderId } from './contenders/registry.js';
 import { DISTRIBUTED } from './distributed/scenario.js';
+import { SCENARIO_NAMES, type ScenarioName, SUGGESTED_SWEEP, SWEEP_CONTENDER } from './names.js';
 import type { RunSettings } from './report/types.js';
-import { SUGGESTED_SWEEP, SWEEP_CONTENDER } from './sweep.js';
-import { WORKLOAD_NAMES, WORKLOADS } from './workloads.js';
-
-/**
- * What `--workload` selects, in run order: every workload (one scenario each, or one per
- * concurrency for `sleep`), then `distributed` (noop tasks through Redis to poolkit-worker processes).
- */
-export const SCENARIO_NAMES = [...WORKLOAD_NAMES, DISTRIBUTED] as const;
-export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+import { WORKLOADS } from './workloads.js';
 
 /** A wrong command line: the CLI prints it with the usage and exits with status 2. */
 export class UsageError extends Error {

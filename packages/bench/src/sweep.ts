@@ -9,21 +9,16 @@
  * adaptive sizing picks by itself runs the same batches as the default. Each row therefore also
  * records how many tasks went per backend call, so that shows.
  */
-import type { Contender, ContenderId, Scenario } from './contender.js';
+import type { Contender, Scenario } from './contender.js';
 import { type CallCount, poolPiscinaContender } from './contenders/pool-piscina.js';
+import { SWEEP_CONTENDER } from './names.js';
 import type { ContenderResult, SweepResult, SweepRow } from './report/types.js';
-
-/** The contender the sweep varies. */
-export const SWEEP_CONTENDER: ContenderId = 'pool-piscina-batched';
-
-/** The values the README suggests (and the run recorded there used). */
-export const SUGGESTED_SWEEP = [4, 16, 64, 256, 1024] as const;
 
 /** One configuration of the sweep, with its call counter. */
 export interface SweepEntry {
   /** null = the Pool's default. */
   readonly maxBatch: number | null;
-  readonly contender: Contender;
+  readonly contender: Contender<typeof SWEEP_CONTENDER>;
   readonly calls: CallCount;
 }
 
@@ -32,7 +27,7 @@ export interface SweepEntry {
  * scenario with contenders of its own (the distributed one).
  */
 export function sweeps(scenario: Scenario, values: readonly number[]): boolean {
-  return values.length > 0 && scenario.workload.kind === 'cpu' && scenario.contenders === undefined;
+  return values.length > 0 && scenario.workload.kind === 'cpu' && scenario.exclusive !== true;
 }
 
 /** Fresh contenders for one scenario's sweep: the adaptive default, then each fixed value. */

@@ -19,51 +19,14 @@
  * filled in. The floor (the plain loop, or the computed sequential time for I/O) is not a choice
  * of pool, so it does not compete; the verdict carries the leader's speed-up over it instead.
  */
-import type { ContenderId } from './contender.js';
-import type { ContenderResult } from './report/types.js';
+import type { ContenderId } from './contenders/registry.js';
+import type { ContenderResult, Spread, Verdict } from './report/types.js';
 import { median, quantile } from './stats.js';
+
+export type { Outcome, Spread, Verdict } from './report/types.js';
 
 /** Batch samples a candidate needs for its quartiles to count (fewer: `too-few-samples`). */
 export const MIN_SAMPLES = 3;
-
-/** Where one candidate's batch times lie, in ms. */
-export interface Spread {
-  readonly id: ContenderId;
-  /** Batch samples. */
-  readonly n: number;
-  /** Median batch time, as in the tables. */
-  readonly medianMs: number;
-  /** First and third quartiles, nearest rank (with 3 samples: the lowest and the highest). */
-  readonly q1Ms: number;
-  readonly q3Ms: number;
-  readonly minMs: number;
-  readonly maxMs: number;
-}
-
-/**
- * `win`: the leader's IQR overlaps no other candidate's; `tie`: it overlaps at least one;
- * `too-few-samples`: a candidate has fewer than {@link MIN_SAMPLES} samples; `alone`: one
- * candidate ran; `none`: no candidate ran.
- */
-export type Outcome = 'win' | 'tie' | 'too-few-samples' | 'alone' | 'none';
-
-/**
- * The verdict of one scenario (see the module comment for the rule), saved in the JSON as
- * `scenarios[i].verdict` and printed by `verdictLine`.
- */
-export interface Verdict {
-  readonly outcome: Outcome;
-  /** The candidate with the lowest median batch time; null for `none`. */
-  readonly leader: Spread | null;
-  /** The second lowest; null for `alone` and `none`. */
-  readonly next: Spread | null;
-  /** next.medianMs ÷ leader.medianMs (≥ 1); null without a next. */
-  readonly margin: number | null;
-  /** Candidates whose IQR overlaps the leader's, fastest first; empty unless `tie`. */
-  readonly tiedWith: ContenderId[];
-  /** The floor's median ÷ the leader's (the leader's speed-up); null without both. */
-  readonly floorSpeedup: number | null;
-}
 
 /** The spread of `samples` (any order, at least one). Throws RangeError on an empty set. */
 export function spreadOf(id: ContenderId, samples: readonly number[]): Spread {

@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Contender, Runner, Scenario } from '../src/contender.js';
-import { CONTENDERS } from '../src/contenders/index.js';
 import { outcomeValues } from '../src/contenders/pool-piscina.js';
+import type { ContenderId } from '../src/contenders/registry.js';
+import { CONTENDERS } from '../src/contenders/registry.js';
 import { measure, measureScenario } from '../src/harness.js';
 import { sweepEntries, sweepResult } from '../src/sweep.js';
 import { WORKLOADS, type WorkloadName } from '../src/workloads.js';
@@ -88,7 +89,7 @@ describe('the batched contenders', () => {
   });
 
   it('fails a submitAll-style contender whose batch holds a failed outcome, naming the error', async () => {
-    const fake: Contender = {
+    const fake: Contender<ContenderId> = {
       id: 'pool-piscina-submitall',
       label: 'fake submitAll',
       kind: 'poolkit',

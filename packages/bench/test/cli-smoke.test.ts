@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENDERS } from '../src/contenders/index.js';
+import { CONTENDERS } from '../src/contenders/registry.js';
 import { checkReport } from '../src/report/schema.js';
 import type { BenchReport } from '../src/report/types.js';
 import { WORKLOADS } from '../src/workloads.js';

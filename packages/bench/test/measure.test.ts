@@ -1,6 +1,11 @@
 /** The harness's verdicts on one contender: ok, skipped or failed, and the pool always closed. */
 import { describe, expect, it } from 'vitest';
-import { type Contender, type Runner, type Scenario, SkipError } from '../src/contender.js';
+import { type Contender as AnyContender, type Runner, type Scenario, SkipError } from '../src/contender.js';
+import type { ContenderId } from '../src/contenders/registry.js';
+
+/** A fake with a registered id, as the harness measures only those. */
+type Contender = AnyContender<ContenderId>;
+
 import { measure, measureScenario, withRatios } from '../src/harness.js';
 import { WORKLOADS } from '../src/workloads.js';
 

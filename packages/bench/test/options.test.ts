@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENDER_IDS } from '../src/contender.js';
-import { type BenchConfig, MODES, parseOptions, SCENARIO_NAMES, USAGE, UsageError } from '../src/options.js';
+import { CONTENDER_IDS } from '../src/contenders/registry.js';
+import { SCENARIO_NAMES } from '../src/names.js';
+import { type BenchConfig, MODES, parseOptions, USAGE, UsageError } from '../src/options.js';
 import { WORKLOAD_NAMES } from '../src/workloads.js';
 
 const parse = (...argv: string[]) => parseOptions(argv) as BenchConfig;

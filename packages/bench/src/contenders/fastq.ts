@@ -3,7 +3,7 @@ import { type Contender, concurrencyOf, type Runner } from '../contender.js';
 import { kernelOf } from './kernel-of.js';
 import { importPeer } from './peer-import.js';
 
-export const fastq: Contender = {
+export const fastq: Contender<'fastq'> = {
   id: 'fastq',
   label: 'fastq (promise)',
   kind: 'in-process',

@@ -6,7 +6,7 @@
 import type { Contender, Runner } from '../contender.js';
 import { kernelOf } from './kernel-of.js';
 
-export const floor: Contender = {
+export const floor: Contender<'floor'> = {
   id: 'floor',
   label: 'floor: single-thread loop',
   kind: 'floor',

@@ -12,7 +12,7 @@ function pack(items: readonly unknown[]): Float64Array | readonly unknown[] {
   return Float64Array.from(items.flat() as number[]);
 }
 
-export const nativeBatch: Contender = {
+export const nativeBatch: Contender<'native-batch'> = {
   id: 'native-batch',
   label: 'poolkit native runBatch',
   kind: 'poolkit',

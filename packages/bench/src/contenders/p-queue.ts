@@ -3,7 +3,7 @@ import { type Contender, concurrencyOf, type Runner } from '../contender.js';
 import { kernelOf } from './kernel-of.js';
 import { importPeer } from './peer-import.js';
 
-export const pQueue: Contender = {
+export const pQueue: Contender<'p-queue'> = {
   id: 'p-queue',
   label: 'p-queue',
   kind: 'in-process',

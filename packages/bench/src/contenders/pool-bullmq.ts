@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { Pool } from '@poolkit/core';
-import type { Contender, ContenderId, Runner } from '../contender.js';
+import type { Contender, Runner } from '../contender.js';
 import { acquire } from '../distributed/cluster.js';
 import { DISTRIBUTED, WORKER_CONCURRENCY } from '../distributed/scenario.js';
 
@@ -20,12 +20,12 @@ import { DISTRIBUTED, WORKER_CONCURRENCY } from '../distributed/scenario.js';
 const CLOSE_TIMEOUT_MS = 5_000;
 
 /** A Pool + BullMQBackend contender with `workers` processes; `maxBatch` undefined = adaptive. */
-function poolBullmqContender(
-  id: ContenderId,
+function poolBullmqContender<Id extends string>(
+  id: Id,
   label: string,
   workers: number,
   maxBatch: number | undefined,
-): Contender {
+): Contender<Id> {
   return {
     id,
     label,

@@ -3,7 +3,7 @@ import { Pool } from '@poolkit/core';
 import { type Contender, concurrencyOf, type Runner } from '../contender.js';
 import { kernelOf } from './kernel-of.js';
 
-export const poolInline: Contender = {
+export const poolInline: Contender<'pool-inline'> = {
   id: 'pool-inline',
   label: 'poolkit Pool + InlineBackend',
   kind: 'poolkit',

@@ -5,11 +5,15 @@
  * - `pool-native-batched`: the Pool's default, adaptive batching (one native call per batch).
  */
 import { Pool } from '@poolkit/core';
-import type { Contender, ContenderId, Runner } from '../contender.js';
+import type { Contender, Runner } from '../contender.js';
 import { loadNative, nativeUnsupported } from './native-addon.js';
 
 /** A Pool + NativeBackend contender; `maxBatch` undefined = the Pool's default (adaptive). */
-function poolNativeContender(id: ContenderId, label: string, maxBatch: number | undefined): Contender {
+function poolNativeContender<Id extends string>(
+  id: Id,
+  label: string,
+  maxBatch: number | undefined,
+): Contender<Id> {
   return {
     id,
     label,

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { PiscinaBackend } from '@poolkit/adapters';
 import { type Backend, type Outcome, Pool } from '@poolkit/core';
-import type { Contender, ContenderId, OpenContext, Runner } from '../contender.js';
+import type { Contender, OpenContext, Runner } from '../contender.js';
+import { DISTRIBUTED } from '../distributed/scenario.js';
 import { WORKERS_SKIP_IO } from './kernel-of.js';
 
 /** How a Pool + PiscinaBackend contender is set up. */
@@ -91,29 +92,43 @@ export async function openPoolPiscina(
   };
 }
 
-/** A Pool + PiscinaBackend contender. */
-export function poolPiscinaContender(id: ContenderId, label: string, setup: PoolPiscinaSetup): Contender {
+/**
+ * A Pool + PiscinaBackend contender; `alsoIn`: the scenarios with a line-up of their own it
+ * runs in too ({@link Contender.alsoIn}).
+ */
+export function poolPiscinaContender<Id extends string>(
+  id: Id,
+  label: string,
+  setup: PoolPiscinaSetup,
+  alsoIn: readonly string[] = [],
+): Contender<Id> {
   return {
     id,
     label,
     kind: 'poolkit',
+    alsoIn,
     unsupported: (workload) => (workload.kind === 'io' ? WORKERS_SKIP_IO : undefined),
     open: (context) => openPoolPiscina(context, setup),
   };
 }
 
-/** Batching off (`maxBatch: 1`): every item is its own message to a worker, as before batching. */
+/**
+ * Batching off (`maxBatch: 1`): every item is its own message to a worker, as before batching.
+ * Also the distributed scenario's thread-pool reference.
+ */
 export const poolPiscina = poolPiscinaContender(
   'pool-piscina',
   'poolkit Pool + PiscinaBackend (one task per message)',
   { maxBatch: 1, entry: 'submit' },
+  [DISTRIBUTED],
 );
 
-/** The Pool's default: adaptive batching, `submit` per item. */
+/** The Pool's default: adaptive batching, `submit` per item (in the distributed scenario too). */
 export const poolPiscinaBatched = poolPiscinaContender(
   'pool-piscina-batched',
   'poolkit Pool + PiscinaBackend (batched)',
   { entry: 'submit' },
+  [DISTRIBUTED],
 );
 
 /** The bulk entry: one `submitAll` per batch, adaptive batching. */

@@ -19,7 +19,7 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
   return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer));
 }
 
-export const poolifier: Contender = {
+export const poolifier: Contender<'poolifier'> = {
   id: 'poolifier',
   label: 'poolifier',
   kind: 'worker-pool',

@@ -4,7 +4,7 @@ import type { Contender, Runner } from '../contender.js';
 import { WORKERS_SKIP_IO } from './kernel-of.js';
 import { importPeer } from './peer-import.js';
 
-export const tinypool: Contender = {
+export const tinypool: Contender<'tinypool'> = {
   id: 'tinypool',
   label: 'tinypool',
   kind: 'worker-pool',

@@ -4,7 +4,7 @@ import type { Contender, Runner } from '../contender.js';
 import { WORKERS_SKIP_IO } from './kernel-of.js';
 import { importPeer } from './peer-import.js';
 
-export const workerpool: Contender = {
+export const workerpool: Contender<'workerpool'> = {
   id: 'workerpool',
   label: 'workerpool',
   kind: 'worker-pool',

@@ -2,7 +2,7 @@
  * A checker for the JSON report's shape ({@link BenchReport}), for the tests and for anyone
  * reading the file: returns every problem found, as `path: what is wrong`; empty when valid.
  */
-import { CONTENDER_IDS } from '../contender.js';
+import { CONTENDER_IDS } from '../contenders/registry.js';
 import { WORKLOAD_NAMES } from '../workloads.js';
 import { SCHEMA } from './types.js';
 

@@ -1,15 +1,57 @@
 /**
  * The JSON report: every sample of every contender of every scenario, with the environment.
  * `schema` names this shape; a change that breaks readers bumps it.
+ *
+ * Shapes only (the verdict's too, computed in verdict.ts): a leaf the command line, the
+ * harness, the sweep and the verdict all import, and which imports none of them.
  */
-import type { ContenderId, ContenderKind } from '../contender.js';
+import type { ContenderKind } from '../contender.js';
+import type { ContenderId } from '../contenders/registry.js';
 import type { Environment } from '../environment.js';
-import type { ScenarioName } from '../options.js';
+import type { ScenarioName } from '../names.js';
 import type { Stats } from '../stats.js';
-import type { Verdict } from '../verdict.js';
 import type { WorkloadName } from '../workloads.js';
 
 export const SCHEMA = 'poolkit-bench/1';
+
+/** Where one candidate's batch times lie, in ms. */
+export interface Spread {
+  readonly id: ContenderId;
+  /** Batch samples. */
+  readonly n: number;
+  /** Median batch time, as in the tables. */
+  readonly medianMs: number;
+  /** First and third quartiles, nearest rank (with 3 samples: the lowest and the highest). */
+  readonly q1Ms: number;
+  readonly q3Ms: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+}
+
+/**
+ * `win`: the leader's IQR overlaps no other candidate's; `tie`: it overlaps at least one;
+ * `too-few-samples`: a candidate has fewer than `MIN_SAMPLES` (verdict.ts) samples; `alone`: one
+ * candidate ran; `none`: no candidate ran.
+ */
+export type Outcome = 'win' | 'tie' | 'too-few-samples' | 'alone' | 'none';
+
+/**
+ * The verdict of one scenario (the rule is verdict.ts's module comment), saved in the JSON as
+ * `scenarios[i].verdict` and printed by `verdictLine`.
+ */
+export interface Verdict {
+  readonly outcome: Outcome;
+  /** The candidate with the lowest median batch time; null for `none`. */
+  readonly leader: Spread | null;
+  /** The second lowest; null for `alone` and `none`. */
+  readonly next: Spread | null;
+  /** next.medianMs ÷ leader.medianMs (≥ 1); null without a next. */
+  readonly margin: number | null;
+  /** Candidates whose IQR overlaps the leader's, fastest first; empty unless `tie`. */
+  readonly tiedWith: ContenderId[];
+  /** The floor's median ÷ the leader's (the leader's speed-up); null without both. */
+  readonly floorSpeedup: number | null;
+}
 
 /** Timing samples in milliseconds with their summary. */
 export interface Samples {
