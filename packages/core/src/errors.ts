@@ -135,5 +135,10 @@ export function abortError(reason?: unknown): Error {
 
 /** True when `error` is a cancellation (`name === 'AbortError'`), whatever created it. */
 export function isAbortError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    return (error as { name?: unknown }).name === 'AbortError';
+  } catch {
+    return false; // a revoked Proxy, a throwing getter: not a cancellation
+  }
 }

@@ -80,7 +80,8 @@ function makeRetry(
     attempts,
     delay(attempt) {
       const base = typeof backoff === 'function' ? Number(backoff(attempt)) : backoff * 2 ** (attempt - 1);
-      const bounded = Number.isFinite(base) && base > 0 ? Math.min(base, MAX_DELAY) : 0;
+      // A delay past the cap (Infinity included) waits the cap; anything not a positive number, none.
+      const bounded = base > 0 ? Math.min(base, MAX_DELAY) : 0;
       return bounded * (1 - jitter * Math.random());
     },
     shouldRetry(error) {

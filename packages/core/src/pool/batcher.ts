@@ -215,7 +215,7 @@ export class Batcher<I, O> {
         } else if (status === 'rejected') {
           value = result.reason;
         } else {
-          value = new TypeError(`${this.#backend.name}: runMany reported no valid result for a task`);
+          value = badReturn(`${this.#backend.name}: runMany reported no valid result for a task`);
         }
       } catch (error) {
         value = error;
@@ -278,7 +278,7 @@ export class Batcher<I, O> {
       const got = Array.isArray(results) ? `${results.length} results` : typeof results;
       this.#failMany(
         batch,
-        new TypeError(`${this.#backend.name}: runMany returned ${got} for a batch of ${batch.length} tasks`),
+        badReturn(`${this.#backend.name}: runMany returned ${got} for a batch of ${batch.length} tasks`),
         false,
         early,
       );
@@ -304,7 +304,7 @@ export class Batcher<I, O> {
         this.#settled(
           pending,
           false,
-          new TypeError(`${this.#backend.name}: runMany returned no valid result for a task`),
+          badReturn(`${this.#backend.name}: runMany returned no valid result for a task`),
         );
         continue;
       }
@@ -355,4 +355,9 @@ export interface Grouping {
 export function sameBatch(first: Grouping | undefined, next: Grouping | undefined): boolean {
   if (first?.transfer !== undefined || next?.transfer !== undefined) return false;
   return first?.task === next?.task;
+}
+
+/** A backend broke runMany's contract: a TypeError with Node's code for a bad return value. */
+function badReturn(message: string): TypeError {
+  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_RETURN_VALUE' });
 }

@@ -152,21 +152,35 @@ export class Tries<I, O> implements StartListener {
   }
 
   #armStart(task: Task<I, O>, attempt: Attempt, startTimeout: number): void {
-    task.timer = setTimeout(() => {
-      if (task.current !== attempt || attempt.begun) return;
-      const error = new TaskStartTimeoutError(startTimeout);
-      attempt.abort(error);
-      this.#tried(task, attempt, false, error);
-    }, startTimeout);
+    this.#expire(task, attempt, startTimeout, () => new TaskStartTimeoutError(startTimeout));
   }
 
   #arm(task: Task<I, O>, attempt: Attempt, delay: number, timeout = delay): void {
-    task.timer = setTimeout(() => {
-      if (task.current !== attempt) return;
-      const error = new TaskTimeoutError(timeout);
-      attempt.abort(error);
-      this.#tried(task, attempt, false, error);
+    this.#expire(task, attempt, delay, () => new TaskTimeoutError(timeout));
+  }
+
+  /**
+   * Fails `attempt` with `error()` after `delay` ms — unless, by then, it settled, was started
+   * (a start timer), or got a new timer. The verdict waits one turn of the event loop
+   * (setImmediate) after the timer fires: on a busy thread an outcome or a start report may
+   * already be waiting in the I/O queue behind this timer, and the time it waited there is not
+   * the task's. A timer's callback runs before I/O in the same loop iteration; the check phase
+   * runs after it.
+   */
+  #expire(task: Task<I, O>, attempt: Attempt, delay: number, error: () => Error): void {
+    // Still this try's current timer: a start report, a new turn in a batch or a settlement
+    // replaces or clears it.
+    const live = () => task.current === attempt && task.timer === timer;
+    const timer = setTimeout(() => {
+      if (!live()) return;
+      setImmediate(() => {
+        if (!live()) return;
+        const reason = error();
+        attempt.abort(reason);
+        this.#tried(task, attempt, false, reason);
+      });
     }, delay);
+    task.timer = timer;
   }
 
   /**
