@@ -8,7 +8,8 @@
 // publint clean), never in @poolkit/native's own tarball.
 // Then a consumer app in a temporary folder outside the workspace installs the tarballs (the
 // platform one too, so its native kernels load from there) and runs
-// an ES-module script, a CommonJS script, `tsc --noEmit` under node16, bundler and node10
+// an ES-module script, a CommonJS script, `tsc --noEmit` under node16 (ES module, and CommonJS with
+// import()), node20 (CommonJS with require), bundler and node10
 // resolution, and a vitest run of describeBackend on a small custom backend.
 // Each check counts as one test in .reports/packaging.counts.json; failures are printed.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -184,6 +185,7 @@ writeFileSync(join(app, 'worker.mjs'), 'export default (n) => n * 3;\n');
 writeFileSync(
   join(app, 'esm.mjs'),
   `import { InlineBackend, Pool } from '@poolkit/core';
+import { fromErrorData, toErrorData } from '@poolkit/core/kit';
 import { describeBackend } from '@poolkit/core/testing';
 import { PiscinaBackend } from '@poolkit/adapters';
 import { move } from '@poolkit/adapters/thread';
@@ -191,6 +193,7 @@ import { addonCandidates, runBatch } from '@poolkit/native';
 import { square } from '@poolkit/native/reference';
 import { existsSync } from 'node:fs';
 if (typeof describeBackend !== 'function' || typeof move !== 'function') throw new Error('missing exports');
+if (fromErrorData(toErrorData(Object.assign(new Error('x'), { code: 'E' }))).code !== 'E') throw new Error('kit');
 const inline = new Pool({ backend: new InlineBackend(async (n) => n + 1) });
 if ((await inline.submit(1)) !== 2) throw new Error('inline pool');
 await inline.close();
@@ -210,12 +213,13 @@ writeFileSync(
   join(app, 'cjs.cjs'),
   `const { InlineBackend, Pool } = require('@poolkit/core');
 const testing = require('@poolkit/core/testing');
+const { abortReason } = require('@poolkit/core/kit');
 const { PiscinaBackend } = require('@poolkit/adapters');
 const { move } = require('@poolkit/adapters/thread');
 const { runBatch } = require('@poolkit/native');
 const reference = require('@poolkit/native/reference');
 const path = require('node:path');
-for (const [what, value] of Object.entries({ describeBackend: testing.describeBackend, move, runBatch, square: reference.square })) {
+for (const [what, value] of Object.entries({ describeBackend: testing.describeBackend, abortReason, move, runBatch, square: reference.square })) {
   if (typeof value !== 'function') throw new Error('require() gave no ' + what);
 }
 (async () => {
@@ -235,6 +239,7 @@ for (const [what, value] of Object.entries({ describeBackend: testing.describeBa
 writeFileSync(
   join(app, 'types.ts'),
   `import { type Backend, InlineBackend, Pool, type RunOptions, WorkerCrashedError } from '@poolkit/core';
+import { ErrorListeners, type ErrorData, splitBatch, toErrorData } from '@poolkit/core/kit';
 import { describeBackend, probeConformance } from '@poolkit/core/testing';
 import { PiscinaBackend, type PiscinaBackendOptions } from '@poolkit/adapters';
 import { move } from '@poolkit/adapters/thread';
@@ -250,7 +255,8 @@ const run: (input: number, options: RunOptions) => Promise<number> = backend.run
 const bytes: Uint8Array = move(new Uint8Array(4));
 const native: Promise<Float64Array> = runBatch('square', [1, 2]);
 const error: Error = new WorkerCrashedError('x');
-void [result, piscina, run, bytes, native, error, square, NativeBackend, describeBackend, probeConformance];
+const data: ErrorData = toErrorData(error);
+void [result, piscina, run, bytes, native, error, square, NativeBackend, describeBackend, probeConformance, data, ErrorListeners, splitBatch];
 `,
 );
 // The same file as an ES module (.mts) for node16, and as CommonJS (.cts) for node20, whose model
@@ -258,6 +264,23 @@ void [result, piscina, run, bytes, native, error, square, NativeBackend, describ
 const typesSource = readFileSync(join(app, 'types.ts'), 'utf8');
 writeFileSync(join(app, 'types.mts'), typesSource);
 writeFileSync(join(app, 'types.cts'), typesSource);
+// CommonJS under node16: TypeScript's node16 model predates require(esm), so `import x =
+// require()` of an ES-only package is TS1471 there; `await import()` is what works (README).
+writeFileSync(
+  join(app, 'dynamic.cts'),
+  `async function main(): Promise<void> {
+  const core = await import('@poolkit/core');
+  const testing = await import('@poolkit/core/testing');
+  const adapters = await import('@poolkit/adapters');
+  const native = await import('@poolkit/native');
+  const pool = new core.Pool<number, number>({ executor: (n: number) => n + 1 });
+  const value: number = await pool.submit(1);
+  await pool.close();
+  void [value, testing.describeBackend, adapters.PiscinaBackend, native.runBatch];
+}
+void main();
+`,
+);
 const tsconfig = (compilerOptions, file = 'types.ts') =>
   JSON.stringify({
     compilerOptions: {
@@ -277,6 +300,10 @@ writeFileSync(
 writeFileSync(
   join(app, 'tsconfig.node20-cjs.json'),
   tsconfig({ module: 'node20', moduleResolution: 'node16' }, 'types.cts'),
+);
+writeFileSync(
+  join(app, 'tsconfig.node16-cjs.json'),
+  tsconfig({ module: 'node16', moduleResolution: 'node16' }, 'dynamic.cts'),
 );
 writeFileSync(
   join(app, 'tsconfig.bundler.json'),
@@ -335,7 +362,7 @@ const inApp = (name, args) =>
 inApp('consumer app: an ES-module script imports every entry and runs pools', [process.execPath, 'esm.mjs']);
 inApp('consumer app: a CommonJS script require()s every entry and runs pools', [process.execPath, 'cjs.cjs']);
 const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
-for (const mode of ['node16', 'node20-cjs', 'bundler', 'node10']) {
+for (const mode of ['node16', 'node16-cjs', 'node20-cjs', 'bundler', 'node10']) {
   inApp(`consumer app: tsc --noEmit, ${mode}`, [process.execPath, tsc, '-p', `tsconfig.${mode}.json`]);
 }
 inApp('consumer app: vitest runs describeBackend on a custom backend', [

@@ -10,17 +10,15 @@
  *         fail(error) ─▶ per task: running → crashed, done → kept or rerun, queued → rerun
  */
 import type { BatchEntry, BatchResult } from '@poolkit/core';
+import { abortReason, type ErrorData, fromErrorData, isErrorData, tellStarted } from '@poolkit/core/kit';
 import type { Watched } from './abort-watch.js';
 import { BATCH_ERROR, BATCH_OK, type BatchReply } from './batch-protocol.js';
-import { type ErrorData, fromErrorData, isErrorData } from './error-data.js';
 import { CANCELLED, DONE, QUEUED, type TaskTable } from './task-table.js';
 
 export interface BatchFlightHost {
   readonly table: TaskTable;
   /** Terminates the thread with this id (the only way to stop a running task). */
   terminate(threadId: number): void;
-  /** The error a task rejects with once its signal aborted. */
-  abortReason(signal: AbortSignal): unknown;
   /** What a dead thread's error becomes for the task it was running. */
   crashed(error: unknown): unknown;
   /** Runs one entry alone (an answer that was lost with no task to blame). */
@@ -66,7 +64,7 @@ export class BatchFlight<O> implements Watched {
       const state = host.table.cancel(slots[i]);
       if (state > 0) host.terminate(state);
       // Reported at once: the task after it in the batch may be running now (its timeout starts).
-      this.#set(i, { status: 'rejected', reason: host.abortReason(signal) }, this.early);
+      this.#set(i, { status: 'rejected', reason: abortReason(signal) }, this.early);
     }
     return this.#left === 0 || this.#ended;
   }
@@ -98,7 +96,7 @@ export class BatchFlight<O> implements Watched {
       if (this.#results[i] !== undefined) continue;
       const signal = entries[i].options.signal;
       if (signal.aborted) {
-        this.#set(i, { status: 'rejected', reason: host.abortReason(signal) });
+        this.#set(i, { status: 'rejected', reason: abortReason(signal) });
         continue;
       }
       if (loadFailure) {
@@ -113,7 +111,7 @@ export class BatchFlight<O> implements Watched {
       } else if (state === DONE || state === QUEUED) {
         this.#set(i, { status: 'rerun' }); // finished unreported under a crash, or never started
       } else if (state === CANCELLED) {
-        this.#set(i, { status: 'rejected', reason: host.abortReason(signal) });
+        this.#set(i, { status: 'rejected', reason: abortReason(signal) });
       }
     }
     if (alone.length === 0) {
@@ -141,7 +139,7 @@ export class BatchFlight<O> implements Watched {
   #tellStarted(index: number): void {
     while (this.#nextStart <= index) {
       const options = this.entries[this.#nextStart++].options;
-      if (options.cancellable !== false) options.started?.();
+      if (options.cancellable !== false) tellStarted(options);
     }
   }
 
@@ -155,7 +153,7 @@ export class BatchFlight<O> implements Watched {
       if (e[j] === BATCH_OK) result = { status: 'fulfilled', value: v[j] as O, time: t[j] };
       else if (e[j] === BATCH_ERROR)
         result = { status: 'rejected', reason: fromErrorData(v[j] as ErrorData), time: t[j] };
-      else result = { status: 'rejected', reason: this.host.abortReason(this.entries[i].options.signal) };
+      else result = { status: 'rejected', reason: abortReason(this.entries[i].options.signal) };
       this.#set(i, result, early);
     }
   }

@@ -18,6 +18,7 @@ import {
   checkObject,
   checkOneOf,
   describeValue as describe,
+  readOptions,
 } from '@poolkit/core';
 
 /** Options of {@link PiscinaBackend}. Every field is read once, by the constructor. */
@@ -149,8 +150,31 @@ function checkResourceLimits(value: unknown): ResourceLimits {
 
 /** Checks `options` and fills in the defaults. Throws TypeError/RangeError as described above. */
 export function resolveOptions(options: unknown): ResolvedOptions {
+  // Whatever reading the options throws (a getter, a Proxy's trap, a revoked Proxy anywhere in
+  // them) is a coded TypeError naming them, never the engine's exception.
+  return readOptions('PiscinaBackend options', () => checkOptionsObject(options));
+}
+
+/** The keys of {@link PiscinaBackendOptions}: each read once. */
+const KEYS = [
+  'filename',
+  'threads',
+  'minThreads',
+  'idleTimeout',
+  'concurrentTasksPerWorker',
+  'resourceLimits',
+  'env',
+  'execArgv',
+  'name',
+  'atomics',
+  'recycleAfterTasks',
+  'recycleAboveHeapMB',
+] as const;
+
+function checkOptionsObject(options: unknown): ResolvedOptions {
   checkObject('options', options);
-  const o = options as PiscinaBackendOptions;
+  const o: Record<string, unknown> = {};
+  for (const key of KEYS) o[key] = (options as Record<string, unknown>)[key];
   const path = modulePath(o.filename);
   const threads =
     o.threads === undefined
@@ -169,7 +193,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
       ? 1
       : checkInteger('options.concurrentTasksPerWorker', o.concurrentTasksPerWorker, 1, { max: 1024 });
   const resourceLimits = o.resourceLimits === undefined ? undefined : checkResourceLimits(o.resourceLimits);
-  if (o.env !== undefined && typeof o.env !== 'symbol') checkObject('options.env', o.env);
+  // A copy: piscina reads the environment when each thread starts, long after this check.
+  let env = o.env as PiscinaBackendOptions['env'];
+  if (env !== undefined && typeof env !== 'symbol') {
+    checkObject('options.env', env);
+    env = { ...env };
+  }
   let execArgv: string[] | undefined;
   if (o.execArgv !== undefined) {
     if (!Array.isArray(o.execArgv) || o.execArgv.some((flag) => typeof flag !== 'string')) {
@@ -184,7 +213,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     idleTimeout,
     concurrentTasksPerWorker,
     resourceLimits,
-    env: o.env,
+    env,
     execArgv,
     name: o.name === undefined ? 'piscina' : checkName('options.name', o.name),
     atomics:

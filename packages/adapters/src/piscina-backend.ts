@@ -12,28 +12,30 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  abortError,
-  argTypeError,
+  abortReason,
   type Backend,
   type BatchEntry,
   type BatchResult,
   batchRefusal,
-  describeValue,
+  ErrorListeners,
+  fromErrorData,
+  isErrorData,
   neverAborted,
   PoolClosedError,
   type RunOptions,
   runRefusal,
-  type TaskTimeoutError,
+  safeReport,
+  splitBatch,
+  tellStarted,
   WorkerCrashedError,
 } from '@poolkit/core';
 import { Piscina } from 'piscina';
 import { AbortWatch, type Watched } from './abort-watch.js';
 import { BatchFlight, type BatchFlightHost } from './batch-flight.js';
 import { BATCH_MARK, type BatchEnvelope, type BatchReply, numbersOrSelf } from './batch-protocol.js';
-import { fromErrorData, isErrorData } from './error-data.js';
 import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Gate, Recycler } from './recycler.js';
-import { isRetirement, RETIRE_MARK } from './retire.js';
+import { isRetirement, RETIRE_MARK, type RetiringErrorData } from './retire.js';
 import { CANCELLED, DONE, QUEUED, TaskTable } from './task-table.js';
 import type { Envelope, ShimData } from './worker.js';
 
@@ -80,26 +82,23 @@ function workerExecArgv(options: ResolvedOptions): string[] | undefined {
   return base.some((flag) => flag.includes('tsx')) ? base : [...base, '--import', tsxSpecifier()];
 }
 
-function isTimeout(reason: unknown): reason is TaskTimeoutError {
-  return (
-    typeof reason === 'object' &&
-    reason !== null &&
-    (reason as { code?: unknown }).code === 'ERR_TASK_TIMEOUT'
-  );
-}
-
-/** The error a task rejects with once its signal aborted: the timeout itself, or an AbortError. */
-function abortReason(signal: AbortSignal): unknown {
-  return isTimeout(signal.reason) ? signal.reason : abortError(signal.reason);
-}
-
 /** Turns what piscina rejected with into what the caller should see. */
 function translate(error: unknown): unknown {
   if (isErrorData(error)) return fromErrorData(error);
   // The input (or transfer list) could not be cloned on this side: the caller's mistake, not a crash.
   if ((error as { name?: unknown } | null)?.name === 'DataCloneError') return error;
-  const inner = (error as { message?: unknown } | null)?.message;
-  const message = typeof inner === 'string' ? inner : String(error);
+  let inner: unknown;
+  try {
+    inner = (error as { message?: unknown } | null)?.message;
+  } catch {
+    inner = undefined;
+  }
+  // piscina passes on what the dying thread reported; an answer that could not be cloned leaves
+  // only an empty object ("[object Object]"), which says nothing: say what it usually is.
+  const message =
+    typeof inner === 'string' && inner !== ''
+      ? inner
+      : 'no reason given (a thread ends like this when its answer cannot be cloned)';
   return new WorkerCrashedError(`the worker running this task died: ${message}`, { cause: error });
 }
 
@@ -165,7 +164,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   /** With recycling: piscina gets no more tasks than its threads run at once (see Gate). */
   readonly #gate: Gate | undefined;
   /** Listeners for errors that belong to no task (see onError). */
-  readonly #errorListeners = new Set<(error: Error) => void>();
+  readonly #errorListeners = new ErrorListeners();
 
   constructor(options: PiscinaBackendOptions) {
     const resolved = resolveOptions(options);
@@ -209,7 +208,6 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     this.#flightHost = {
       table: this.#table,
       terminate: this.#terminateThread,
-      abortReason,
       crashed: translate,
       runAlone: (entry) => this.run(entry.input as I, entry.options),
     };
@@ -236,27 +234,33 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
       const reason = new PoolClosedError('the piscina backend is closed');
       return Promise.resolve(results.fill({ status: 'rejected', reason }));
     }
-    const task = batch[0]?.options.task;
+    // Entries of another task, or with a transfer list, cannot share the message: run() each.
+    const { task, together, alone: apart } = splitBatch(batch);
+    const alone: Promise<void>[] = [];
+    for (const i of apart) {
+      const { input, options } = batch[i];
+      if (options.signal.aborted) results[i] = { status: 'rejected', reason: abortReason(options.signal) };
+      else alone.push(this.#runAlone(input, options, results, i));
+    }
     const sent: number[] = [];
     const slots: number[] = [];
-    const alone: Promise<void>[] = [];
-    for (let i = 0; i < batch.length; i++) {
+    for (const i of together) {
       const { input, options } = batch[i];
       if (options.signal.aborted) {
         results[i] = { status: 'rejected', reason: abortReason(options.signal) };
-      } else if (options.transfer !== undefined || options.task !== task) {
-        alone.push(this.#runAlone(input, options, results, i));
-      } else {
-        const slot = this.#table.acquire();
-        if (slot < 0) alone.push(this.#runAlone(input, options, results, i));
-        else {
-          sent.push(i);
-          slots.push(slot);
-        }
+        continue;
+      }
+      const slot = this.#table.acquire();
+      if (slot < 0) alone.push(this.#runAlone(input, options, results, i));
+      else {
+        sent.push(i);
+        slots.push(slot);
       }
     }
     const whole =
-      sent.length === 0 ? Promise.resolve() : this.#send(batch, sent, slots, task, results, report);
+      sent.length === 0
+        ? Promise.resolve()
+        : this.#send(batch, sent, slots, task, results, safeReport(report));
     return alone.length === 0
       ? whole.then(() => results)
       : Promise.all([whole, ...alone]).then(() => results);
@@ -279,7 +283,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     slots: number[],
     task: string | undefined,
     results: BatchResult<O>[],
-    report: ((index: number, result: BatchResult<O>) => void) | undefined,
+    tell: ((index: number, result: BatchResult<O>) => void) | undefined,
   ): Promise<void> {
     const n = sent.length;
     const inputs = new Array<unknown>(n);
@@ -314,7 +318,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
           this.#settled();
           resolve();
         },
-        report === undefined ? undefined : (j, result) => report(sent[j], result),
+        tell === undefined ? undefined : (j, result) => tell(sent[j], result),
       );
       this.#batches.set(id, flight);
       this.#watch.add(flight);
@@ -329,7 +333,8 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
           flight.fulfil(reply);
         },
         (error: unknown) => {
-          if (isErrorData(error) && error.r !== undefined) this.#recycler?.retire(error.r);
+          const retiring = isErrorData(error) ? (error as RetiringErrorData).r : undefined;
+          if (retiring !== undefined) this.#recycler?.retire(retiring);
           flight.fail(error);
         },
       );
@@ -390,13 +395,13 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     }
     // A try that may time out learns when it starts: from the table (watched), or — with no slot
     // to watch — at once, as before there was a way to tell.
-    const started = options.cancellable === false ? undefined : options.started;
-    if (slot < 0) started?.();
+    const tells = options.cancellable !== false;
+    if (tells && slot < 0) tellStarted(options);
     return new Promise<O>((resolve, reject) => {
       const flight = new Flight(
         signal,
         slot,
-        slot < 0 ? undefined : started,
+        tells && slot >= 0 ? options : undefined,
         this.#table,
         this.#watch,
         this.#terminateThread,
@@ -470,7 +475,8 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
       },
       (error: unknown) => {
         if (isErrorData(error)) {
-          if (error.r !== undefined) recycler.retire(error.r);
+          const retiring = (error as RetiringErrorData).r;
+          if (retiring !== undefined) recycler.retire(retiring);
         } else if (recycler.active && envelope.s >= 0 && this.#table.state(envelope.s) === QUEUED) {
           return again();
         }
@@ -487,14 +493,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
    * `input` undefined). Returns the function that unsubscribes.
    */
   onError(listener: (error: Error) => void): () => void {
-    if (typeof listener !== 'function') {
-      throw argTypeError(
-        `onError(listener): listener must be a function, received ${describeValue(listener)}`,
-      );
-    }
-    const entry = (error: Error) => listener(error);
-    this.#errorListeners.add(entry);
-    return () => this.#errorListeners.delete(entry);
+    return this.#errorListeners.add(listener);
   }
 
   #outOfTask(error: unknown): void {
@@ -503,15 +502,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const crash = new WorkerCrashedError(`a worker thread failed outside any task: ${message}`, {
       cause: error,
     });
-    for (const listener of this.#errorListeners) {
-      try {
-        listener(crash);
-      } catch (thrown) {
-        queueMicrotask(() => {
-          throw thrown;
-        });
-      }
-    }
+    this.#errorListeners.emit(crash);
   }
 
   /**
@@ -570,13 +561,13 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
  */
 class Flight<O> implements Watched {
   #settled = false;
-  /** Called once the table shows a thread took the task up (then cleared). */
-  #started: (() => void) | undefined;
+  /** Whose `started()` to call once the table shows a thread took the task up (then cleared). */
+  #started: RunOptions | undefined;
 
   constructor(
     readonly signal: AbortSignal,
     private readonly slot: number,
-    started: (() => void) | undefined,
+    started: RunOptions | undefined,
     private readonly table: TaskTable,
     private readonly watch: AbortWatch,
     private readonly terminate: (threadId: number) => void,
@@ -606,9 +597,9 @@ class Flight<O> implements Watched {
 
   /** Calls `started` once (a task that finished between two polls is told as it settles). */
   #tellStarted(): void {
-    const started = this.#started;
+    const options = this.#started;
     this.#started = undefined;
-    started?.();
+    if (options !== undefined) tellStarted(options);
   }
 
   fulfil(value: O): void {

@@ -3,7 +3,7 @@
  * shared by the shim and the main thread; holds no code that runs on import.
  *
  *   shim: a task ends past the limit ─▶ retiring: every new task or batch is refused, unrun
- *         the last running one ends ─▶ its answer carries the thread id (RETIRE_MARK / ErrorData.r)
+ *         the last running one ends ─▶ its answer carries the thread id (RETIRE_MARK / RetiringErrorData.r)
  *   main: an answer with the mark ─▶ unwrap it, terminate that thread (piscina starts another)
  *         a refusal ─▶ send the task again once that thread is gone
  *
@@ -12,6 +12,7 @@
  * retiring thread a task until the thread is gone; nothing here can stop that, so a backend
  * that recycles copies what a task would transfer: a task taken down keeps its input.)
  */
+import type { ErrorData } from '@poolkit/core/kit';
 
 /** The key of a wrapped answer or a refusal; its value is the retiring thread's id. */
 export const RETIRE_MARK = '__poolkitRetire';
@@ -24,6 +25,12 @@ export interface Retirement {
   /** The task's value (absent on a refusal). */
   v?: unknown;
 }
+
+/** A task's error on its way back from the shim: core's ErrorData, marked when its thread retires. */
+export type RetiringErrorData = ErrorData & {
+  /** The id of the thread that sent it, which retires now. */
+  r?: number;
+};
 
 export function isRetirement(value: unknown): value is Retirement {
   return typeof value === 'object' && value !== null && RETIRE_MARK in value;

@@ -6,12 +6,14 @@
  *
  * It also keeps the shared {@link TaskTable} up to date: a task marks its slot with this
  * thread's id when it starts and DONE when it ends, and is skipped if the main thread already
- * cancelled it. No top-level await: piscina may `require()` this module.
+ * cancelled it. A lone task (`run`) and each task of a batch (`runBatch`) go through the same
+ * per-task path, {@link perform}. No top-level await: piscina may `require()` this module.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, type TransferListItem, threadId, workerData } from 'node:worker_threads';
+import { toErrorData } from '@poolkit/core/kit';
 import {
   BATCH_ERROR,
   BATCH_MARK,
@@ -21,8 +23,7 @@ import {
   type BatchReply,
   numbersOrSelf,
 } from './batch-protocol.js';
-import { type ErrorData, toErrorData } from './error-data.js';
-import { RETIRE_MARK, type Retirement } from './retire.js';
+import { RETIRE_MARK, type Retirement, type RetiringErrorData } from './retire.js';
 import { CANCELLED, DONE, QUEUED } from './task-table.js';
 import { movesRegistry } from './thread.js';
 
@@ -104,8 +105,8 @@ function deliver(value: unknown): unknown {
 }
 
 /** A task's error on its way back (ErrorData), marked when the thread retires. */
-function fault(error: unknown): ErrorData {
-  const data = toErrorData(error);
+function fault(error: unknown): RetiringErrorData {
+  const data: RetiringErrorData = toErrorData(error);
   if (recycles && retiresNow(1)) data.r = threadId;
   return data;
 }
@@ -163,54 +164,114 @@ function finish(slot: number): void {
   if (slot >= 0) Atomics.compareExchange(states, slot, threadId, DONE);
 }
 
-/** Runs one task; piscina calls this for every `run`. Throws only {@link ErrorData}. */
+/** How a task ended, as {@link perform} tells it. */
+const SKIPPED = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+type Kind = typeof SKIPPED | typeof FULFILLED | typeof REJECTED;
+
+/**
+ * The value (FULFILLED) or the error (REJECTED) of the task {@link perform} just settled
+ * synchronously; read it at once, before anything else runs a task.
+ */
+let settledWith: unknown;
+
+/** Takes the outcome of a task that settled after perform() returned; what it returns, perform's promise resolves with. */
+type Later = (kind: Kind, value: unknown) => unknown;
+
+/**
+ * The per-task protocol, for a lone task and for each task of a batch alike:
+ *
+ *   claim the slot (QUEUED → this thread; CANCELLED → SKIPPED, never called)
+ *   → call fn(input, ctx) → (await a thenable) → mark the slot DONE
+ *   → check the value can be sent → FULFILLED (value) | REJECTED (error)
+ *
+ * A task without a slot (-1) is not claimed. A task that settles synchronously returns its kind
+ * at once, its value or error in {@link settledWith} (nothing allocated, no callback: the hot
+ * path of a batch of tiny tasks); one that returns a thenable returns a promise of what `later`
+ * returns for its outcome.
+ */
+function perform(
+  fn: TaskFunction,
+  input: unknown,
+  slot: number,
+  attempt: number,
+  later: Later,
+): Kind | Promise<unknown> {
+  if (slot >= 0 && Atomics.compareExchange(states, slot, QUEUED, threadId) === CANCELLED) return SKIPPED;
+  const ctx = attempt === 1 ? context : { signal: neverAborts, attempt };
+  let result: unknown;
+  try {
+    result = fn(input, ctx);
+  } catch (error) {
+    finish(slot);
+    settledWith = error;
+    return REJECTED;
+  }
+  if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
+    return Promise.resolve(result).then(
+      (value) => {
+        finish(slot);
+        const kind = checked(value);
+        return later(kind, settledWith);
+      },
+      (error: unknown) => {
+        finish(slot);
+        return later(REJECTED, error);
+      },
+    );
+  }
+  finish(slot);
+  return checked(result);
+}
+
+/**
+ * FULFILLED with the value, or REJECTED with the coded error of a value that cannot be sent back
+ * (in {@link settledWith}): a function or a symbol would make piscina's postMessage throw inside
+ * the thread, which kills it (the task then looked like a crash, `[object Object]`, and the
+ * thread was replaced). A nested one still ends the thread inside piscina's send; the main side
+ * tells that from a crash by the task's DONE slot (a lone task), or the shim re-checks each value
+ * of a flush that failed (a batch).
+ */
+function checked(value: unknown): Kind {
+  if (typeof value === 'function' || typeof value === 'symbol') {
+    settledWith = notCloneable(`a ${typeof value}`);
+    return REJECTED;
+  }
+  settledWith = value;
+  return FULFILLED;
+}
+
+/** A lone task's outcome as piscina's answer: its value, or a thrown ErrorData. */
+const answer: Later = (kind, value) => {
+  if (kind === FULFILLED) return deliver(value);
+  if (kind === REJECTED) throw fault(value);
+  // SKIPPED: the main thread already rejected this task; nobody reads this answer.
+  if (recycles) running--;
+  throw toErrorData(new Error('cancelled before it started'));
+};
+
+/** The export `name`, or — when there is none — a function that throws why, so the task fails alone. */
+function pickForTask(name: string | undefined): TaskFunction {
+  try {
+    return pick(name);
+  } catch (error) {
+    return () => {
+      throw error;
+    };
+  }
+}
+
+/** Runs one task; piscina calls this for every `run`. Throws only ErrorData. */
 export function run(envelope: Envelope): unknown {
   if (namespace === undefined) {
     if (loadError !== undefined) throw toErrorData(loadError);
     return loading.then(() => run(envelope));
   }
   if (retiring) return refusal; // before the slot is touched: the task never started
-  const slot = envelope.s;
-  if (slot >= 0 && Atomics.compareExchange(states, slot, QUEUED, threadId) === CANCELLED) {
-    // The main thread already rejected this task; nobody reads this answer.
-    throw toErrorData(new Error('cancelled before it started'));
-  }
   if (recycles) running++;
-  let result: unknown;
-  try {
-    const ctx = envelope.a === undefined ? context : { signal: neverAborts, attempt: envelope.a };
-    result = pick(envelope.t)(envelope.i, ctx);
-  } catch (error) {
-    finish(slot);
-    throw fault(error);
-  }
-  if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
-    return Promise.resolve(result).then(
-      (value) => {
-        finish(slot);
-        return deliver(sendable(value));
-      },
-      (error: unknown) => {
-        finish(slot);
-        throw fault(error);
-      },
-    );
-  }
-  finish(slot);
-  return deliver(sendable(result));
-}
-
-/**
- * A result that can be sent back, or the coded error of one that cannot: a function or a symbol
- * would make piscina's postMessage throw inside the thread, which kills it (the task then looked
- * like a crash, `[object Object]`, and the thread was replaced). A nested one still ends the
- * thread inside piscina's send; the main side tells that from a crash by the task's DONE slot.
- */
-function sendable(value: unknown): unknown {
-  if (typeof value === 'function' || typeof value === 'symbol') {
-    throw fault(notCloneable(`a ${typeof value}`));
-  }
-  return value;
+  const kind = perform(pickForTask(envelope.t), envelope.i, envelope.s, envelope.a ?? 1, answer);
+  return typeof kind === 'number' ? answer(kind, settledWith) : kind;
 }
 
 /**
@@ -234,18 +295,27 @@ export function runBatch(envelope: BatchEnvelope): BatchReply | Promise<BatchRep
   return new BatchRun(envelope, fn).go(0);
 }
 
+/** A batch being run: the tasks' outcomes, kept until they are flushed or answered. */
 class BatchRun {
   /** The first task not sent back yet. */
   #from = 0;
   /** Tasks with an outcome. */
   #done = 0;
   #flushes = 0;
+  /** The task running now, and when it started. */
+  #n = 0;
+  #start = 0;
   // Kinds and times as typed arrays: one memcpy each when cloned back, not one value per task.
   readonly #e: Uint8Array;
   readonly #t: Float64Array;
   #v: unknown[] = [];
   /** What the values sent next transfer (from move()). */
   #x: TransferListItem[] = [];
+  /** An async task's outcome: recorded, then the batch goes on from the next task. */
+  readonly #later: Later = (kind, value) => {
+    this.#record(kind, value);
+    return this.go(this.#n + 1);
+  };
 
   constructor(
     private readonly envelope: BatchEnvelope,
@@ -255,43 +325,43 @@ class BatchRun {
     this.#t = new Float64Array(envelope.s.length);
   }
 
-  /** Runs tasks from `index` on; switches to async only at a task that returns a promise. */
+  /** Runs tasks from `index` on through {@link perform}; switches to async only at a task that returns a promise. */
   go(index: number): BatchReply | Promise<BatchReply> {
     const { i: inputs, s: slots, a: attempts, k: killable } = this.envelope;
     for (let n = index; n < inputs.length; n++) {
       if (killable[n] === 1 && this.#done > this.#from) this.#flush();
-      const slot = slots[n];
-      if (Atomics.compareExchange(states, slot, QUEUED, threadId) === CANCELLED) {
-        this.#put(BATCH_SKIPPED, undefined, 0);
-        continue;
-      }
-      const attempt = attempts === undefined ? 1 : attempts[n];
-      const ctx = attempt === 1 ? context : { signal: neverAborts, attempt };
-      const start = performance.now();
-      let result: unknown;
-      try {
-        result = this.fn(inputs[n], ctx);
-      } catch (error) {
-        finish(slot);
-        this.#put(BATCH_ERROR, toErrorData(error), performance.now() - start);
-        continue;
-      }
-      if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
-        return Promise.resolve(result).then(
-          (value) => {
-            this.#settle(slot, value, start);
-            return this.go(n + 1);
-          },
-          (error: unknown) => {
-            finish(slot);
-            this.#put(BATCH_ERROR, toErrorData(error), performance.now() - start);
-            return this.go(n + 1);
-          },
-        );
-      }
-      this.#settle(slot, result, start);
+      this.#n = n;
+      this.#start = performance.now();
+      const kind = perform(
+        this.fn,
+        inputs[n],
+        slots[n],
+        attempts === undefined ? 1 : attempts[n],
+        this.#later,
+      );
+      if (typeof kind !== 'number') return kind as Promise<BatchReply>;
+      this.#record(kind, settledWith);
     }
     return this.#end();
+  }
+
+  /** One task's outcome: skipped, its value (noting what it moves), or its error as data; with its run time. */
+  #record(kind: Kind, value: unknown): void {
+    if (kind === SKIPPED) {
+      this.#put(BATCH_SKIPPED, undefined, 0);
+      return;
+    }
+    const time = performance.now() - this.#start;
+    if (kind === REJECTED) {
+      this.#put(BATCH_ERROR, toErrorData(value), time);
+      return;
+    }
+    const list = value !== null && typeof value === 'object' ? moves.get(value) : undefined;
+    if (list !== undefined) {
+      moves.delete(value as object);
+      this.#x.push(...(list as TransferListItem[]));
+    }
+    this.#put(BATCH_OK, value, time);
   }
 
   /** The batch's answer: marked when the thread retires, movable when a value was moved. */
@@ -300,22 +370,6 @@ class BatchRun {
     if (recycles && retiresNow(this.#e.length)) reply.r = threadId;
     if (this.#x.length === 0) return reply;
     return movable(reply, this.#x) as BatchReply; // piscina unwraps it before it sends
-  }
-
-  #settle(slot: number, value: unknown, start: number): void {
-    finish(slot);
-    const time = performance.now() - start;
-    // A function or a symbol cannot cross: that task fails alone, not the whole answer.
-    if (typeof value === 'function' || typeof value === 'symbol') {
-      this.#put(BATCH_ERROR, toErrorData(notCloneable(`a ${typeof value}`)), time);
-    } else {
-      const list = value !== null && typeof value === 'object' ? moves.get(value) : undefined;
-      if (list !== undefined) {
-        moves.delete(value as object);
-        this.#x.push(...(list as TransferListItem[]));
-      }
-      this.#put(BATCH_OK, value, time);
-    }
   }
 
   #put(kind: number, value: unknown, time: number): void {

@@ -76,4 +76,61 @@ describe('bad calls are refused by name', () => {
     const b = backend({ threads: 1, resourceLimits: { stackSizeMb: 4, maxOldGenerationSizeMb: 256 } });
     expect(await b.run(3, { signal: never() })).toBe(6);
   });
+
+  const trapping = () =>
+    new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('trap');
+        },
+        ownKeys() {
+          throw new Error('trap');
+        },
+        getPrototypeOf() {
+          throw new Error('trap');
+        },
+      },
+    );
+  const hostileOptions: Array<[string, () => unknown]> = [
+    ['the options a Proxy whose traps throw', trapping],
+    ['filename a revoked Proxy', () => ({ filename: revoked })],
+    ['execArgv a revoked Proxy', () => ({ filename: TASKS, execArgv: revoked })],
+    ['env a Proxy whose traps throw', () => ({ filename: TASKS, env: trapping() })],
+    [
+      'a resourceLimits field whose getter throws a revoked Proxy',
+      () => ({
+        filename: TASKS,
+        resourceLimits: Object.defineProperty({}, 'stackSizeMb', {
+          enumerable: true,
+          get() {
+            throw revoked;
+          },
+        }),
+      }),
+    ],
+    ...['threads', 'minThreads', 'idleTimeout', 'name', 'atomics', 'recycleAfterTasks'].map(
+      (key): [string, () => unknown] => [
+        `a getter on ${key} that throws`,
+        () =>
+          Object.defineProperty({ filename: TASKS }, key, {
+            enumerable: true,
+            get() {
+              throw new Error(`getter ${key}`);
+            },
+          }),
+      ],
+    ),
+  ];
+  for (const [what, make] of hostileOptions) {
+    it(`new PiscinaBackend with ${what}: a coded TypeError, no thread started`, () => {
+      let thrown: unknown;
+      try {
+        new PiscinaBackend(make() as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+    });
+  }
 });

@@ -15,17 +15,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { fromErrorData, isErrorData } from '@poolkit/adapters';
 import {
-  abortError,
+  abortReason,
   argTypeError,
   type Backend,
   type BatchEntry,
   type BatchResult,
   batchRefusal,
+  ErrorListeners,
+  fromErrorData,
+  isErrorData,
   PoolClosedError,
   type RunOptions,
   runRefusal,
+  splitBatch,
   WorkerCrashedError,
 } from '@poolkit/core';
 import { Queue, QueueEvents } from 'bullmq';
@@ -88,12 +91,6 @@ function waitForReady(client: Redis): Promise<void> {
   });
 }
 
-/** The Pool's own timeouts, which a run() rejects with as they are (not wrapped in an AbortError). */
-function isTimeout(reason: unknown): boolean {
-  const code = (reason as { code?: unknown } | null)?.code;
-  return code === 'ERR_TASK_TIMEOUT' || code === 'ERR_TASK_START_TIMEOUT';
-}
-
 const noop = () => {};
 
 /**
@@ -133,7 +130,7 @@ export class BullMQBackend implements Backend {
   #sweeping = false;
   readonly #sweep: ReturnType<typeof setInterval>;
   #closing: Promise<void> | undefined;
-  readonly #errorListeners = new Set<(error: Error) => void>();
+  readonly #errorListeners = new ErrorListeners();
   #lastError = '';
 
   constructor(options: BullMQBackendOptions) {
@@ -212,12 +209,12 @@ export class BullMQBackend implements Backend {
       return Promise.reject(error);
     }
     const { signal, started = noop } = options;
-    if (signal.aborted) return Promise.reject(this.#abortReason(signal));
+    if (signal.aborted) return Promise.reject(abortReason(signal));
     const jobId = this.#newId();
     return new Promise<unknown>((resolve, reject) => {
       const onAbort = () => {
         if (this.#take(jobId) === undefined) return;
-        reject(this.#abortReason(signal));
+        reject(abortReason(signal));
         // A waiting job is removed; a running one (locked: remove() leaves it) is cancelled on its worker.
         this.#queue.remove(jobId).catch(() => {});
         this.#cancel(jobId);
@@ -271,31 +268,38 @@ export class BullMQBackend implements Backend {
         results.fill({ status: 'rejected', reason: new PoolClosedError('the BullMQ backend is closed') }),
       );
     }
-    const task = batch[0]?.options.task;
-    const sent: number[] = [];
+    // Entries of another task (or with a transfer list, which run() refuses) go alone.
+    const { task, together, alone: apart } = splitBatch(batch);
     const alone: Promise<void>[] = [];
-    for (let i = 0; i < batch.length; i++) {
+    for (const i of apart) {
       const { input, options } = batch[i];
       if (options.signal.aborted) {
-        results[i] = { status: 'rejected', reason: this.#abortReason(options.signal) };
-      } else if (options.transfer !== undefined || options.task !== task) {
-        alone.push(
-          this.run(input, options).then(
-            (value) => {
-              results[i] = { status: 'fulfilled', value };
-            },
-            (reason: unknown) => {
-              results[i] = { status: 'rejected', reason };
-            },
-          ),
-        );
-      } else {
-        try {
-          checkJson(input);
-          sent.push(i);
-        } catch (reason) {
-          results[i] = { status: 'rejected', reason };
-        }
+        results[i] = { status: 'rejected', reason: abortReason(options.signal) };
+        continue;
+      }
+      alone.push(
+        this.run(input, options).then(
+          (value) => {
+            results[i] = { status: 'fulfilled', value };
+          },
+          (reason: unknown) => {
+            results[i] = { status: 'rejected', reason };
+          },
+        ),
+      );
+    }
+    const sent: number[] = [];
+    for (const i of together) {
+      const { input, options } = batch[i];
+      if (options.signal.aborted) {
+        results[i] = { status: 'rejected', reason: abortReason(options.signal) };
+        continue;
+      }
+      try {
+        checkJson(input);
+        sent.push(i);
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
       }
     }
     const whole = sent.length === 0 ? Promise.resolve() : this.#sendBatch(batch, sent, task, results, report);
@@ -315,7 +319,7 @@ export class BullMQBackend implements Backend {
         const { signal } = batch[i].options;
         const onAbort = () => {
           if (results[i] !== undefined) return;
-          results[i] = { status: 'rejected', reason: this.#abortReason(signal) };
+          results[i] = { status: 'rejected', reason: abortReason(signal) };
           report?.(i, results[i]);
           this.#cancel(jobId);
         };
@@ -440,10 +444,6 @@ export class BullMQBackend implements Backend {
     );
   }
 
-  #abortReason(signal: AbortSignal): unknown {
-    return isTimeout(signal.reason) ? signal.reason : abortError(signal.reason);
-  }
-
   #drained: (() => void) | undefined;
 
   /** Looks up every job whose answer is late; settles the finished and the vanished ones. */
@@ -478,27 +478,14 @@ export class BullMQBackend implements Backend {
    * function that unsubscribes.
    */
   onError(listener: (error: Error) => void): () => void {
-    if (typeof listener !== 'function') {
-      throw argTypeError(`onError(listener): listener must be a function, received ${typeof listener}`);
-    }
-    const entry = (error: Error) => listener(error);
-    this.#errorListeners.add(entry);
-    return () => this.#errorListeners.delete(entry);
+    return this.#errorListeners.add(listener);
   }
 
   #report(error: Error): void {
     const message = error?.message ?? String(error);
     if (message === this.#lastError) return;
     this.#lastError = message;
-    for (const listener of this.#errorListeners) {
-      try {
-        listener(error);
-      } catch (thrown) {
-        queueMicrotask(() => {
-          throw thrown;
-        });
-      }
-    }
+    this.#errorListeners.emit(error);
   }
 
   /**

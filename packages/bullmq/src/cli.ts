@@ -42,6 +42,14 @@ function integer(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+/** A bound in ms that may also be `Infinity` (wait for ever), as `connectMs` takes. */
+function waitBound(name: string, value: string | undefined): number | undefined {
+  if (value?.trim() === 'Infinity') return Number.POSITIVE_INFINITY;
+  const n = value === undefined ? undefined : integer(name, value);
+  if (n === 0) usageError(`--${name} must be from 1 to ${MAX_TIMER_MS}, or Infinity, received "0"`);
+  return n;
+}
+
 /** The flag of each startWorker option, so a refusal names what the user typed. */
 const FLAGS: Record<string, string> = {
   'options.redis': '--redis',
@@ -103,7 +111,7 @@ const worker = await startWorker({
   threads: integer('threads', values.threads),
   lockMs: integer('lock-ms', values['lock-ms']),
   stalledMs: integer('stalled-ms', values['stalled-ms']),
-  connectMs: integer('connect-ms', values['connect-ms']),
+  connectMs: waitBound('connect-ms', values['connect-ms']),
 }).catch((error: unknown) => {
   const message = (error as Error)?.message ?? String(error);
   if (isRefusal(error)) {

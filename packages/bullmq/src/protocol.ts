@@ -19,8 +19,7 @@
  *               `w` (no entry can be cancelled or timed out: nobody needs it early).
  */
 
-import type { ErrorData } from '@poolkit/adapters';
-import { argTypeError, describeValue as describe } from '@poolkit/core';
+import { argTypeError, describeValue as describe, type ErrorData } from '@poolkit/core';
 
 /** A job's data. */
 export interface JobData {

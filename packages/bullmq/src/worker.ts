@@ -12,7 +12,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PiscinaBackend, toErrorData } from '@poolkit/adapters';
+import { PiscinaBackend } from '@poolkit/adapters';
 import {
   argTypeError,
   checkDelay,
@@ -21,6 +21,7 @@ import {
   checkTimeout,
   describeValue as describe,
   neverAborted,
+  toErrorData,
 } from '@poolkit/core';
 import { type Job, Worker } from 'bullmq';
 import { RedisUnreachableError } from './errors.js';
@@ -142,6 +143,18 @@ export async function startWorker(given: WorkerOptions): Promise<PoolkitWorker> 
   if (options.redis === undefined)
     throw argTypeError('options.redis is required: a redis:// URL or ioredis options');
   const connection = redisOptions('options.redis', options.redis);
+  // A worker connects at once and waits for Redis (bounded by connectMs): options that make its
+  // first commands fail instead are refused by name.
+  if (connection.enableOfflineQueue === false) {
+    throw argTypeError(
+      'options.redis.enableOfflineQueue: false cannot be used by a worker: its first commands must wait for the connection (connectMs bounds the wait)',
+    );
+  }
+  if (connection.lazyConnect === true) {
+    throw argTypeError(
+      'options.redis.lazyConnect: true cannot be used by a worker: it connects when it starts (connectMs bounds the wait)',
+    );
+  }
   const path = modulePath(options.module);
   const queueName = options.queue === undefined ? 'poolkit' : checkName('options.queue', options.queue);
   const prefix = options.prefix === undefined ? 'bull' : checkName('options.prefix', options.prefix);
@@ -300,7 +313,10 @@ export async function startWorker(given: WorkerOptions): Promise<PoolkitWorker> 
   } catch (error) {
     force();
     await threadsBackend?.close();
-    throw error;
+    // Redis refused us some other way before the deadline (a retryStrategy that gives up: the
+    // connection is closed): unreachable all the same, with what it said as the cause.
+    if (error instanceof RedisUnreachableError) throw error;
+    throw new RedisUnreachableError(redisAddress(connection), connectMs, { cause: error });
   } finally {
     clearTimeout(timer);
   }

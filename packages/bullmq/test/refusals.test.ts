@@ -157,7 +157,7 @@ describe('poolkit-worker flags', () => {
     [['--concurrency', '0'], /--concurrency must be an integer from 1/],
     [['--lock-ms', '5'], /--lock-ms must be an integer from 100/],
     [['--grace-ms', '99999999999'], /--grace-ms must be a whole number from 0 to 2147483647/],
-    [['--connect-ms', '0'], /--connect-ms must be > 0/],
+    [['--connect-ms', '0'], /--connect-ms must be from 1 to 2147483647, or Infinity/],
     [['--threads', 'two'], /--threads must be a whole number/],
     [['--bogus'], /Unknown option '--bogus'/],
     [['--redis', 'http://x'], /--redis must be a redis:\/\/ or rediss:\/\/ URL/],

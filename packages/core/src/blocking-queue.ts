@@ -28,6 +28,30 @@ type Empty = typeof EMPTY;
 const RESOLVED: Promise<void> = Promise.resolve();
 const RESOLVED_UNDEFINED: Promise<undefined> = Promise.resolve(undefined);
 
+/**
+ * The base class of a buffered {@link WorkQueue}: it owns the capacity, closing, and the lines
+ * of pushers waiting for room and poppers waiting for an item; a subclass says only how items
+ * are stored, taken and removed, through four protected methods — `store(item, priority)`,
+ * `take()`, `takeAll()` (every item in pop order) and `removeStored(item)` — and, to order by
+ * priority, `priorityOf(options)`. `count` (protected) is the number of stored items; the base
+ * class keeps it. {@link ChannelQueue} (a ring, FIFO) and {@link PriorityQueue} (a heap) are
+ * the in-tree subclasses. A queue for a Pool holds {@link QueuedTask}s.
+ *
+ * @example
+ * class LifoQueue<T> extends BlockingQueue<T> {
+ *   #items: T[] = [];
+ *   constructor(capacity = 1024) { super(capacity); }
+ *   protected store(item: T): void { this.#items.push(item); }
+ *   protected take(): T { return this.#items.pop() as T; }
+ *   protected takeAll(): T[] { return this.#items.splice(0).reverse(); }
+ *   protected removeStored(item: T): boolean {
+ *     const at = this.#items.lastIndexOf(item);
+ *     if (at === -1) return false;
+ *     this.#items.splice(at, 1);
+ *     return true;
+ *   }
+ * }
+ */
 export abstract class BlockingQueue<T> implements WorkQueue<T> {
   /**
    * How many items may wait before `push` waits: an integer ≥ 0, or `Infinity` (unbounded);

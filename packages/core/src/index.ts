@@ -1,9 +1,10 @@
-export { batchRefusal, runRefusal } from './backend-kit.js';
+export { BlockingQueue } from './blocking-queue.js';
 export { ChannelQueue } from './channel-queue.js';
 export * from './contracts.js';
 export { Emitter, type Listener } from './emitter.js';
 export * from './errors.js';
 export { InlineBackend, type InlineBackendOptions } from './inline-backend.js';
+export * from './kit/index.js';
 export { type MapOptions, map } from './map.js';
 export { neverAborted } from './never-aborted.js';
 export {
@@ -19,6 +20,7 @@ export {
   type TaskOptions,
 } from './pool.js';
 export { PriorityQueue } from './priority-queue.js';
+export type { QueuedTask } from './queue-item.js';
 export { RateLimitedQueue, type RateLimitedQueueEvents } from './rate-limited-queue.js';
 export type { RetryPolicy } from './retry.js';
 export { type RunConfig, type RunSummary, run } from './run.js';

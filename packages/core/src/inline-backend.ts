@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { runRefusal } from './backend-kit.js';
 import type { Backend, Executor, RunOptions, TaskContext } from './contracts.js';
-import { abortError, PoolClosedError } from './errors.js';
+import { PoolClosedError } from './errors.js';
+import { abortReason } from './kit/abort-reason.js';
+import { runRefusal } from './kit/refusals.js';
 import { isThenable } from './thenable.js';
 import { checkFunction, checkInteger, checkName, checkOptions, readOptions } from './validate.js';
 
@@ -49,13 +50,16 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
     this.name = name === undefined ? 'inline' : checkName('name', name);
   }
 
-  /** Runs one task; rejects with the task's error, or with an AbortError once `options.signal` aborts. */
+  /**
+   * Runs one task; rejects with the task's error, or once `options.signal` aborts with core's
+   * `abortReason(signal)` (an AbortError, or the signal's TaskTimeoutError/TaskStartTimeoutError as it is).
+   */
   async run(input: I, options: RunOptions): Promise<O> {
     if (this.#closed) throw new PoolClosedError(`the ${this.name} backend is closed`);
     const refused = runRefusal(this.name, options);
     if (refused !== undefined) throw refused;
     const signal = options.signal;
-    if (signal.aborted) throw abortError(signal.reason);
+    if (signal.aborted) throw abortReason(signal);
     // A freed slot is handed straight to the next waiter (#active unchanged). Were the waiter to
     // take it when it resumes, a run() arriving in between would see a free slot too, and
     // concurrency + 1 tasks would run.
@@ -63,7 +67,7 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
     else await this.#slot(signal);
     try {
       // The signal may abort after the hand-over, before this line; its listener is gone by then.
-      if (signal.aborted) throw abortError(signal.reason);
+      if (signal.aborted) throw abortReason(signal);
       const ctx: TaskContext = { signal, attempt: options.attempt ?? 1 };
       return await raceAbort(this.executor(input, ctx), signal);
     } finally {
@@ -89,7 +93,7 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
       const onAbort = () => {
         const index = this.#waiting.indexOf(grant);
         if (index !== -1) this.#waiting.splice(index, 1);
-        reject(abortError(signal.reason));
+        reject(abortReason(signal));
       };
       const grant = () => {
         signal.removeEventListener('abort', onAbort);
@@ -105,7 +109,7 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
 function raceAbort<T>(value: T | Promise<T>, signal: AbortSignal): Promise<T> {
   if (!(value instanceof Promise) && !isThenable(value)) return Promise.resolve(value);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal.reason));
+    const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     Promise.resolve(value).then(
       (v) => {

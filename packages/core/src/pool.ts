@@ -17,7 +17,8 @@ import { Emitter } from './emitter.js';
 import { abortError, PoolClearedError, PoolClosedError, PoolStoppedError, QueueFullError } from './errors.js';
 import { type InlineBackend, kInvoke } from './inline-backend.js';
 import { IntrusiveList } from './intrusive-list.js';
-import { Batcher, type Grouping, sameBatch, type TaskSource } from './pool/batcher.js';
+import { sameBatch } from './kit/batch-split.js';
+import { Batcher, type Grouping, type TaskSource } from './pool/batcher.js';
 import {
   CANCELLED,
   Counters,
@@ -57,7 +58,7 @@ import {
   WAITING,
 } from './pool/task.js';
 import { DEFERRED, Tries } from './pool/tries.js';
-import { argTypeError, checkBoolean, checkOptions, describe, readOptions } from './validate.js';
+import { readOptions } from './validate.js';
 
 export type { LatencySummary, PoolLatency } from './pool/latency.js';
 export type { OnFull, PoolEvents, PoolOptions, PoolState, StopOptions, TaskOptions } from './pool/options.js';

@@ -104,8 +104,11 @@ export function checkInteger(
   name: string,
   value: unknown,
   min: number,
-  { max = Number.MAX_SAFE_INTEGER, allowInfinity = false } = {},
+  bounds?: { max?: number; allowInfinity?: boolean } | null,
 ): number {
+  // `bounds` is the caller's own literal: a null one is read as none rather than thrown on.
+  const max = bounds?.max ?? Number.MAX_SAFE_INTEGER;
+  const allowInfinity = bounds?.allowInfinity ?? false;
   if (typeof value !== 'number' || Number.isNaN(value)) {
     throw argTypeError(`${name} must be a number, received ${describe(value)}`);
   }
@@ -206,11 +209,25 @@ export function checkOneOf<const T extends string>(name: string, value: unknown,
   return value as T;
 }
 
-/** A function. */
-export function checkFunction(name: string, value: unknown): void {
+/**
+ * A function. Returns the value: typed as the function type of `value`'s declared type when it
+ * has one (`((e: Error) => void) | undefined` gives `(e: Error) => void`), else as a function
+ * that can be called with no argument it would check.
+ *
+ * @typeParam F the declared function type of `value`, which the result keeps.
+ * @example
+ * const listener = checkFunction('listener', options.listener); // (e: Error) => void
+ */
+export function checkFunction<F extends (...args: never[]) => unknown>(
+  name: string,
+  value: F | null | undefined,
+): F;
+export function checkFunction(name: string, value: unknown): (...args: never[]) => unknown;
+export function checkFunction(name: string, value: unknown): (...args: never[]) => unknown {
   if (typeof value !== 'function') {
     throw argTypeError(`${name} must be a function, received ${describe(value)}`);
   }
+  return value as (...args: never[]) => unknown;
 }
 
 /** An AbortSignal (or undefined). Returns the value. */
@@ -231,16 +248,33 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   }
 }
 
-/** A required options object (not null, not an array, not a revoked Proxy). */
-export function checkObject(name: string, value: unknown): void {
+/**
+ * A required options object (not null, not an array, not a revoked Proxy). Returns the value:
+ * typed as `value`'s declared object type when it has one, else as `object`.
+ *
+ * @typeParam T the declared object type of `value`, which the result keeps.
+ * @example
+ * const options = checkObject('options', given); // MyOptions, when given is MyOptions | undefined
+ */
+export function checkObject<T extends object>(name: string, value: T | null | undefined): T;
+export function checkObject(name: string, value: unknown): object;
+export function checkObject(name: string, value: unknown): object {
   if (typeof value !== 'object' || value === null || isArray(value) !== false) {
     throw argTypeError(`${name} must be an object, received ${describe(value)}`);
   }
+  return value;
 }
 
-/** An optional options object: undefined, or what {@link checkObject} accepts. */
-export function checkOptions(name: string, value: unknown): void {
-  if (value !== undefined) checkObject(name, value);
+/**
+ * An optional options object: undefined, or what {@link checkObject} accepts. Returns the value
+ * (`undefined` stays `undefined`), typed as {@link checkObject} types it.
+ *
+ * @typeParam T the declared object type of `value`, which the result keeps.
+ */
+export function checkOptions<T extends object>(name: string, value: T | null | undefined): T | undefined;
+export function checkOptions(name: string, value: unknown): object | undefined;
+export function checkOptions(name: string, value: unknown): object | undefined {
+  return value === undefined ? undefined : checkObject(name, value);
 }
 
 /** True for an error that already carries a Node-style code (`ERR_…`): one of ours, or Node's. */

@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
-import { describeBackend, probeConformance } from '@poolkit/core/testing';
+import { describeBackend, probeConformance, probeCrash } from '@poolkit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ChildProcessBackend, main, PROBE_TASK, TEXT_TASKS } from '../dist/custom-adapter.js';
 import { quiet, runProgram } from './run-program.js';
 
-// The adapter passes the same conformance suite as every in-tree backend.
-describeBackend(
-  'ChildProcessBackend',
-  () => new ChildProcessBackend({ module: PROBE_TASK, processes: 2 }),
-  probeConformance,
-);
+// The adapter passes the same conformance suite as every in-tree backend, crash section included.
+describeBackend('ChildProcessBackend', () => new ChildProcessBackend({ module: PROBE_TASK, processes: 2 }), {
+  ...probeConformance,
+  crash: probeCrash,
+});
 
 const signal = () => new AbortController().signal;
 

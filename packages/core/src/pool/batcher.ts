@@ -21,6 +21,7 @@
  * through plain `run()`.
  */
 import type { Backend, BatchEntry, BatchResult } from '../contracts.js';
+import { type BatchKey, sameBatch } from '../kit/batch-split.js';
 import { follow } from '../thenable.js';
 import type { Attempt, Task } from './task.js';
 
@@ -345,17 +346,8 @@ export interface TaskSource {
   startInto(first: Grouping | undefined): boolean;
 }
 
-/** The options a batch is grouped by: a try's, or a waiting task's. */
-export interface Grouping {
-  readonly task?: string;
-  readonly transfer?: readonly unknown[];
-}
-
-/** Whether a task with options `next` may join a batch opened by `first`: one entry point, no transfers. */
-export function sameBatch(first: Grouping | undefined, next: Grouping | undefined): boolean {
-  if (first?.transfer !== undefined || next?.transfer !== undefined) return false;
-  return first?.task === next?.task;
-}
+/** The options a batch is grouped by, a try's or a waiting task's: the kit's {@link BatchKey}. */
+export type Grouping = BatchKey;
 
 /** A backend broke runMany's contract: a TypeError with Node's code for a bad return value. */
 function badReturn(message: string): TypeError {

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { ChannelQueue } from '../channel-queue.js';
-import type { Backend, Executor, Transferable, WorkQueue } from '../contracts.js';
+import type { Backend, Executor, WorkQueue } from '../contracts.js';
 import { abortError } from '../errors.js';
 import { InlineBackend } from '../inline-backend.js';
 import { type ResolvedRetry, type RetryPolicy, resolveRetry } from '../retry.js';
@@ -21,22 +21,9 @@ import {
   describe,
   readOptions,
 } from '../validate.js';
+import type { TaskOptions } from './task.js';
 
-/** Options of one task. */
-export interface TaskOptions {
-  /** Higher starts first, with a queue that orders by priority. Default 0. */
-  priority?: number;
-  /** Cancels the task: while waiting for room (never accepted), while queued, or while running. */
-  signal?: AbortSignal;
-  /** ms of execution per try; overrides the pool's `timeout`. */
-  timeout?: number;
-  /** ms a try may wait inside its backend before it starts; overrides the pool's `startTimeout`. */
-  startTimeout?: number;
-  /** Named entry point for backends that have several (piscina's named exports). */
-  task?: string;
-  /** Transferables handed to a thread without copying. */
-  transfer?: readonly Transferable[];
-}
+export type { TaskOptions } from './task.js';
 
 /** What `submit`/`enqueue` do when the queue is full. */
 export type OnFull = 'wait' | 'reject';

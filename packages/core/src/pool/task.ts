@@ -12,7 +12,22 @@
  */
 import type { RunOptions, TaskContext, Transferable } from '../contracts.js';
 import type { IntrusiveList, Linked } from '../intrusive-list.js';
-import type { TaskOptions } from './options.js';
+
+/** Options of one task. */
+export interface TaskOptions {
+  /** Higher starts first, with a queue that orders by priority. Default 0. */
+  priority?: number;
+  /** Cancels the task: while waiting for room (never accepted), while queued, or while running. */
+  signal?: AbortSignal;
+  /** ms of execution per try; overrides the pool's `timeout`. */
+  timeout?: number;
+  /** ms a try may wait inside its backend before it starts; overrides the pool's `startTimeout`. */
+  startTimeout?: number;
+  /** Named entry point for backends that have several (piscina's named exports). */
+  task?: string;
+  /** Transferables handed to a thread without copying. */
+  transfer?: readonly Transferable[];
+}
 
 export const NEW = 0;
 export const WAITING = 1;

@@ -9,8 +9,10 @@
  *     ◀── { type: 'done', id, ok, value | error as plain data } ◀──┘
  *
  * What the Backend contract asks, and how this file meets it:
- * - the task's own error, name/message/code kept → errors travel as plain data (error-data.ts);
- * - reject promptly with an AbortError on abort → a waiting job leaves the FIFO; a running one
+ * - the task's own error, class/name/message/code kept → errors travel as plain data (core's kit:
+ *   toErrorData in the child, fromErrorData here);
+ * - reject promptly with an AbortError on abort (core's abortReason: a timeout passes through as
+ *   itself) → a waiting job leaves the FIFO; a running one
  *   rejects at once and its child is killed (the only way to stop arbitrary code) and replaced;
  * - a crash fails only its own task → a child that exits while running a task rejects that
  *   task with WorkerCrashedError, and a fresh child takes its place;
@@ -23,19 +25,20 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  abortError,
+  abortReason,
   argTypeError,
   type Backend,
   checkInteger,
   checkName,
   checkObject,
   describeValue,
+  type ErrorData,
+  fromErrorData,
   PoolClosedError,
   type RunOptions,
   runRefusal,
   WorkerCrashedError,
 } from '@poolkit/core';
-import { type ErrorData, fromErrorData } from './error-data.js';
 import type { ChildMessage, RunMessage } from './protocol.js';
 
 /** The program every child runs (compiled beside this file). */
@@ -131,7 +134,7 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
     const refused = runRefusal(this.name, options);
     if (refused !== undefined) return Promise.reject(refused);
     const signal = options.signal;
-    if (signal?.aborted) return Promise.reject(abortError(signal.reason));
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<O>((resolvePromise, rejectPromise) => {
       const id = this.#nextId++;
       let markDone!: () => void;
@@ -279,9 +282,10 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
       this.#failedStarts++;
       if (this.#failedStarts >= MAX_FAILED_STARTS) {
         const cause = child.loadError ? fromErrorData(child.loadError) : undefined;
+        const why =
+          cause instanceof Error ? `: ${cause.message}` : cause === undefined ? '' : `: ${String(cause)}`;
         this.#broken = new WorkerCrashedError(
-          `backend ${this.name}: ${MAX_FAILED_STARTS} children in a row exited before loading ${this.#moduleUrl}` +
-            (cause ? `: ${cause.message}` : ''),
+          `backend ${this.name}: ${MAX_FAILED_STARTS} children in a row exited before loading ${this.#moduleUrl}${why}`,
           { cause },
         );
         for (const waiting of this.#waiting.splice(0)) waiting.reject(this.#broken);
@@ -313,7 +317,7 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
   }
 
   #abort(job: Job): void {
-    job.reject(abortError(job.signal.reason));
+    job.reject(abortReason(job.signal));
     const at = this.#waiting.indexOf(job);
     if (at !== -1) {
       this.#waiting.splice(at, 1);

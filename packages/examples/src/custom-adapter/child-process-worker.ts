@@ -8,7 +8,8 @@
  * is the try's number the parent sent with the task.
  */
 import type { TaskContext } from '@poolkit/core';
-import { toErrorData } from './error-data.js';
+// The light entry of core: errors as plain data, without loading the Pool into every child.
+import { toErrorData } from '@poolkit/core/kit';
 import type { ChildMessage, RunMessage } from './protocol.js';
 
 type TaskFunction = (input: unknown, ctx: TaskContext) => unknown;

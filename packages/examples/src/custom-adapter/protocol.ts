@@ -10,7 +10,7 @@
  *
  * A child runs one task at a time; `id` ties an answer to its task all the same.
  */
-import type { ErrorData } from './error-data.js';
+import type { ErrorData } from '@poolkit/core/kit';
 
 export interface RunMessage {
   type: 'run';

@@ -1,5 +1,5 @@
 /**
- * Plumbing every backend shares, so that each one refuses a bad call the same way: a coded
+ * Refusals: every backend refuses a bad call the same way: a coded
  * TypeError/RangeError naming the argument, rejected from `run`/`runMany` before any work starts
  * — never a V8 error from deep inside, never a listener left behind, never a crash inside
  * Node-API because a `signal` was not a signal.
@@ -14,17 +14,27 @@
  *   ...
  * }
  */
-import { Attempt } from './pool/task.js';
-import { argRangeError, argTypeError, describe } from './validate.js';
+// pool/task.ts has no runtime imports: a worker that loads the kit does not load the Pool.
+import { Attempt } from '../pool/task.js';
+import { argRangeError, argTypeError, asArgError, describe } from '../validate.js';
 
 /** Reads `key` of `value`, turning a throwing getter or a revoked Proxy into a coded TypeError. */
 function read(value: object, key: string, where: string): unknown {
   try {
     return (value as Record<string, unknown>)[key];
   } catch (error) {
-    const why = error instanceof Error ? error.message : describe(error);
-    throw argTypeError(`${where}.${key} cannot be read (${why})`);
+    throw argTypeError(`${where}.${key} cannot be read (${whyNot(error)})`);
   }
+}
+
+/** What was thrown, for a message; never throws itself (a revoked Proxy thrown, a throwing getter). */
+function whyNot(error: unknown): string {
+  try {
+    if (error instanceof Error) return error.message;
+  } catch {
+    // a thrown revoked Proxy: instanceof throws
+  }
+  return describe(error);
 }
 
 /** A try the Pool built itself (false for a revoked Proxy, on which instanceof throws). */
@@ -126,7 +136,7 @@ export function runRefusal(backend: string, options: unknown): Error | undefined
     checkFields(options, `${backend}: run() options`);
     return undefined;
   } catch (error) {
-    return error as Error;
+    return asArgError(`${backend}: run() options`, error) as Error;
   }
 }
 
@@ -162,6 +172,7 @@ export function batchRefusal(backend: string, batch: unknown, report?: unknown):
     }
     return undefined;
   } catch (error) {
-    return error as Error;
+    // Anything not refused by name above (a trap on the array itself) is refused as unreadable.
+    return asArgError(`${backend}: runMany() batch`, error) as Error;
   }
 }

@@ -1,19 +1,29 @@
 /**
- * Thrown values as plain data, so they cross the thread boundary whole.
+ * Error-as-data: a thrown value as a plain object, so it crosses a thread, process or network
+ * boundary whole.
  *
- * piscina clones a task's error with the structured-clone algorithm, which keeps an Error's
- * class, message and stack but drops `code` and every other own property. The worker shim
- * therefore catches the error itself, turns it into an {@link ErrorData} (a plain object that
- * clones losslessly) and throws that; the main thread recognises the marker and rebuilds an
+ * Structured clone (worker_threads, piscina, `fork` with advanced serialization) keeps an Error's
+ * class, message and stack but drops `code` and every other own property; JSON keeps nothing of
+ * an Error at all. So the side that runs the task catches what it threw, turns it into an
+ * {@link ErrorData} (a plain object that clones, and JSON-encodes, losslessly as long as its
+ * own properties do) and sends that; the side that waits recognises the marker and rebuilds an
  * error with the same class (or name), message, stack, `code`, other own properties and cause.
  *
- * Used on both sides: `toErrorData` in the worker, `fromErrorData` on the main thread.
+ *   worker: try { … } catch (e) { send(toErrorData(e)) }
+ *   main:   isErrorData(answer) ? reject(fromErrorData(answer)) : resolve(answer)
+ *
+ * Used by PiscinaBackend's worker shim, poolkit-worker (BullMQ) and the examples'
+ * ChildProcessBackend.
  */
+import { argTypeError, describe } from '../validate.js';
 
 /** The key that marks an {@link ErrorData}; a string because symbols do not survive cloning. */
 export const ERROR_MARK = '__poolkitErrorData';
 
-/** A thrown value, flattened for the trip between threads. */
+/**
+ * A thrown value, flattened for the trip between threads or processes. Made by
+ * {@link toErrorData}, read back by {@link fromErrorData}; treat its fields as opaque.
+ */
 export interface ErrorData {
   /** Always 1: what tells an ErrorData from any other object (see {@link isErrorData}). */
   [ERROR_MARK]: 1;
@@ -37,15 +47,18 @@ export interface ErrorData {
   value?: unknown;
   /** An AggregateError's `errors`, flattened. */
   errors?: ErrorData[] | undefined;
-  /** Set by the shim on the last answer of a thread that retires (its id): see retire.ts. */
-  r?: number;
 }
 
 const MAX_CAUSE_DEPTH = 8;
 
 /** True when `value` is an {@link ErrorData} made by {@link toErrorData}. */
 export function isErrorData(value: unknown): value is ErrorData {
-  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)[ERROR_MARK] === 1;
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return (value as Record<string, unknown>)[ERROR_MARK] === 1;
+  } catch {
+    return false; // a revoked Proxy, a throwing trap: not ours
+  }
 }
 
 /** What a read gives, or `fallback` when the read throws (a hostile getter, a revoked Proxy). */
@@ -97,9 +110,18 @@ function readableProps(value: object, skip: readonly string[]): Record<string, u
 }
 
 /**
- * Flattens a thrown value (worker side). Never throws: a value that cannot be read or sent whole
- * (a throwing getter, a Proxy whose traps throw, an object that does not clone) becomes an
- * error coded `ERR_UNREADABLE_THROWN_VALUE` that says so and keeps what could be read.
+ * Flattens a thrown value (the side that ran the task). Never throws: a value that cannot be
+ * read or sent whole (a throwing getter, a Proxy whose traps throw, an object that does not
+ * clone) becomes an error coded `ERR_UNREADABLE_THROWN_VALUE` ({@link UNREADABLE_CODE}) that
+ * says so and keeps what could be read. A cause chain is followed 8 levels deep.
+ *
+ * @param depth how deep in a cause chain this value sits; leave it out.
+ * @example
+ * try {
+ *   reply({ ok: true, value: await fn(input) });
+ * } catch (error) {
+ *   reply({ ok: false, error: toErrorData(error) });
+ * }
  */
 export function toErrorData(thrown: unknown, depth = 0): ErrorData {
   try {
@@ -209,8 +231,19 @@ function define(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
 }
 
-/** Rebuilds the thrown value (main side): same class when it is a built-in, same name otherwise. */
+/**
+ * Rebuilds the thrown value (the side that waits): for an error, one of the same class when it is
+ * a built-in (`TypeError`, `RangeError`, `AggregateError`, `DOMException`…), else an `Error`
+ * with the same `name`; with its message, stack, own properties (`code`…) and cause. A thrown
+ * non-error (`throw 42`) comes back as that value.
+ *
+ * @example
+ * const reason = isErrorData(answer) ? fromErrorData(answer) : answer;
+ */
 export function fromErrorData(data: ErrorData): unknown {
+  if (!isErrorData(data)) {
+    throw argTypeError(`fromErrorData() takes what toErrorData() made, received ${describe(data)}`);
+  }
   if (data.kind === 'value') return data.value;
   let error: Error;
   if (data.ctor === 'DOMException') {
