@@ -9,6 +9,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WorkQueue } from '../contracts.js';
+import { describeRemove } from './describe-queue-remove.js';
+import { operation, runModel } from './queue-model.js';
+import { FIFO, OrderedBuffer, type QueueOrder } from './queue-order.js';
+import { errorCode, errorName, tick, track } from './queue-probes.js';
 
 /** Options of {@link describeQueue}. */
 export interface DescribeQueueOptions {
@@ -19,44 +23,26 @@ export interface DescribeQueueOptions {
   readonly capacities?: readonly number[];
   /** fast-check runs of the model-based property, per capacity. Default 100. */
   readonly numRuns?: number;
+  /**
+   * The order the queue pops in ({@link FIFO}, {@link LIFO}, or your own {@link QueueOrder}).
+   * Checks that only hold for FIFO are named "(FIFO order)" and skipped for another order; every
+   * other check expects the declared order. Default FIFO.
+   */
+  readonly order?: QueueOrder;
 }
 
 /** Makes a fresh, empty, open queue of the given capacity. */
 export type QueueFactory = (options: { capacity: number }) => WorkQueue<number>;
 
-/** Lets every pending callback, microtask and timer-free continuation run. */
-const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-type Settled<T> =
-  | { state: 'pending' }
-  | { state: 'fulfilled'; value: T }
-  | { state: 'rejected'; error: unknown };
-
-/** Follows a promise so that a test can look at its state synchronously. */
-function track<T>(promise: Promise<T>): { readonly current: Settled<T> } {
-  const box: { current: Settled<T> } = { current: { state: 'pending' } };
-  promise.then(
-    (value) => {
-      box.current = { state: 'fulfilled', value };
-    },
-    (error: unknown) => {
-      box.current = { state: 'rejected', error };
-    },
-  );
-  return box;
-}
-
-const errorName = (error: unknown): unknown => (error as { name?: unknown }).name;
-const errorCode = (error: unknown): unknown => (error as { code?: unknown }).code;
-
 /**
- * Registers a vitest suite checking the `WorkQueue` contract for queues made by `factory`:
- * FIFO order among equal priorities, push waiting while full, pop waiting while empty, close
- * waking pushers (QueueClosedError, code `ERR_QUEUE_CLOSED`) and poppers (`undefined`), drain,
- * async iteration, aborts (AbortError, nothing lost), tryPush/tryPop, size/capacity/closed, and a
- * fast-check model: a random sequence of operations never loses nor duplicates an item. When the
- * queue has the optional `remove`, it is checked too (order kept, room freed, false when absent
- * or already popped) and the model uses it.
+ * Registers a vitest suite checking the `WorkQueue` contract for queues made by `factory`: pops
+ * in the declared order (FIFO unless `order` says otherwise), push waiting while full, pop waiting
+ * while empty, close waking pushers (QueueClosedError, code `ERR_QUEUE_CLOSED`) and poppers
+ * (`undefined`), drain, async iteration, aborts (AbortError, nothing lost), tryPush/tryPop,
+ * size/capacity/closed, and a fast-check model: a random sequence of operations never loses nor
+ * duplicates an item and pops in the declared order. When the queue has the optional `remove`,
+ * it is checked too (order kept, room freed, false when absent or already popped) and the model
+ * uses it; otherwise those checks are reported as skipped.
  *
  * The queue may settle promises asynchronously; the suite waits a macrotask (`setImmediate`)
  * before looking. It must not need timers to make progress when nothing limits it.
@@ -64,105 +50,141 @@ const errorCode = (error: unknown): unknown => (error as { code?: unknown }).cod
 export function describeQueue(name: string, factory: QueueFactory, options: DescribeQueueOptions = {}): void {
   const capacities = options.capacities ?? [1, 3];
   const numRuns = options.numRuns ?? 100;
+  const order = options.order ?? FIFO;
+  const fifo = order.fifo === true;
 
-  describe(`${name} (WorkQueue conformance)`, () => {
+  describe(`${name} (WorkQueue conformance, ${order.name} order)`, () => {
     for (const capacity of capacities) {
       describe(`with capacity ${capacity}`, () => {
         const bounded = Number.isFinite(capacity);
         const make = (): WorkQueue<number> => factory({ capacity });
         const removable = typeof make().remove === 'function';
-        // Tests that need a full queue exist only for bounded capacities, and tests of remove only
-        // for queues that have it: such tests are not registered at all rather than reported as
-        // skipped.
-        const itIf = (condition: boolean): typeof it =>
-          condition ? it : ((() => undefined) as unknown as typeof it);
-        const itBounded = itIf(bounded);
-        /** Fills a bounded queue to capacity with 0, 1, 2, … */
-        const fill = (queue: WorkQueue<number>): void => {
-          for (let i = 0; i < capacity; i++) expect(queue.tryPush(i)).toBe(true);
+        /** A check registered as skipped, with its reason in its name, when `skip` is a reason. */
+        const check =
+          (title: string, skip: string | false = false) =>
+          (body: () => void | Promise<void>): void => {
+            if (skip === false) it(title, body);
+            else it.skip(`${title} — skipped: ${skip}`, body);
+          };
+        const notBounded = bounded ? false : 'the queue is unbounded at this capacity';
+        const noRemove = removable ? false : 'the queue has no remove()';
+        const notFifo = fifo ? false : `the queue declares ${order.name} order`;
+        const reference = () => new OrderedBuffer(order, capacity);
+        const push = (queue: WorkQueue<number>, item: number, signal?: AbortSignal) =>
+          queue.push(item, { ...order.pushOptions?.(item), ...(signal && { signal }) });
+        const tryPush = (queue: WorkQueue<number>, item: number) =>
+          queue.tryPush(item, order.pushOptions?.(item));
+        /** Fills a bounded queue to capacity with 0, 1, 2, …; returns the reference holding the same. */
+        const fill = (queue: WorkQueue<number>, count = capacity): OrderedBuffer => {
+          const model = reference();
+          for (let i = 0; i < count; i++) {
+            expect(tryPush(queue, i), `tryPush(${i}) into a queue holding ${i} of ${capacity}`).toBe(true);
+            model.push(i);
+          }
+          return model;
         };
 
         it('starts empty and open, with the capacity it was given', () => {
           const queue = make();
-          expect(queue.size).toBe(0);
-          expect(queue.capacity).toBe(capacity);
-          expect(queue.closed).toBe(false);
-          expect(queue.tryPop()).toBeUndefined();
+          expect(queue.size, 'size').toBe(0);
+          expect(queue.capacity, 'capacity').toBe(capacity);
+          expect(queue.closed, 'closed').toBe(false);
+          expect(queue.tryPop(), 'tryPop() of a new queue').toBeUndefined();
         });
 
-        it('pops items in push order when priorities are equal', async () => {
+        check(
+          'pops items in push order when priorities are equal (FIFO order)',
+          notFifo,
+        )(async () => {
           const queue = make();
           const count = bounded ? capacity * 2 + 3 : 20;
-          const pushes = Array.from({ length: count }, (_, i) => queue.push(i));
+          const pushes = Array.from({ length: count }, (_, i) => push(queue, i));
           const popped: (number | undefined)[] = [];
           for (let i = 0; i < count; i++) popped.push(await queue.pop());
           await Promise.all(pushes);
-          expect(popped).toEqual(Array.from({ length: count }, (_, i) => i));
+          expect(popped, 'items popped, in push order').toEqual(Array.from({ length: count }, (_, i) => i));
           expect(queue.size).toBe(0);
         });
 
-        itBounded('a full queue makes push wait until a pop makes room', async () => {
+        it(`pops stored items in ${order.name} order`, async () => {
           const queue = make();
-          fill(queue);
-          expect(queue.tryPush(-1)).toBe(false);
-          const push = track(queue.push(100));
+          const count = bounded ? Math.min(capacity, 10) : 20;
+          const model = fill(queue, count);
+          const popped: (number | undefined)[] = [];
+          for (let i = 0; i < count; i++) popped.push(await queue.pop());
+          expect(popped, `items popped (${order.name} order)`).toEqual(model.popAll());
+        });
+
+        check(
+          'a full queue makes push wait until a pop makes room',
+          notBounded,
+        )(async () => {
+          const queue = make();
+          const model = fill(queue);
+          expect(tryPush(queue, -1), 'tryPush() into a full queue').toBe(false);
+          const pushed = track(push(queue, 100));
+          model.push(100);
           await tick();
-          expect(push.current.state).toBe('pending');
-          expect(queue.size).toBe(capacity);
-          expect(await queue.pop()).toBe(capacity === 0 ? 100 : 0);
+          expect(pushed.current.state, 'a push into a full queue').toBe('pending');
+          expect(queue.size, 'size of a full queue').toBe(capacity);
+          expect(await queue.pop(), `the first pop (${order.name} order)`).toBe(model.pop());
           await tick();
-          expect(push.current.state).toBe('fulfilled');
+          expect(pushed.current.state, 'the waiting push after a pop made room').toBe('fulfilled');
           const rest: (number | undefined)[] = [];
           while (queue.size > 0) rest.push(queue.tryPop());
-          expect(rest).toEqual(
-            capacity === 0 ? [] : [...Array.from({ length: capacity - 1 }, (_, i) => i + 1), 100],
-          );
+          expect(rest, `the rest (${order.name} order)`).toEqual(model.popAll());
         });
 
         it('an empty queue makes pop wait until an item arrives', async () => {
           const queue = make();
           const pop = track(queue.pop());
           await tick();
-          expect(pop.current.state).toBe('pending');
-          expect(queue.tryPush(7)).toBe(true);
+          expect(pop.current.state, 'a pop of an empty queue').toBe('pending');
+          expect(tryPush(queue, 7), 'tryPush() with a popper waiting').toBe(true);
           await tick();
-          expect(pop.current).toEqual({ state: 'fulfilled', value: 7 });
+          expect(pop.current, 'the waiting pop').toEqual({ state: 'fulfilled', value: 7 });
           expect(queue.size).toBe(0);
         });
 
         it('tryPush says false when full and tryPop undefined when empty', () => {
           const queue = make();
-          expect(queue.tryPop()).toBeUndefined();
+          expect(queue.tryPop(), 'tryPop() of an empty queue').toBeUndefined();
+          const model = fill(queue, bounded ? capacity : 5000);
           if (bounded) {
-            fill(queue);
             expect(queue.size).toBe(capacity);
-            expect(queue.tryPush(99)).toBe(false);
+            expect(tryPush(queue, 99999), 'tryPush() into a full queue').toBe(false);
             expect(queue.size).toBe(capacity);
-            for (let i = 0; i < capacity; i++) expect(queue.tryPop()).toBe(i);
           } else {
-            for (let i = 0; i < 5000; i++) expect(queue.tryPush(i)).toBe(true);
             expect(queue.size).toBe(5000);
-            for (let i = 0; i < 5000; i++) expect(queue.tryPop()).toBe(i);
           }
-          expect(queue.tryPop()).toBeUndefined();
+          const popped: (number | undefined)[] = [];
+          while (queue.size > 0) popped.push(queue.tryPop());
+          expect(popped, `items tryPop()ped (${order.name} order)`).toEqual(model.popAll());
+          expect(queue.tryPop(), 'tryPop() of an emptied queue').toBeUndefined();
           expect(queue.size).toBe(0);
         });
 
-        itBounded('close rejects blocked pushers with QueueClosedError and keeps queued items', async () => {
+        check(
+          'close rejects blocked pushers with QueueClosedError and keeps queued items',
+          notBounded,
+        )(async () => {
           const queue = make();
-          fill(queue);
-          const push = track(queue.push(100));
+          const model = fill(queue);
+          const pushed = track(push(queue, 100));
           await tick();
           queue.close();
           await tick();
           expect(queue.closed).toBe(true);
-          expect(push.current.state).toBe('rejected');
-          if (push.current.state === 'rejected')
-            expect(errorCode(push.current.error)).toBe('ERR_QUEUE_CLOSED');
+          expect(pushed.current.state, 'a push waiting when the queue closed').toBe('rejected');
+          if (pushed.current.state === 'rejected') {
+            expect(errorCode(pushed.current.error), 'the waiting push rejected with').toBe(
+              'ERR_QUEUE_CLOSED',
+            );
+          }
           const rest: (number | undefined)[] = [];
           for (let i = 0; i < capacity; i++) rest.push(await queue.pop());
-          expect(rest).toEqual(Array.from({ length: capacity }, (_, i) => i));
-          expect(await queue.pop()).toBeUndefined();
+          expect(rest, `items left after close (${order.name} order)`).toEqual(model.popAll());
+          expect(await queue.pop(), 'a pop of a closed, empty queue').toBeUndefined();
         });
 
         it('close resolves blocked poppers with undefined', async () => {
@@ -171,19 +193,26 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
           await tick();
           queue.close();
           await tick();
-          for (const pop of pops) expect(pop.current).toEqual({ state: 'fulfilled', value: undefined });
+          for (const pop of pops)
+            expect(pop.current, 'a pop waiting at close').toEqual({ state: 'fulfilled', value: undefined });
         });
 
         it('a closed queue refuses pushes and lets pops drain what is left', async () => {
           const queue = make();
-          const first = [1, 2].slice(0, Math.min(2, capacity));
-          for (const item of first) expect(queue.tryPush(item)).toBe(true);
+          const model = reference();
+          for (const item of [1, 2].slice(0, Math.min(2, capacity))) {
+            expect(tryPush(queue, item)).toBe(true);
+            model.push(item);
+          }
           queue.close();
           queue.close(); // idempotent
           expect(queue.closed).toBe(true);
-          expect(queue.tryPush(3)).toBe(false);
-          await expect(queue.push(3)).rejects.toMatchObject({ code: 'ERR_QUEUE_CLOSED' });
-          for (const item of first) expect(await queue.pop()).toBe(item);
+          expect(tryPush(queue, 3), 'tryPush() into a closed queue').toBe(false);
+          await expect(push(queue, 3), 'push() into a closed queue').rejects.toMatchObject({
+            code: 'ERR_QUEUE_CLOSED',
+          });
+          for (const item of model.popAll())
+            expect(await queue.pop(), `a pop after close (${order.name} order)`).toBe(item);
           expect(await queue.pop()).toBeUndefined();
           expect(queue.tryPop()).toBeUndefined();
           expect(queue.size).toBe(0);
@@ -191,12 +220,11 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
 
         it('drain removes and returns every waiting item in pop order', async () => {
           const queue = make();
-          const stored = bounded ? capacity : 10;
-          for (let i = 0; i < stored; i++) expect(queue.tryPush(i)).toBe(true);
-          expect(queue.drain()).toEqual(Array.from({ length: stored }, (_, i) => i));
+          const model = fill(queue, bounded ? capacity : 10);
+          expect(queue.drain(), `drain() (${order.name} order)`).toEqual(model.drain());
           expect(queue.size).toBe(0);
-          expect(queue.drain()).toEqual([]);
-          expect(queue.tryPush(42)).toBe(capacity > 0);
+          expect(queue.drain(), 'drain() of an empty queue').toEqual([]);
+          expect(tryPush(queue, 42)).toBe(capacity > 0);
           if (capacity > 0) expect(queue.tryPop()).toBe(42);
         });
 
@@ -206,28 +234,37 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
           const consumer = (async () => {
             for await (const item of queue) seen.push(item);
           })();
-          for (let i = 0; i < 10; i++) await queue.push(i);
+          for (let i = 0; i < 10; i++) await push(queue, i);
           queue.close();
           await consumer;
-          expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => i));
+          const all = Array.from({ length: 10 }, (_, i) => i);
+          // Which of the items waiting at once comes first is the order's business; all must come.
+          expect(fifo ? seen : [...seen].sort((a, b) => a - b), 'items iterated').toEqual(all);
         });
 
-        itBounded('aborting a blocked push rejects with AbortError and queues nothing', async () => {
+        check(
+          'aborting a blocked push rejects with AbortError and queues nothing',
+          notBounded,
+        )(async () => {
           const queue = make();
-          fill(queue);
+          const model = fill(queue);
           const controller = new AbortController();
-          const push = track(queue.push(100, { signal: controller.signal }));
-          const after = track(queue.push(101));
+          const aborted = track(push(queue, 100, controller.signal));
+          const after = track(push(queue, 101));
+          model.push(101);
           await tick();
           controller.abort();
           await tick();
-          expect(push.current.state).toBe('rejected');
-          if (push.current.state === 'rejected') expect(errorName(push.current.error)).toBe('AbortError');
+          expect(aborted.current.state, 'the aborted push').toBe('rejected');
+          if (aborted.current.state === 'rejected')
+            expect(errorName(aborted.current.error)).toBe('AbortError');
           const popped: (number | undefined)[] = [];
           for (let i = 0; i <= capacity; i++) popped.push(await queue.pop());
-          expect(popped).toEqual([...Array.from({ length: capacity }, (_, i) => i), 101]);
+          expect(popped, `items popped (${order.name} order), without the aborted push`).toEqual(
+            model.popAll(),
+          );
           await tick();
-          expect(after.current.state).toBe('fulfilled');
+          expect(after.current.state, 'the push after the aborted one').toBe('fulfilled');
           expect(queue.size).toBe(0);
         });
 
@@ -238,13 +275,13 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
           await tick();
           controller.abort();
           await tick();
-          expect(pop.current.state).toBe('rejected');
+          expect(pop.current.state, 'the aborted pop').toBe('rejected');
           if (pop.current.state === 'rejected') expect(errorName(pop.current.error)).toBe('AbortError');
           const next = track(queue.pop());
           await tick();
-          expect(queue.tryPush(5)).toBe(true);
+          expect(tryPush(queue, 5)).toBe(true);
           await tick();
-          expect(next.current).toEqual({ state: 'fulfilled', value: 5 });
+          expect(next.current, 'the pop after the aborted one').toEqual({ state: 'fulfilled', value: 5 });
         });
 
         it('a popper whose signal aborted never receives an item, even before its abort listener ran', async () => {
@@ -253,88 +290,53 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
           // This listener runs before the queue's own: the item arrives while the signal is
           // already aborted but the popper has not heard of it yet.
           controller.signal.addEventListener('abort', () => {
-            queue.tryPush(9);
+            tryPush(queue, 9);
           });
           const pop = track(queue.pop(controller.signal));
           await tick();
           controller.abort();
           await tick();
-          expect(pop.current.state).toBe('rejected');
-          if (capacity > 0) expect(queue.tryPop()).toBe(9);
+          expect(pop.current.state, 'the aborted pop').toBe('rejected');
+          if (capacity > 0) expect(queue.tryPop(), 'the item pushed as the pop aborted').toBe(9);
           expect(queue.size).toBe(0);
         });
 
         it('an already aborted signal rejects push and pop at once and changes nothing', async () => {
           const queue = make();
           const signal = AbortSignal.abort();
-          await expect(queue.push(1, { signal })).rejects.toMatchObject({ name: 'AbortError' });
+          await expect(push(queue, 1, signal), 'push() with an aborted signal').rejects.toMatchObject({
+            name: 'AbortError',
+          });
           expect(queue.size).toBe(0);
           if (capacity > 0) {
-            expect(queue.tryPush(2)).toBe(true);
-            await expect(queue.pop(signal)).rejects.toMatchObject({ name: 'AbortError' });
+            expect(tryPush(queue, 2)).toBe(true);
+            await expect(queue.pop(signal), 'pop() with an aborted signal').rejects.toMatchObject({
+              name: 'AbortError',
+            });
             expect(queue.size).toBe(1);
             expect(queue.tryPop()).toBe(2);
           } else {
-            await expect(queue.pop(signal)).rejects.toMatchObject({ name: 'AbortError' });
+            await expect(queue.pop(signal), 'pop() with an aborted signal').rejects.toMatchObject({
+              name: 'AbortError',
+            });
           }
         });
 
-        itIf(removable && capacity > 0)(
-          'remove takes out a middle item and keeps the order of the rest',
-          () => {
-            const queue = make();
-            const stored = Math.min(capacity, 5);
-            for (let i = 0; i < stored; i++) expect(queue.tryPush(i)).toBe(true);
-            const middle = stored >> 1;
-            expect(queue.remove?.(middle)).toBe(true);
-            expect(queue.size).toBe(stored - 1);
-            expect(queue.remove?.(middle)).toBe(false);
-            const rest = Array.from({ length: stored }, (_, i) => i).filter((i) => i !== middle);
-            expect(queue.drain()).toEqual(rest);
-          },
-        );
-
-        itIf(removable && bounded && capacity > 0)(
-          'remove frees room at once for a blocked pusher',
-          async () => {
-            const queue = make();
-            fill(queue);
-            const push = track(queue.push(100));
-            await tick();
-            expect(push.current.state).toBe('pending');
-            expect(queue.remove?.(0)).toBe(true);
-            await tick();
-            expect(push.current.state).toBe('fulfilled');
-            expect(queue.size).toBe(capacity);
-            expect(queue.drain()).toEqual([...Array.from({ length: capacity - 1 }, (_, i) => i + 1), 100]);
-          },
-        );
-
-        itIf(removable)('remove of an item that is not in the queue is false and changes nothing', () => {
-          const queue = make();
-          expect(queue.remove?.(1)).toBe(false);
-          const stored = bounded ? Math.min(capacity, 3) : 3;
-          for (let i = 0; i < stored; i++) expect(queue.tryPush(i)).toBe(true);
-          expect(queue.remove?.(99)).toBe(false);
-          expect(queue.size).toBe(stored);
-          expect(queue.drain()).toEqual(Array.from({ length: stored }, (_, i) => i));
+        describeRemove({
+          check,
+          make,
+          fill,
+          reference,
+          push,
+          capacity,
+          order,
+          skip: { noRemove, notBounded },
         });
 
-        itIf(removable)('remove of an item already popped is false', async () => {
-          const queue = make();
-          const pushes = [queue.push(1), queue.push(2)];
-          expect(await queue.pop()).toBe(1);
-          expect(queue.remove?.(1)).toBe(false);
-          expect(await queue.pop()).toBe(2);
-          await Promise.all(pushes);
-          expect(queue.remove?.(2)).toBe(false);
-          expect(queue.size).toBe(0);
-        });
-
-        it('a random sequence of operations never loses or duplicates an item', async () => {
+        it(`a random sequence of operations never loses or duplicates an item, and pops in ${order.name} order`, async () => {
           await fc.assert(
             fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 60 }), async (ops) => {
-              await runModel(make(), capacity, ops);
+              await runModel(make(), capacity, order, ops);
             }),
             { numRuns },
           );
@@ -342,221 +344,4 @@ export function describeQueue(name: string, factory: QueueFactory, options: Desc
       });
     }
   });
-}
-
-type Operation =
-  | { kind: 'tryPush' | 'push' | 'pushAbortable' | 'tryPop' | 'pop' | 'popAbortable' | 'drain' | 'close' }
-  | { kind: 'abort' | 'remove'; pick: number };
-
-const operation: fc.Arbitrary<Operation> = fc.oneof(
-  // Pushes weigh more than pops so that bounded queues fill up and pushers block.
-  {
-    weight: 6,
-    arbitrary: fc.constantFrom('tryPush', 'push', 'pushAbortable').map((kind) => ({ kind }) as Operation),
-  },
-  {
-    weight: 4,
-    arbitrary: fc.constantFrom('tryPop', 'pop', 'popAbortable').map((kind) => ({ kind }) as Operation),
-  },
-  { weight: 1, arbitrary: fc.constant({ kind: 'drain' } as Operation) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'close' } as Operation) },
-  { weight: 2, arbitrary: fc.nat(20).map((pick) => ({ kind: 'abort', pick }) as Operation) },
-  // Picks a stored item, or (pick 0 of an empty buffer, or past its end) one that is not there.
-  { weight: 2, arbitrary: fc.nat(20).map((pick) => ({ kind: 'remove', pick }) as Operation) },
-);
-
-/**
- * Runs `ops` on the queue and on a reference model, and after each (once the queue settled)
- * compares every synchronous answer, every settled promise and `size`. At the end, every item
- * pushed was popped, drained or removed exactly once, or refused exactly once. `remove` runs only
- * on queues that have it.
- */
-async function runModel(
-  queue: WorkQueue<number>,
-  capacity: number,
-  ops: readonly Operation[],
-): Promise<void> {
-  type Pending = { id: number; controller?: AbortController; box: { current: Settled<unknown> } };
-  const buffer: number[] = [];
-  const pushers: Pending[] = [];
-  const poppers: Pending[] = [];
-  let closed = false;
-  let nextItem = 0;
-  const out: number[] = []; // every item that left the queue, in order
-  const refused = new Set<number>();
-  const removed = new Set<number>();
-  // What each promise should have become, by id.
-  const expected = new Map<Pending, Settled<unknown>>();
-  const abortable: Pending[] = [];
-
-  const give = (item: number): boolean => {
-    const popper = poppers.shift();
-    if (popper !== undefined) {
-      expected.set(popper, { state: 'fulfilled', value: item });
-      out.push(item);
-      return true;
-    }
-    if (buffer.length < capacity) {
-      buffer.push(item);
-      return true;
-    }
-    return false;
-  };
-  const admit = (): void => {
-    while (buffer.length < capacity && pushers.length > 0) {
-      const pusher = pushers.shift() as Pending;
-      buffer.push(pusher.id);
-      expected.set(pusher, { state: 'fulfilled', value: undefined });
-    }
-  };
-  const take = (): number | undefined => {
-    if (buffer.length > 0) {
-      const item = buffer.shift() as number;
-      admit();
-      out.push(item);
-      return item;
-    }
-    const pusher = pushers.shift();
-    if (pusher !== undefined) {
-      expected.set(pusher, { state: 'fulfilled', value: undefined });
-      out.push(pusher.id);
-      return pusher.id;
-    }
-    return undefined;
-  };
-
-  const closeModel = (): void => {
-    if (closed) return;
-    closed = true;
-    for (const pusher of pushers.splice(0)) {
-      refused.add(pusher.id);
-      expected.set(pusher, { state: 'rejected', error: 'ERR_QUEUE_CLOSED' });
-    }
-    for (const popper of poppers.splice(0)) expected.set(popper, { state: 'fulfilled', value: undefined });
-  };
-
-  for (const op of ops) {
-    switch (op.kind) {
-      case 'tryPush': {
-        const item = nextItem++;
-        const accepted = !closed && give(item);
-        if (!accepted) refused.add(item);
-        expect(queue.tryPush(item)).toBe(accepted);
-        break;
-      }
-      case 'push':
-      case 'pushAbortable': {
-        const item = nextItem++;
-        const controller = op.kind === 'pushAbortable' ? new AbortController() : undefined;
-        const pending: Pending = {
-          id: item,
-          controller,
-          box: track(queue.push(item, controller ? { signal: controller.signal } : undefined)),
-        };
-        if (closed) {
-          refused.add(item);
-          expected.set(pending, { state: 'rejected', error: 'ERR_QUEUE_CLOSED' });
-        } else if (give(item)) {
-          expected.set(pending, { state: 'fulfilled', value: undefined });
-        } else {
-          pushers.push(pending);
-          expected.set(pending, { state: 'pending' });
-          if (controller) abortable.push(pending);
-        }
-        break;
-      }
-      case 'tryPop':
-        expect(queue.tryPop()).toBe(take());
-        break;
-      case 'pop':
-      case 'popAbortable': {
-        const controller = op.kind === 'popAbortable' ? new AbortController() : undefined;
-        const pending: Pending = { id: -1, controller, box: track(queue.pop(controller?.signal)) };
-        const item = take();
-        if (item !== undefined) expected.set(pending, { state: 'fulfilled', value: item });
-        else if (closed) expected.set(pending, { state: 'fulfilled', value: undefined });
-        else {
-          poppers.push(pending);
-          expected.set(pending, { state: 'pending' });
-          if (controller) abortable.push(pending);
-        }
-        break;
-      }
-      case 'abort': {
-        if (abortable.length === 0) break;
-        const pending = abortable.splice(op.pick % abortable.length, 1)[0];
-        pending.controller?.abort();
-        for (const line of [pushers, poppers]) {
-          const index = line.indexOf(pending);
-          if (index >= 0) {
-            line.splice(index, 1);
-            expected.set(pending, { state: 'rejected', error: 'AbortError' });
-            if (line === pushers) refused.add(pending.id);
-          }
-        }
-        break;
-      }
-      case 'drain': {
-        const items = buffer.splice(0);
-        out.push(...items);
-        admit();
-        expect(queue.drain()).toEqual(items);
-        break;
-      }
-      case 'close':
-        queue.close();
-        closeModel();
-        break;
-      case 'remove': {
-        if (queue.remove === undefined) break;
-        // Some picks aim past the buffer, at an item that is not in the queue: one that left it,
-        // one a blocked pusher still holds (not in the queue yet), or one never pushed.
-        const absent = [...out.slice(-2), ...pushers.slice(0, 2).map((pusher) => pusher.id), nextItem + 1000];
-        const index = op.pick % (buffer.length + absent.length);
-        const present = index < buffer.length;
-        const item = present ? buffer[index] : absent[index - buffer.length];
-        if (present) {
-          buffer.splice(index, 1);
-          removed.add(item);
-          admit();
-        }
-        expect(queue.remove(item)).toBe(present);
-        break;
-      }
-    }
-    await tick();
-    expect(queue.size).toBe(buffer.length);
-    expect(queue.closed).toBe(closed);
-    for (const [pending, want] of expected) {
-      const got = pending.box.current;
-      if (want.state === 'rejected') {
-        expect(got.state).toBe('rejected');
-        if (got.state === 'rejected') {
-          expect(want.error === 'AbortError' ? errorName(got.error) : errorCode(got.error)).toBe(want.error);
-        }
-      } else {
-        expect(got).toEqual(want);
-      }
-    }
-  }
-
-  // Finish: close, take what is left, and account for every item.
-  queue.close();
-  closeModel();
-  const rest = buffer.splice(0);
-  expect(queue.drain()).toEqual(rest);
-  out.push(...rest);
-  await tick();
-  expect(queue.size).toBe(0);
-  for (const [pending, want] of expected) {
-    if (want.state === 'pending') throw new Error('the model left a promise pending after close');
-    expect(pending.box.current.state).toBe(want.state);
-  }
-  const left = new Set(out);
-  expect(left.size).toBe(out.length); // no duplicates
-  for (const item of refused) expect(left.has(item)).toBe(false);
-  for (const item of removed) expect(left.has(item) || refused.has(item)).toBe(false);
-  expect(left.size + refused.size + removed.size).toBe(nextItem); // nothing lost
-  // Equal priorities: items leave in the order they were pushed.
-  expect(out).toEqual([...out].sort((a, b) => a - b));
 }

@@ -1,5 +1,9 @@
 import type { Executor } from '../contracts.js';
 
+/** The probe's only use of the file system, loaded when a heartbeat first runs. */
+type WriteFile = (file: string, data: string) => void;
+let writeFile: WriteFile | undefined;
+
 /**
  * The probe protocol: inputs that tell a backend's task what to do, so one conformance suite
  * can check any backend that runs JavaScript (inline, worker threads, child processes...).
@@ -44,6 +48,31 @@ export type ProbeInput =
   | {
       /** Runs until its signal aborts (or 10 s, whichever comes first), then returns `'not aborted'`. */
       op: 'wait-abort';
+    }
+  | {
+      /**
+       * Work the suite can watch from outside: writes `1` to `file` as it starts (the start mark),
+       * then the next count every `every` ms while it runs, until its signal aborts or `ms` pass;
+       * returns the number of beats. A backend that stops the work (aborts the task's signal, ends
+       * its thread or process) stops the beats; one that only rejects the promise does not. A file
+       * works across threads and processes on one machine.
+       */
+      op: 'heartbeat';
+      /** Absolute path of the file to write; the suite reads it. */
+      file: string;
+      /** How long to run when not aborted, in milliseconds. Default 10 000. */
+      ms?: number;
+      /** Milliseconds between two beats. Default 10. */
+      every?: number;
+    }
+  | {
+      /**
+       * Ends the thread or process running it with `process.exit(code)`: a crash, for backends that
+       * claim to isolate one. Never send it to a backend that runs tasks in the caller's thread.
+       */
+      op: 'exit';
+      /** The exit code. */
+      code: number;
     };
 
 /**
@@ -80,7 +109,39 @@ export const probeExecutor: Executor<ProbeInput, unknown> = async (input, ctx) =
         );
       });
       return 'not aborted';
+    case 'heartbeat':
+      return heartbeat(input.file, input.ms ?? 10_000, input.every ?? 10, ctx.signal);
+    case 'exit':
+      process.exit(input.code);
+      break;
     default:
       throw new TypeError(`unknown probe op ${JSON.stringify((input as { op?: unknown }).op)}`);
   }
 };
+
+/** Beats into `file` until `signal` aborts or `ms` pass; resolves with the number of beats. */
+async function heartbeat(
+  file: string,
+  ms: number,
+  every: number,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  writeFile ??= (await import('node:fs')).writeFileSync as WriteFile;
+  const write = writeFile;
+  let beats = 0;
+  const beat = () => write(file, String(++beats));
+  beat(); // the start mark: the suite waits for it before it aborts
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(beat, every);
+    const end = setTimeout(stop, ms);
+    function stop(): void {
+      clearInterval(timer);
+      clearTimeout(end);
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
+  });
+  return beats;
+}
