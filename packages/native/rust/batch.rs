@@ -16,17 +16,20 @@
 //!   `Drop` with a failure;
 //! - the batch owns copies of its input: nothing points into JS memory.
 //!
-//! - while a chunk runs, the SDK's cancellation check ([`crate::kernel::cancelled`]) reads this
+//! - while a chunk runs, the SDK's cancellation check (`poolkit_kernel::cancelled`) reads this
 //!   batch's flags: a kernel that polls it stops mid-chunk, and a chunk that returns once the batch
 //!   is stopped is dropped unchecked (its output may be partial);
+//! - a kernel's panic never reaches this file: the SDK's trampoline, through which every kernel
+//!   (built-in or a library's) is called, catches it and the kernel returns
+//!   [`Failure::Panic`]. [`ChunkDone`] only guards against a panic of the batch's own code;
 //! - progress (chunks claimed, chunks finished, see [`Batch::claimed`]) is readable at any time;
 //!   `Plan::progress`, when given, is called after each claim and after each chunk but the last.
 //!
 //! The batch knows nothing of Node-API: the caller passes `on_done` and the cancel flags.
 use crate::input::Input;
-use crate::kernel::{ByteSink, Kernel, KernelError, Shape, Sink};
+use crate::kernel::{ByteSink, Failure, Kernel, Shape, Sink};
 use crate::thread_pool::{Job, Step};
-use poolkit_kernel::{with_stop, StopCheck};
+use poolkit_kernel::StopCheck;
 use std::ffi::c_void;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -74,7 +77,7 @@ pub enum BatchError {
     WrongInput { kernel: &'static str, expected: Shape },
     /// The kernel refused the batch parameters (its own message).
     InvalidParams { kernel: &'static str, message: String },
-    /// The kernel panicked while checking the parameters.
+    /// The kernel panicked while checking the parameters (caught by the SDK's boundary).
     ParamsPanicked { kernel: &'static str, message: String },
 }
 
@@ -92,7 +95,7 @@ impl fmt::Display for BatchError {
 
 /// A batch in flight (the pool's [`Job`]).
 pub struct Batch {
-    kernel: &'static dyn Kernel,
+    kernel: &'static Kernel,
     params: Vec<f64>,
     input: Input,
     output: Shape,
@@ -122,22 +125,23 @@ impl Batch {
     /// Checks the input against the kernel and its params and makes a batch, not yet startable:
     /// [`Batch::into_job`] gives it its completion. Nothing is allocated for the caller to undo
     /// when this fails.
-    pub fn new(kernel: &'static dyn Kernel, params: Vec<f64>, input: Input, plan: Plan) -> Result<Batch, BatchError> {
+    pub fn new(kernel: &'static Kernel, params: Vec<f64>, input: Input, plan: Plan) -> Result<Batch, BatchError> {
         if !input.shape_matches(kernel.input()) {
             return Err(BatchError::WrongInput {
                 kernel: kernel.name(),
                 expected: kernel.input(),
             });
         }
-        let output = catch_unwind(AssertUnwindSafe(|| kernel.output(&params)))
-            .map_err(|p| BatchError::ParamsPanicked {
-                kernel: kernel.name(),
-                message: panic_message(&p),
-            })?
-            .map_err(|message| BatchError::InvalidParams {
+        let output = kernel.output(&params).map_err(|failure| match failure {
+            Failure::Error(message) => BatchError::InvalidParams {
                 kernel: kernel.name(),
                 message,
-            })?;
+            },
+            Failure::Panic(message) => BatchError::ParamsPanicked {
+                kernel: kernel.name(),
+                message,
+            },
+        })?;
         let chunk_size = plan.chunk_size.max(1);
         let chunks = input.len().div_ceil(chunk_size);
         Ok(Batch {
@@ -236,34 +240,39 @@ impl Batch {
         let end = (start + self.chunk_size).min(self.input.len());
         let items = self.input.items(start..end);
         let name = self.kernel.name();
-        let error = |KernelError(message)| ("ERR_KERNEL_ERROR", format!("kernel {name}: {message}"));
+        let failed = |failure| match failure {
+            Failure::Error(message) => ("ERR_KERNEL_ERROR", format!("kernel {name}: {message}")),
+            Failure::Panic(message) => ("ERR_KERNEL_PANIC", format!("kernel {name} panicked: {message}")),
+        };
         let output = |message: String| ("ERR_KERNEL_OUTPUT", format!("kernel {name}: {message}"));
-        let check = StopCheck {
+        // `batch_stopped` reads the batch behind `context`, which `&self` keeps alive for the
+        // whole kernel call (the only time the check is installed).
+        let check = Some(StopCheck {
             stop: batch_stopped,
             context: (self as *const Batch).cast(),
-        };
-        let run = || match self.output {
+        });
+        let result = match self.output {
             Shape::Numbers { arity } => {
                 let mut out = vec![0.0; (end - start) * arity];
                 self.kernel
-                    .run(&self.params, &items, &mut Sink::Numbers(&mut out))
-                    .map_err(error)?;
-                Ok(Chunk::Numbers(out))
+                    .run(&self.params, &items, &mut Sink::Numbers(&mut out), check)
+                    .map(|()| Chunk::Numbers(out))
+                    .map_err(failed)
             }
             Shape::Bytes { len } => {
                 let mut sink = ByteSink::default();
-                self.kernel
-                    .run(&self.params, &items, &mut Sink::Bytes(&mut sink))
-                    .map_err(error)?;
-                if !self.stopped() {
-                    check_bytes(&sink, end - start, len).map_err(output)?;
+                match self
+                    .kernel
+                    .run(&self.params, &items, &mut Sink::Bytes(&mut sink), check)
+                {
+                    Ok(()) if self.stopped() => Ok(Chunk::Bytes(sink)),
+                    Ok(()) => check_bytes(&sink, end - start, len)
+                        .map(|()| Chunk::Bytes(sink))
+                        .map_err(output),
+                    Err(failure) => Err(failed(failure)),
                 }
-                Ok(Chunk::Bytes(sink))
             }
         };
-        // SAFETY: `batch_stopped` reads the batch behind `context`, which `&self` keeps alive
-        // for the whole call; the check is removed when `with_stop` returns or unwinds.
-        let result = unsafe { with_stop(Some(check), || catch_unwind(AssertUnwindSafe(run))) };
         if self.stopped() {
             // Cancelled (or another chunk failed) while this one ran: a kernel that polls returned
             // early with a partial output; the batch reports Cancelled (or that failure) anyway.
@@ -271,13 +280,9 @@ impl Batch {
         }
         // `set` fails only when an earlier chunk already failed: the first failure is the one reported.
         match result {
-            Ok(Ok(chunk)) => *self.slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(chunk),
-            Ok(Err(failure)) => {
+            Ok(chunk) => *self.slots[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(chunk),
+            Err(failure) => {
                 let _ = self.failure.set(failure);
-            }
-            Err(payload) => {
-                let message = format!("kernel {name} panicked: {}", panic_message(&payload));
-                let _ = self.failure.set(("ERR_KERNEL_PANIC", message));
             }
         }
     }
@@ -322,8 +327,9 @@ unsafe extern "C" fn batch_stopped(context: *const c_void) -> i32 {
 }
 
 /// Counts one claimed chunk as finished when dropped — after the chunk ran, was skipped, or
-/// unwound — so no path leaves a batch a chunk short of completing. Dropped by a panic that
-/// escaped the kernel's own boundary, it fails the batch with `ERR_NATIVE_PANIC`.
+/// unwound — so no path leaves a batch a chunk short of completing. Dropped by a panic (of the
+/// batch's own code: a kernel's stops at the SDK's boundary), it fails the batch with
+/// `ERR_NATIVE_PANIC`.
 struct ChunkDone<'a>(&'a Batch);
 
 impl Drop for ChunkDone<'_> {
@@ -513,27 +519,25 @@ mod tests {
 
     /// A test kernel that fails with its own error on an item equal to 13, else squares.
     struct Picky;
-    impl Kernel for Picky {
-        fn name(&self) -> &'static str {
-            "picky"
-        }
-        fn input(&self) -> Shape {
-            Shape::Numbers { arity: 1 }
-        }
-        fn output(&self, _params: &[f64]) -> Result<Shape, String> {
-            Ok(Shape::Numbers { arity: 1 })
-        }
-        fn run(
-            &self,
-            _params: &[f64],
-            items: &crate::kernel::Items<'_>,
-            out: &mut Sink<'_>,
-        ) -> Result<(), KernelError> {
-            if items.numbers().contains(&13.0) {
-                return Err(KernelError("13 is unlucky".into()));
+    impl poolkit_kernel::NumberKernel for Picky {
+        fn run(&self, input: &[f64], output: &mut [f64]) -> Result<(), String> {
+            if input.contains(&13.0) {
+                return Err("13 is unlucky".into());
             }
-            crate::kernel::map_numbers(items, out, |x| x * x)
+            for (o, x) in output.iter_mut().zip(input) {
+                *o = x * x;
+            }
+            Ok(())
         }
+    }
+    poolkit_kernel::kernel_table!(static TEST_KERNELS = number "picky" => Picky);
+
+    fn picky() -> &'static Kernel {
+        static REGISTRY: OnceLock<crate::kernel::Registry> = OnceLock::new();
+        REGISTRY
+            .get_or_init(|| crate::kernel::Registry::of(&TEST_KERNELS).unwrap())
+            .get("picky")
+            .unwrap()
     }
 
     #[test]
@@ -545,7 +549,7 @@ mod tests {
             progress: None,
         };
         let input = Input::numbers(vec![1.0, 2.0, 13.0, 4.0, 5.0], 1).unwrap();
-        let job = Batch::new(&Picky, vec![], input, plan).unwrap().into_job(on_done);
+        let job = Batch::new(picky(), vec![], input, plan).unwrap().into_job(on_done);
         pool().submit(job, 3);
         match rx.recv_timeout(Duration::from_secs(20)).unwrap() {
             Outcome::Failed { code, message } => {
@@ -562,7 +566,7 @@ mod tests {
             progress: None,
         };
         let input = Input::numbers(vec![1.0, 2.0, 3.0], 1).unwrap();
-        pool().submit(Batch::new(&Picky, vec![], input, plan).unwrap().into_job(on_done), 3);
+        pool().submit(Batch::new(picky(), vec![], input, plan).unwrap().into_job(on_done), 3);
         assert_eq!(
             numbers(rx.recv_timeout(Duration::from_secs(20)).unwrap()),
             [1.0, 4.0, 9.0]

@@ -111,13 +111,18 @@ mod tests {
     #[test]
     fn items_borrow_the_requested_range() {
         let numbers = Input::numbers((0..6).map(f64::from).collect(), 2).unwrap();
-        assert_eq!(numbers.items(1..3).numbers(), &[2.0, 3.0, 4.0, 5.0]);
+        let Items::Numbers { values, arity: 2 } = numbers.items(1..3) else {
+            panic!("numbers of arity 2")
+        };
+        assert_eq!(values, &[2.0, 3.0, 4.0, 5.0]);
         let bytes = Input::bytes(b"aaabcc".to_vec(), &[0.0, 3.0, 4.0, 6.0]).unwrap();
         let items = bytes.items(1..3);
-        assert_eq!(
-            (items.len(), items.bytes(0), items.bytes(1)),
-            (2, &b"b"[..], &b"cc"[..])
-        );
+        assert_eq!(items.len(), 2);
+        let Items::Bytes { data, offsets } = items else {
+            panic!("bytes")
+        };
+        let item = |i: usize| &data[offsets[i]..offsets[i + 1]];
+        assert_eq!((item(0), item(1)), (&b"b"[..], &b"cc"[..]));
         assert!(numbers.shape_matches(Shape::Numbers { arity: 2 }));
         assert!(!numbers.shape_matches(Shape::Numbers { arity: 1 }));
         assert!(bytes.shape_matches(Shape::Bytes { len: None }));

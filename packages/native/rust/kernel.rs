@@ -1,11 +1,22 @@
-//! The kernel extension point: a trait every kernel implements, and the registry that names them.
+//! A kernel as the addon runs it: an entry of a [`KernelTable`] — the built-in table
+//! ([`crate::kernels`]) or a user library's ([`crate::library`]) — with its shapes checked.
 //!
-//! A kernel is plain Rust: it maps a chunk of input items to a chunk of output items and never
-//! touches Node-API, so `cargo test` covers it. Items are either fixed-width runs of `f64`
-//! ("numbers", `arity` values per item) or byte strings ("bytes").
+//! There is one kernel extension point, the `poolkit-kernel` SDK's traits (`NumberKernel`,
+//! `BytesKernel`, `BytesToNumbersKernel`), and one panic boundary, the SDK's trampolines: every
+//! kernel, built-in or not, is called through its table entry's `run` with a [`RawCall`], and
+//! returns a status, never an unwind. The addon's side is [`Kernel::run`] (items and sink in,
+//! [`Failure`] out) and [`Kernel::output`] (the shape for a batch's params).
 //!
-//! To add a kernel: write `kernels/<name>.rs` implementing [`Kernel`], add it to
-//! [`crate::kernels::builtin`], rebuild. The README has the step-by-step guide.
+//! To add a built-in kernel: write `kernels/<name>.rs` implementing an SDK trait, add it to the
+//! table in [`crate::kernels`], rebuild. The README has the step-by-step guide.
+use poolkit_kernel::{KernelEntry, KernelTable, RawCall, ShapeCall, ShapeFn, StopCheck, STATUS_ERROR, STATUS_OK};
+use std::ffi::c_void;
+
+/// The most numbers per item a kernel may declare or answer (the widest `mandelbrot` row, and
+/// a sanity bound on a foreign table).
+pub const MAX_ARITY: usize = 1 << 20;
+/// Bytes of the buffer a kernel's error or panic message is written into.
+const ERROR_CAPACITY: usize = 1024;
 
 /// What one item looks like on one side of a kernel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +35,7 @@ pub enum Items<'a> {
     Bytes { data: &'a [u8], offsets: &'a [usize] },
 }
 
-impl<'a> Items<'a> {
+impl Items<'_> {
     /// How many items the chunk holds.
     pub fn len(&self) -> usize {
         match self {
@@ -37,48 +48,14 @@ impl<'a> Items<'a> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-
-    /// Byte item `i`. Panics (caught at the job boundary) on a numbers chunk or out of range.
-    pub fn bytes(&self, i: usize) -> &'a [u8] {
-        match self {
-            Items::Bytes { data, offsets } => &data[offsets[i]..offsets[i + 1]],
-            Items::Numbers { .. } => panic!("kernel asked for bytes from a numbers chunk"),
-        }
-    }
-
-    /// The flat values of a numbers chunk. Panics (caught at the job boundary) on a bytes chunk.
-    pub fn numbers(&self) -> &'a [f64] {
-        match self {
-            Items::Numbers { values, .. } => values,
-            Items::Bytes { .. } => panic!("kernel asked for numbers from a bytes chunk"),
-        }
-    }
 }
 
 /// Where a kernel writes a chunk's results.
 pub enum Sink<'a> {
     /// Pre-sized: `out.len() == count * arity` of the output shape; every slot must be written.
     Numbers(&'a mut [f64]),
-    /// Append exactly one item per input item, in order, with [`ByteSink::push`].
+    /// Gets exactly one item per input item, in order.
     Bytes(&'a mut ByteSink),
-}
-
-impl<'a> Sink<'a> {
-    /// The numbers output slice. Panics (caught at the job boundary) on a bytes sink.
-    pub fn numbers(&mut self) -> &mut [f64] {
-        match self {
-            Sink::Numbers(out) => out,
-            Sink::Bytes(_) => panic!("kernel wrote numbers to a bytes sink"),
-        }
-    }
-
-    /// The bytes output. Panics (caught at the job boundary) on a numbers sink.
-    pub fn bytes(&mut self) -> &mut ByteSink {
-        match self {
-            Sink::Bytes(out) => out,
-            Sink::Numbers(_) => panic!("kernel wrote bytes to a numbers sink"),
-        }
-    }
 }
 
 /// Byte items of one chunk, packed: item `i` is `data[ends[i-1]..ends[i]]` (first starts at 0).
@@ -96,145 +73,194 @@ impl ByteSink {
     }
 }
 
-/// A kernel's own failure, distinct from a bug: `run` returns `Err(KernelError(message))` and the
-/// batch fails with `ERR_KERNEL_ERROR` and that message (a panic gives `ERR_KERNEL_PANIC`).
-/// Library kernels return it for an `Err` their `run` returned.
+/// Why a kernel call failed, as its trampoline reported it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KernelError(pub String);
-
-impl From<String> for KernelError {
-    fn from(message: String) -> KernelError {
-        KernelError(message)
-    }
+pub enum Failure {
+    /// The kernel returned `Err(message)`: a batch fails with `ERR_KERNEL_ERROR`; from a shape
+    /// call, the params are refused (`ERR_INVALID_ARG_VALUE`).
+    Error(String),
+    /// The kernel panicked (caught by the SDK's boundary): `ERR_KERNEL_PANIC`.
+    Panic(String),
 }
 
-impl std::fmt::Display for KernelError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// One kernel: a checked table entry, `'static` (tables are never unloaded).
+pub struct Kernel {
+    pub(crate) name: &'static str,
+    pub(crate) entry: &'static KernelEntry,
+    /// The entry's shape callback (ABI version 3), if any.
+    pub(crate) shape: Option<ShapeFn>,
+    pub(crate) input: Shape,
+    /// The entry's static output shape: the answer for every params when `shape` is `None`.
+    pub(crate) output: Shape,
 }
 
-/// A CPU kernel: a pure function from items to items, run on pool threads.
+/// Appends one output item to the [`ByteSink`] of a [`Kernel::run`] call.
 ///
-/// Invariants the batch relies on:
-/// - `run` writes exactly one output item per input item, in order;
-/// - `run` has no side effects beyond `out` (chunks of one batch run concurrently, in any order);
-/// - a failure the kernel can name (a bad input, an `Err` from a library) is returned as
-///   `Err(KernelError)`: the batch fails with `ERR_KERNEL_ERROR` and its message;
-/// - a panic (a bug) is allowed: it is caught, the batch fails with `ERR_KERNEL_PANIC`, the pool
-///   goes on.
-pub trait Kernel: Send + Sync + 'static {
-    /// The name JS uses (`runBatch('md5', ...)`), lower-case, unique in the registry.
-    fn name(&self) -> &'static str;
-    /// The shape of each input item.
-    fn input(&self) -> Shape;
-    /// Validates the batch parameters and says what each output item looks like for them.
-    /// `Err(message)` becomes a RangeError with code `ERR_INVALID_ARG_VALUE`.
-    fn output(&self, params: &[f64]) -> Result<Shape, String>;
-    /// Computes one chunk. `items` and `out` have the shapes promised by `input` and `output`.
-    /// `Err` fails the batch with `ERR_KERNEL_ERROR` and the error's message.
-    fn run(&self, params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError>;
+/// # Safety
+/// `context` is the `&mut ByteSink` of the current call; `data` points to `len` readable bytes.
+unsafe extern "C" fn push_bytes(context: *mut c_void, data: *const u8, len: usize) {
+    // SAFETY: per the contract above; the sink is not otherwise borrowed during the kernel call.
+    let sink = unsafe { &mut *context.cast::<ByteSink>() };
+    let item = if len == 0 {
+        &[][..]
+    } else {
+        // SAFETY: per the contract above.
+        unsafe { std::slice::from_raw_parts(data, len) }
+    };
+    sink.push(item);
 }
 
-/// The kernels one process knows, looked up by name.
+/// The message a call wrote into `error`, turned into a [`Failure`] by its status.
+fn failure(status: i32, error: &[u8], len: usize) -> Failure {
+    let message = String::from_utf8_lossy(&error[..len.min(error.len())]).into_owned();
+    if status == STATUS_ERROR {
+        Failure::Error(message)
+    } else {
+        // STATUS_PANIC, or a status from a newer SDK: report it as the bug it is.
+        Failure::Panic(message)
+    }
+}
+
+impl Kernel {
+    /// The name JS uses (`runBatch('md5', ...)`), unique among the process's kernels.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The shape of each input item.
+    pub fn input(&self) -> Shape {
+        self.input
+    }
+
+    /// The shape of each output item for a batch's `params`, asked of the kernel when its table
+    /// has a shape callback (once per batch, before any chunk). `Failure::Error` is the kernel
+    /// refusing the params; `Failure::Panic` its panic, caught by the SDK.
+    pub fn output(&self, params: &[f64]) -> Result<Shape, Failure> {
+        let Some(shape) = self.shape else {
+            return Ok(self.output);
+        };
+        let mut error = [0u8; ERROR_CAPACITY];
+        let mut call = ShapeCall {
+            params: params.as_ptr(),
+            params_len: params.len(),
+            output_arity: 0,
+            output_bytes: -1,
+            error: error.as_mut_ptr(),
+            error_capacity: ERROR_CAPACITY,
+            error_len: 0,
+        };
+        // SAFETY: a valid ShapeCall whose params and error buffer outlive the call; the SDK's
+        // shape callbacks never unwind.
+        let status = unsafe { shape(&mut call) };
+        if status != STATUS_OK {
+            return Err(failure(status, &error, call.error_len));
+        }
+        match self.output {
+            Shape::Numbers { .. } if (1..=MAX_ARITY).contains(&(call.output_arity as usize)) => Ok(Shape::Numbers {
+                arity: call.output_arity as usize,
+            }),
+            Shape::Numbers { .. } => Err(Failure::Error(format!(
+                "kernel {}: output arity {} for these params is not from 1 to {MAX_ARITY}",
+                self.name, call.output_arity
+            ))),
+            Shape::Bytes { .. } => Ok(Shape::Bytes {
+                len: usize::try_from(call.output_bytes).ok(),
+            }),
+        }
+    }
+
+    /// Computes one chunk through the table entry's `run`. `items` has the kernel's input shape,
+    /// `out` the output shape [`Kernel::output`] gave for `params`; `stop`, when given, is the
+    /// chunk's cancellation check (callable from this thread during the call).
+    pub fn run(
+        &self,
+        params: &[f64],
+        items: &Items<'_>,
+        out: &mut Sink<'_>,
+        stop: Option<StopCheck>,
+    ) -> Result<(), Failure> {
+        let mut error = [0u8; ERROR_CAPACITY];
+        let mut call = RawCall {
+            count: items.len(),
+            numbers: std::ptr::null(),
+            bytes: std::ptr::null(),
+            offsets: std::ptr::null(),
+            out_numbers: std::ptr::null_mut(),
+            out_context: std::ptr::null_mut(),
+            out_push: None,
+            error: error.as_mut_ptr(),
+            error_capacity: ERROR_CAPACITY,
+            error_len: 0,
+            // ABI 2 (a version-1 library's RawCall ends before these).
+            stop: stop.map(|s| s.stop),
+            stop_context: stop.map_or(std::ptr::null(), |s| s.context),
+            // ABI 3 (a version-1 or -2 library's RawCall ends before these).
+            params: params.as_ptr(),
+            params_len: params.len(),
+            output_arity: 0,
+        };
+        match items {
+            Items::Numbers { values, .. } => call.numbers = values.as_ptr(),
+            Items::Bytes { data, offsets } => {
+                call.bytes = data.as_ptr();
+                call.offsets = offsets.as_ptr();
+            }
+        }
+        match out {
+            Sink::Numbers(o) => {
+                call.out_numbers = o.as_mut_ptr();
+                call.output_arity = o.len().checked_div(call.count).unwrap_or(0);
+            }
+            Sink::Bytes(sink) => {
+                call.out_context = (&mut **sink as *mut ByteSink).cast();
+                call.out_push = Some(push_bytes);
+            }
+        }
+        // SAFETY: the entry's kinds were checked when its table was read and the batch gives
+        // this kernel items and a sink of those kinds, sized as RawCall documents; `stop` is
+        // valid for the call (the caller's promise); the SDK's trampoline never unwinds.
+        let status = unsafe { (self.entry.run)(&mut call) };
+        if status == STATUS_OK {
+            Ok(())
+        } else {
+            Err(failure(status, &error, call.error_len))
+        }
+    }
+}
+
+/// The kernels one table holds, looked up by name.
 pub struct Registry {
-    kernels: Vec<&'static dyn Kernel>,
+    kernels: Vec<&'static Kernel>,
 }
 
 impl Registry {
     /// A registry of the given kernels. Panics on a duplicate name (a programming error).
-    pub fn new(kernels: Vec<&'static dyn Kernel>) -> Registry {
+    pub fn new(kernels: Vec<&'static Kernel>) -> Registry {
         for (i, a) in kernels.iter().enumerate() {
             assert!(
-                kernels[..i].iter().all(|b| b.name() != a.name()),
+                kernels[..i].iter().all(|b| b.name != a.name),
                 "duplicate kernel name {}",
-                a.name()
+                a.name
             );
         }
         Registry { kernels }
     }
 
-    /// The kernel called `name`, if any.
-    pub fn get(&self, name: &str) -> Option<&'static dyn Kernel> {
-        self.kernels.iter().copied().find(|k| k.name() == name)
+    /// The registry of a table's kernels, leaked (a table lives as long as the process).
+    pub fn of(table: &'static KernelTable) -> Result<Registry, String> {
+        let kernels = crate::table::read(table).map_err(|e| e.to_string())?;
+        Ok(Registry::new(
+            kernels.into_iter().map(|k| &*Box::leak(Box::new(k))).collect(),
+        ))
     }
 
-    /// Every kernel, in registration order.
-    pub fn all(&self) -> &[&'static dyn Kernel] {
+    /// The kernel called `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&'static Kernel> {
+        self.kernels.iter().copied().find(|k| k.name == name)
+    }
+
+    /// Every kernel, in table order.
+    pub fn all(&self) -> &[&'static Kernel] {
         &self.kernels
     }
-}
-
-/// The SDK's cancellation check, for built-in kernels too: true once the chunk being run should
-/// stop (its batch was cancelled or failed). The batch installs the check around every chunk.
-pub use poolkit_kernel::cancelled;
-
-/// Work units between two cancellation checks of a [`Poll`]. A unit is about a nanosecond of
-/// work, so a kernel that charges honestly asks [`cancelled`] about every quarter millisecond
-/// (the promise is at least once per millisecond of work, with room for a slow core).
-pub const POLL_EVERY: u64 = 1 << 18;
-
-/// A budget of work between two cancellation checks: a kernel charges what it did (in rough
-/// nanoseconds) and stops when [`Poll::charge`] says so. Charging is a subtraction and a
-/// compare; [`cancelled`] is asked only when the budget runs out.
-///
-/// ```text
-/// let mut poll = Poll::new();
-/// for item in items { if poll.charge(cost(item)) { return Ok(()) } ... }
-/// ```
-pub struct Poll {
-    left: u64,
-    stopped: bool,
-}
-
-impl Default for Poll {
-    fn default() -> Self {
-        Poll::new()
-    }
-}
-
-impl Poll {
-    /// A full budget.
-    pub fn new() -> Poll {
-        Poll {
-            left: POLL_EVERY,
-            stopped: false,
-        }
-    }
-
-    /// Records `work` units; true when the chunk must stop (checked once the budget is spent,
-    /// and for good once it said so).
-    #[inline(always)]
-    pub fn charge(&mut self, work: u64) -> bool {
-        if work < self.left {
-            self.left -= work;
-            return self.stopped;
-        }
-        self.left = POLL_EVERY;
-        self.stopped = self.stopped || cancelled();
-        self.stopped
-    }
-}
-
-/// Items between two charges in [`map_numbers`]: the loop inside a block stays tight.
-const MAP_BLOCK: usize = 1024;
-
-/// Runs `f` on every input item of a one-number-in, one-number-out chunk, charging one unit per
-/// item (cheap `f`s: `square`, `noop`) and returning early once the chunk is cancelled.
-/// `#[inline(always)]` so the kernel's body is compiled into a tight loop with no call per item.
-#[inline(always)]
-pub fn map_numbers(items: &Items<'_>, out: &mut Sink<'_>, f: impl Fn(f64) -> f64) -> Result<(), KernelError> {
-    let input = items.numbers();
-    let output = out.numbers();
-    let mut poll = Poll::new();
-    // Zipping two slices lets the compiler drop every bounds check in the inner loop.
-    for (os, xs) in output.chunks_mut(MAP_BLOCK).zip(input.chunks(MAP_BLOCK)) {
-        for (o, &x) in os.iter_mut().zip(xs) {
-            *o = f(x);
-        }
-        if poll.charge(MAP_BLOCK as u64) {
-            return Ok(());
-        }
-    }
-    Ok(())
 }

@@ -1,5 +1,5 @@
 //! `@poolkit/native`: the Node-API surface, and only that. The pool (`thread_pool`), the batch
-//! (`batch`), the kernels (`kernel`, `kernels/`) are plain Rust; `sys` declares Node-API, `napi`
+//! (`batch`), the kernels (`kernel`, `table`, `kernels/`, `library`) are plain Rust; `sys` declares Node-API, `napi`
 //! wraps it safely, `channel` carries results back to each JS thread.
 //!
 //! Exports (mirrored by `src/addon.ts`, and a test checks they match):
@@ -19,6 +19,7 @@ pub mod input;
 pub mod kernel;
 pub mod kernels;
 pub mod library;
+pub mod table;
 pub mod thread_pool;
 
 #[cfg(not(test))]
@@ -46,7 +47,7 @@ mod surface {
     const MAX_CHUNK: usize = 1 << 32;
 
     /// `{ name, input, inputArity, output, outputArity, outputBytes }` for one kernel.
-    fn kernel_info(env: Env, k: &dyn Kernel) -> JsResult<napi_value> {
+    fn kernel_info(env: Env, k: &Kernel) -> JsResult<napi_value> {
         let o = env.object()?;
         env.set(o, "name", env.string(k.name())?)?;
         let (input, input_arity) = match k.input() {
@@ -66,10 +67,10 @@ mod surface {
         Ok(o)
     }
 
-    fn kernel_list(env: Env, all: &[&'static dyn Kernel]) -> JsResult<napi_value> {
+    fn kernel_list(env: Env, all: &[&'static Kernel]) -> JsResult<napi_value> {
         let list = env.array(all.len())?;
         for (i, k) in all.iter().enumerate() {
-            env.set_index(list, i as u32, kernel_info(env, *k)?)?;
+            env.set_index(list, i as u32, kernel_info(env, k)?)?;
         }
         Ok(list)
     }

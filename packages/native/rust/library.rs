@@ -10,12 +10,13 @@
 //!   already taken (built-in or another library's) fails the load and registers nothing;
 //! - library code never unwinds into ours: the SDK's trampolines catch every panic and return a
 //!   status; the addon copies input in and output out, so the library never sees JS memory.
-use crate::kernel::{ByteSink, Items, Kernel, KernelError, Shape, Sink};
+//!
+//! A library's table is read by [`crate::table`] and its kernels run as [`Kernel`]s, exactly
+//! like the built-in table's: only finding the table (`dlopen`, `dlsym`) is particular to them.
+use crate::kernel::Kernel;
 use crate::kernels::registry;
-use poolkit_kernel::{
-    KernelEntry, KernelTable, RawCall, ABI_VERSION, KIND_BYTES, KIND_NUMBERS, MIN_ABI_VERSION, STATUS_ERROR, STATUS_OK,
-    TABLE_SYMBOL,
-};
+use crate::table::{read_raw, TableError};
+use poolkit_kernel::{KernelTable, ABI_VERSION, MIN_ABI_VERSION, TABLE_SYMBOL};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::fmt;
@@ -32,11 +33,6 @@ extern "C" {
     fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
     fn dlerror() -> *mut c_char;
 }
-
-/// The most numbers per item a library kernel may declare (a sanity bound on a foreign table).
-const MAX_ARITY: u32 = 1 << 16;
-/// Bytes of the buffer a library kernel's error or panic message is written into.
-const ERROR_CAPACITY: usize = 1024;
 
 /// Why a library could not be loaded. `code()` is the JS error's `code`.
 #[derive(Debug)]
@@ -82,111 +78,21 @@ impl fmt::Display for LibraryError {
     }
 }
 
-/// A kernel of a loaded library, adapted to the addon's [`Kernel`] trait.
-pub struct LibraryKernel {
-    name: &'static str,
-    entry: &'static KernelEntry,
-    input: Shape,
-    output: Shape,
-}
-
-/// Appends one output item for a library kernel.
-///
-/// # Safety
-/// `context` is the `&mut ByteSink` of the current [`LibraryKernel::run`] call; `data` points to
-/// `len` readable bytes.
-unsafe extern "C" fn push_bytes(context: *mut c_void, data: *const u8, len: usize) {
-    // SAFETY: per the contract above; the sink is not otherwise borrowed during the kernel call.
-    let sink = unsafe { &mut *context.cast::<ByteSink>() };
-    let item = if len == 0 {
-        &[][..]
-    } else {
-        // SAFETY: per the contract above.
-        unsafe { std::slice::from_raw_parts(data, len) }
-    };
-    sink.push(item);
-}
-
-impl Kernel for LibraryKernel {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-    fn input(&self) -> Shape {
-        self.input
-    }
-    fn output(&self, _params: &[f64]) -> Result<Shape, String> {
-        Ok(self.output)
-    }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
-        let mut error = [0u8; ERROR_CAPACITY];
-        let mut call = RawCall {
-            count: items.len(),
-            numbers: std::ptr::null(),
-            bytes: std::ptr::null(),
-            offsets: std::ptr::null(),
-            out_numbers: std::ptr::null_mut(),
-            out_context: std::ptr::null_mut(),
-            out_push: None,
-            error: error.as_mut_ptr(),
-            error_capacity: ERROR_CAPACITY,
-            error_len: 0,
-            // ABI 2: the batch's check, for the library's `cancelled()`. A version-1 library
-            // never reads these two fields (its RawCall ends at `error_len`).
-            stop: None,
-            stop_context: std::ptr::null(),
-        };
-        if let Some(check) = poolkit_kernel::current_stop() {
-            call.stop = Some(check.stop);
-            call.stop_context = check.context;
-        }
-        match items {
-            Items::Numbers { values, .. } => call.numbers = values.as_ptr(),
-            Items::Bytes { data, offsets } => {
-                call.bytes = data.as_ptr();
-                call.offsets = offsets.as_ptr();
-            }
-        }
-        match out {
-            Sink::Numbers(o) => call.out_numbers = o.as_mut_ptr(),
-            Sink::Bytes(sink) => {
-                call.out_context = (&mut **sink as *mut ByteSink).cast();
-                call.out_push = Some(push_bytes);
-            }
-        }
-        // SAFETY: the entry's kinds were checked at load and the batch gives this kernel items
-        // and a sink of those kinds, sized as RawCall documents; the SDK's trampoline never unwinds.
-        let status = unsafe { (self.entry.run)(&mut call) };
-        if status == STATUS_OK {
-            return Ok(());
-        }
-        let message = String::from_utf8_lossy(&error[..call.error_len.min(ERROR_CAPACITY)]).into_owned();
-        if status == STATUS_ERROR {
-            return Err(KernelError(message));
-        }
-        // STATUS_PANIC (or a status from a newer SDK): the library's kernel panicked (caught by
-        // its trampoline); panic again here so the batch reports ERR_KERNEL_PANIC.
-        std::panic::panic_any(message);
-    }
-}
-
 /// A loaded library.
 struct Library {
-    kernels: Vec<&'static LibraryKernel>,
+    kernels: Vec<&'static Kernel>,
 }
 
 /// Loaded libraries by canonical path. Held for the whole of a load, so loads are serialised.
 static LIBRARIES: Mutex<Option<HashMap<PathBuf, &'static Library>>> = Mutex::new(None);
 /// Every library kernel, by name (written only under `LIBRARIES`).
-static KERNELS: RwLock<Vec<&'static LibraryKernel>> = RwLock::new(Vec::new());
+static KERNELS: RwLock<Vec<&'static Kernel>> = RwLock::new(Vec::new());
 
 /// The kernel called `name`: a built-in, else a loaded library's.
-pub fn find(name: &str) -> Option<&'static dyn Kernel> {
+pub fn find(name: &str) -> Option<&'static Kernel> {
     registry().get(name).or_else(|| {
         let kernels = KERNELS.read().unwrap_or_else(|e| e.into_inner());
-        kernels
-            .iter()
-            .find(|k| k.name == name)
-            .map(|k| *k as &'static dyn Kernel)
+        kernels.iter().copied().find(|k| k.name == name)
     })
 }
 
@@ -204,7 +110,7 @@ fn last_dl_error() -> String {
 }
 
 /// Loads the library at `path` (once per process per canonical path) and returns its kernels.
-pub fn load(path: &str) -> Result<Vec<&'static dyn Kernel>, LibraryError> {
+pub fn load(path: &str) -> Result<Vec<&'static Kernel>, LibraryError> {
     let canonical = std::fs::canonicalize(path).map_err(|e| LibraryError::NotFound {
         path: path.into(),
         reason: e.to_string(),
@@ -212,7 +118,7 @@ pub fn load(path: &str) -> Result<Vec<&'static dyn Kernel>, LibraryError> {
     let mut libraries = LIBRARIES.lock().unwrap_or_else(|e| e.into_inner());
     let libraries = libraries.get_or_insert_with(HashMap::new);
     if let Some(library) = libraries.get(&canonical) {
-        return Ok(library.kernels.iter().map(|k| *k as &'static dyn Kernel).collect());
+        return Ok(library.kernels.clone());
     }
     let shown = canonical.display().to_string();
     let c_path = CString::new(canonical.as_os_str().as_encoded_bytes()).map_err(|_| LibraryError::NotFound {
@@ -240,35 +146,23 @@ pub fn load(path: &str) -> Result<Vec<&'static dyn Kernel>, LibraryError> {
             ),
         });
     }
-    // SAFETY: the symbol is the library's static table, never unmapped; `abi_version` is its
-    // first field in every ABI version, so reading it is valid whatever the version.
-    let found = unsafe { (*table).abi_version };
-    if !(MIN_ABI_VERSION..=ABI_VERSION).contains(&found) {
-        return Err(LibraryError::Abi { path: shown, found });
-    }
-    // SAFETY: a table of a version we speak, as checked; every version so far has the same
-    // KernelTable and KernelEntry layout (version 2 only extended RawCall at its end).
-    let table: &'static KernelTable = unsafe { &*table };
-    let entries: &'static [KernelEntry] = if table.count == 0 {
-        &[]
-    } else if table.entries.is_null() {
-        return Err(LibraryError::Invalid {
-            path: shown,
-            reason: "its table has a null entry list".into(),
-        });
-    } else {
-        // SAFETY: the table promises `count` static entries at `entries`.
-        unsafe { std::slice::from_raw_parts(table.entries, table.count) }
-    };
-    let mut kernels: Vec<&'static LibraryKernel> = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let kernel = adapt(entry).map_err(|reason| LibraryError::Invalid {
+    // SAFETY: the symbol is the library's static table of some ABI version, never unmapped
+    // (RTLD_NODELETE, the handle never closed): `read_raw` reads only the fields its version has.
+    let read = unsafe { read_raw(table) }.map_err(|e| match e {
+        TableError::Abi { found } => LibraryError::Abi {
+            path: shown.clone(),
+            found,
+        },
+        TableError::Invalid(reason) => LibraryError::Invalid {
             path: shown.clone(),
             reason,
-        })?;
+        },
+    })?;
+    // All or nothing: every name is checked before any kernel is registered (or leaked).
+    for (i, kernel) in read.iter().enumerate() {
         let owner = if registry().get(kernel.name).is_some() {
             Some("a built-in kernel".to_string())
-        } else if kernels.iter().any(|k| k.name == kernel.name) {
+        } else if read[..i].iter().any(|k| k.name == kernel.name) {
             Some("another kernel of the same library".to_string())
         } else {
             libraries
@@ -283,44 +177,13 @@ pub fn load(path: &str) -> Result<Vec<&'static dyn Kernel>, LibraryError> {
                 owner,
             });
         }
-        kernels.push(Box::leak(Box::new(kernel)));
     }
+    let kernels = read.into_iter().map(|k| &*Box::leak(Box::new(k))).collect();
     let library: &'static Library = Box::leak(Box::new(Library { kernels }));
     KERNELS
         .write()
         .unwrap_or_else(|e| e.into_inner())
         .extend(library.kernels.iter().copied());
     libraries.insert(canonical, library);
-    Ok(library.kernels.iter().map(|k| *k as &'static dyn Kernel).collect())
-}
-
-/// Checks one foreign entry and makes it a [`LibraryKernel`].
-fn adapt(entry: &'static KernelEntry) -> Result<LibraryKernel, String> {
-    if entry.name.is_null() {
-        return Err("a kernel has a null name".into());
-    }
-    // SAFETY: a non-null name is a NUL-terminated static string (the SDK's concat!(name, "\0")).
-    let name = unsafe { CStr::from_ptr(entry.name.cast::<c_char>()) };
-    let name: &'static str = name.to_str().map_err(|_| "a kernel name is not UTF-8".to_string())?;
-    if name.is_empty() || name.len() > 64 {
-        return Err(format!("kernel name {name:?} must be 1 to 64 bytes"));
-    }
-    let shape = |kind: u32, arity: u32, bytes: i64, side: &str| -> Result<Shape, String> {
-        match kind {
-            KIND_NUMBERS if (1..=MAX_ARITY).contains(&arity) => Ok(Shape::Numbers { arity: arity as usize }),
-            KIND_NUMBERS => Err(format!(
-                "kernel {name}: {side} arity {arity} is not from 1 to {MAX_ARITY}"
-            )),
-            KIND_BYTES => Ok(Shape::Bytes {
-                len: usize::try_from(bytes).ok(),
-            }),
-            _ => Err(format!("kernel {name}: unknown {side} kind {kind}")),
-        }
-    };
-    Ok(LibraryKernel {
-        name,
-        entry,
-        input: shape(entry.input_kind, entry.input_arity, -1, "input")?,
-        output: shape(entry.output_kind, entry.output_arity, entry.output_bytes, "output")?,
-    })
+    Ok(library.kernels.clone())
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Checks that the TypeScript list of built-in kernels (`builtinKernels` in src/kernels.ts, from
 // which `kernels` and the KernelName unions derive) equals what the Rust registry registers
-// (`builtin()` in rust/kernels/mod.rs): names, order, input and output kinds. Run by
+// (`BUILTIN` in rust/kernels/mod.rs): names, order, input and output kinds. Run by
 // scripts/build.mjs after the addon and the TypeScript are built; exits 1 naming every
 // difference. Loads the local dev build next to package.json (not POOLKIT_NATIVE_ADDON: the
 // check is about the addon just built), or the file given as the first argument.
@@ -21,7 +21,7 @@ if (differences.length > 0) {
   console.error(
     `@poolkit/native: error: src/kernels.ts does not match the Rust kernel registry of ${file}:\n` +
       differences.map((d) => `  - ${d}`).join('\n') +
-      '\n  Edit builtinKernels in src/kernels.ts (same names, order and kinds as builtin() in' +
+      '\n  Edit builtinKernels in src/kernels.ts (same names, order and kinds as BUILTIN in' +
       ' rust/kernels/mod.rs) and build again.',
   );
   process.exit(1);

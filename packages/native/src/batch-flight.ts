@@ -14,7 +14,7 @@
  * keep their outcomes and the others are `'rerun'` (the aborted one's outcome is ignored: its
  * Pool settled it already).
  */
-import type { BatchEntry, BatchResult } from '@poolkit/core';
+import { type BatchEntry, type BatchResult, tellStarted } from '@poolkit/core';
 import type { ProgressCallback } from './addon.js';
 
 /** Tracks one runMany call; see the file's comment. */
@@ -90,7 +90,7 @@ export class BatchFlight<I, O> {
     if (!this.watched) return;
     for (; this.#claimed < claimed; this.#claimed++) {
       const options = this.#batch[this.#sent[this.#claimed]].options;
-      if (options.cancellable !== false) options.started?.();
+      if (options.cancellable !== false) tellStarted(options);
     }
   }
 

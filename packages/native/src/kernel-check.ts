@@ -1,6 +1,6 @@
 /**
  * The check that keeps the TypeScript list of built-in kernels ({@link builtinKernels} in
- * `kernels.ts`) equal to the Rust registry (`builtin()` in `rust/kernels/mod.rs`). The build
+ * `kernels.ts`) equal to the Rust registry (`BUILTIN` in `rust/kernels/mod.rs`). The build
  * (`scripts/build.mjs`) runs it against the freshly built addon and fails on any difference;
  * `test/kernel-check.test.ts` runs it too, and shows a doctored list is caught.
  */
@@ -37,7 +37,7 @@ export function kernelListDifferences(
   for (const k of typescript)
     if (!rs.has(k.name))
       out.push(
-        `kernel ${JSON.stringify(k.name)} is in src/kernels.ts (builtinKernels) but not in the Rust registry (rust/kernels/mod.rs builtin())`,
+        `kernel ${JSON.stringify(k.name)} is in src/kernels.ts (builtinKernels) but not in the Rust registry (rust/kernels/mod.rs BUILTIN)`,
       );
   for (const k of rust) {
     const t = ts.get(k.name);

@@ -3,12 +3,18 @@
  * left out of the public {@link kernels} list, but `runBatch` still accepts them.
  */
 import { resolve } from 'node:path';
-import { argRangeError, argTypeError, checkOptions, describeValue as describe } from '@poolkit/core';
+import {
+  argRangeError,
+  argTypeError,
+  checkOptions,
+  describeValue as describe,
+  readOptions,
+} from '@poolkit/core';
 import { type KernelInfo, loadAddon } from './addon.js';
 
 /**
  * The built-in kernels with their input and output kinds, in the Rust registry's order
- * (`builtin()` in `rust/kernels/mod.rs`), test aids left out. The one TypeScript list: the
+ * (`BUILTIN` in `rust/kernels/mod.rs`), test aids left out. The one TypeScript list: the
  * names and type unions below derive from it, and `npm run build` fails when it differs from
  * what the built addon registers (`kernelListDifferences`, src/kernel-check.ts).
  */
@@ -106,8 +112,11 @@ export interface NativeKernelsOptions {
  * // [{ name: 'cube', input: 'numbers', inputArity: 1, output: 'numbers', outputArity: 1, outputBytes: -1 }]
  */
 export function nativeKernels(options?: NativeKernelsOptions): KernelInfo[] {
-  checkOptions('options', options);
-  if (options?.library !== undefined) return [...libraryKernels(options.library).values()];
+  const library = readOptions('nativeKernels options', () => {
+    checkOptions('options', options);
+    return options?.library;
+  });
+  if (library !== undefined) return [...libraryKernels(library).values()];
   return [...kernelInfos().values()].filter((k) => !k.name.startsWith('__'));
 }
 

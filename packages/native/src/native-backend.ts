@@ -3,7 +3,7 @@
  * or a whole batch of tasks per `runMany` call (one native call).
  */
 import {
-  abortError,
+  abortReason,
   argRangeError,
   argTypeError,
   type Backend,
@@ -15,7 +15,10 @@ import {
   checkOptions,
   PoolClosedError,
   type RunOptions,
+  readOptions,
   runRefusal,
+  safeReport,
+  tellStarted,
 } from '@poolkit/core';
 import type { KernelInfo } from './addon.js';
 import { loadAddon } from './addon.js';
@@ -51,7 +54,8 @@ export interface NativeBackendOptions {
  * - several numbers in (`spin`): `run([f, d])`; several out (`mandelbrot`): a Float64Array row;
  * - bytes in (`md5`, `fnv1a`): a Uint8Array or string; bytes out (`md5`): a Buffer.
  *
- * `concurrency` is the number of pool threads. Abort rejects at once with an AbortError (the
+ * `concurrency` is the number of pool threads. Abort rejects at once with an AbortError, or the
+ * signal's TaskTimeoutError/TaskStartTimeoutError as it is, like every backend (the
  * item, already running, finishes on its thread and is dropped). `close()` refuses further runs;
  * the process-wide pool itself stays (it keeps nothing alive when idle).
  *
@@ -89,8 +93,12 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
   #closed = false;
 
   constructor(options: NativeBackendOptions) {
-    checkOptions('options', options);
-    const opts: Partial<NativeBackendOptions> = options ?? {};
+    // Each field read once; whatever reading them throws is a coded TypeError naming them.
+    const opts: Partial<NativeBackendOptions> = readOptions('NativeBackend options', () => {
+      checkOptions('options', options);
+      const { kernel, library, threads, params, name } = options;
+      return { kernel, library, threads, params, name };
+    });
     if (opts.kernel === undefined)
       throw argTypeError('options.kernel must be a kernel name, received undefined');
     this.#info = kernelInfo(opts.kernel, opts.library);
@@ -114,7 +122,7 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const refused = runRefusal(this.name, options);
     if (refused !== undefined) throw refused;
     if (this.#closed) throw new PoolClosedError(`backend ${this.name} is closed`);
-    if (options.signal.aborted) throw abortError(options.signal.reason);
+    if (options.signal.aborted) throw abortReason(options.signal);
     return this.#runOne(input, options);
   }
 
@@ -155,7 +163,7 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     }
     const count = sent.length;
     if (count === 0) return results;
-    const flight = new BatchFlight(batch, sent, results, report);
+    const flight = new BatchFlight(batch, sent, results, safeReport(report));
     let raw: { data: Float64Array | Buffer; offsets: Float64Array | undefined };
     try {
       // Untimed (nothing but a force-stop can cancel any entry): one chunk, no progress — the
@@ -220,7 +228,8 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
    */
   async #runOne(input: unknown, options: RunOptions): Promise<O> {
     const encoded = this.#encodeOne(input);
-    const started = options.cancellable === false ? undefined : options.started;
+    // Watched (one progress ping when the item begins) only when the caller wants to know.
+    const told = options.cancellable !== false && options.started !== undefined;
     const { data } = await submitRaw(
       this.#info.name,
       encoded,
@@ -228,7 +237,7 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
       1,
       1,
       options.signal,
-      started === undefined ? undefined : once(started),
+      told ? once(() => tellStarted(options)) : undefined,
     );
     if (data instanceof Float64Array) return (data.length === 1 ? data[0] : data) as O;
     return data as O;
@@ -314,10 +323,10 @@ function allIndices(batch: readonly unknown[], results: readonly unknown[]): num
   return out;
 }
 
-/** An entry whose signal already aborted is not run: its result is the AbortError. */
+/** An entry whose signal already aborted is not run: its result is core's `abortReason(signal)`. */
 function skipAborted(options: RunOptions | undefined, results: BatchResult<unknown>[], i: number): boolean {
   const signal = options?.signal;
   if (!signal?.aborted) return false;
-  results[i] = { status: 'rejected', reason: abortError(signal.reason) };
+  results[i] = { status: 'rejected', reason: abortReason(signal) };
   return true;
 }

@@ -4,9 +4,10 @@
  * transfer it at once; the JS event loop never waits for the kernels.
  */
 import {
-  abortError,
+  abortReason,
   argRangeError,
   argTypeError,
+  asArgError,
   checkInteger,
   checkOneOf,
   checkOptions,
@@ -25,7 +26,7 @@ export interface BatchOptions {
    * the cwd) that exports `kernel`. Loaded once per process. Default: the built-in kernels.
    */
   library?: string;
-  /** Cancels the batch: the promise rejects at once with an AbortError; threads stop at the next chunk boundary. */
+  /** Cancels the batch: the promise rejects at once with an AbortError (or the reason itself, when it is a TaskTimeoutError/TaskStartTimeoutError); threads stop at the next chunk boundary. */
   signal?: AbortSignal;
   /** Most pool threads this batch may use at once, 1–256. Default: the pool size. A larger value starts extra threads (they exit after 5 s idle). */
   threads?: number;
@@ -89,7 +90,11 @@ function encodeNumbers(info: KernelInfo, inputs: unknown): Encoded {
 
 /** True when a view's ArrayBuffer was detached (transferred away). */
 function isDetached(view: ArrayBufferView): boolean {
-  if (view.byteLength !== 0) return false;
+  try {
+    if (view.byteLength !== 0) return false;
+  } catch {
+    return true; // a DataView over a detached buffer throws on byteLength
+  }
   try {
     new Uint8Array(view.buffer, 0, 0);
     return false;
@@ -105,10 +110,12 @@ function encodeBytes(info: KernelInfo, inputs: unknown): Encoded {
       `inputs of kernel ${info.name} must be an array of Uint8Array or string, received ${describe(inputs)}`,
     );
   }
-  const offsets = new Float64Array(inputs.length + 1);
+  // Each item is read once: a getter cannot answer differently between measuring and copying.
+  const items: unknown[] = Array.from(inputs);
+  const offsets = new Float64Array(items.length + 1);
   let total = 0;
-  for (let i = 0; i < inputs.length; i++) {
-    const item: unknown = inputs[i];
+  for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
     if (typeof item === 'string') total += Buffer.byteLength(item);
     else if (item instanceof Uint8Array) {
       if (isDetached(item)) throw detachedError(`inputs[${i}]`);
@@ -120,12 +127,12 @@ function encodeBytes(info: KernelInfo, inputs: unknown): Encoded {
     offsets[i + 1] = total;
   }
   const data = Buffer.allocUnsafe(total);
-  for (let i = 0; i < inputs.length; i++) {
-    const item = inputs[i] as ByteItem;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as ByteItem;
     if (typeof item === 'string') data.write(item, offsets[i], 'utf8');
     else data.set(item, offsets[i]);
   }
-  return { data, offsets, items: inputs.length };
+  return { data, offsets, items: items.length };
 }
 
 /** Turns the addon's packed bytes into one Buffer per item (views of one allocation, no copy). */
@@ -164,7 +171,7 @@ export function submitRaw(
 ): Promise<{ data: Float64Array | Buffer; offsets: Float64Array | undefined }> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(abortError(signal.reason));
+      reject(abortReason(signal));
       return;
     }
     const addon = loadAddon();
@@ -173,7 +180,7 @@ export function submitRaw(
       if (settled) return;
       settled = true;
       abandon(id);
-      reject(abortError(signal?.reason));
+      reject(abortReason(signal as AbortSignal));
     };
     const id = addon.submit(
       kernel,
@@ -210,8 +217,7 @@ function readOptions(options: BatchOptions | undefined): BatchOptions {
     try {
       out[key] = (options as Record<string, unknown>)[key];
     } catch (error) {
-      const why = error instanceof Error ? error.message : describe(error);
-      throw argTypeError(`options.${key} cannot be read (${why})`);
+      throw asArgError(`options.${key}`, error);
     }
   }
   return out as BatchOptions;
@@ -219,14 +225,29 @@ function readOptions(options: BatchOptions | undefined): BatchOptions {
 
 /** Internal: checks a kernel's inputs and encodes them for the addon. */
 export function encodeInputs(info: KernelInfo, inputs: unknown): Encoded {
-  return info.input === 'numbers' ? encodeNumbers(info, inputs) : encodeBytes(info, inputs);
+  try {
+    return info.input === 'numbers' ? encodeNumbers(info, inputs) : encodeBytes(info, inputs);
+  } catch (error) {
+    // A container that throws when read (a revoked Proxy, a getter on an index) is refused by
+    // name, like every other bad input; the checks' own coded errors pass as they are.
+    throw asArgError('inputs', error);
+  }
 }
 
 /** Internal: checks `params` and makes the Float64Array the addon takes. */
 export function encodeParams(params: unknown): Float64Array | undefined {
+  try {
+    return readParams(params);
+  } catch (error) {
+    throw asArgError('params', error);
+  }
+}
+
+function readParams(params: unknown): Float64Array | undefined {
   if (params === undefined) return undefined;
-  if (!Array.isArray(params) && !ArrayBuffer.isView(params)) {
-    throw argTypeError(`params must be an array of numbers, received ${describe(params)}`);
+  if (ArrayBuffer.isView(params) && isDetached(params)) throw detachedError('params');
+  if (!Array.isArray(params) && !(ArrayBuffer.isView(params) && !(params instanceof DataView))) {
+    throw argTypeError(`params must be an array of numbers or a typed array, received ${describe(params)}`);
   }
   const list = params as ArrayLike<unknown>;
   if (ArrayBuffer.isView(params) && isDetached(params)) throw detachedError('params');
@@ -251,7 +272,8 @@ export function encodeParams(params: unknown): Float64Array | undefined {
  *
  * Rejects with a TypeError/RangeError carrying `code` for bad input (`ERR_INVALID_ARG_TYPE`,
  * `ERR_INVALID_ARG_VALUE`, `ERR_UNKNOWN_KERNEL`, `ERR_DETACHED_BUFFER`), an Error
- * `ERR_KERNEL_PANIC` when a kernel panics, an AbortError when `signal` aborts.
+ * `ERR_KERNEL_PANIC` when a kernel panics, an AbortError when `signal` aborts (core's `abortReason`:
+ * a TaskTimeoutError or TaskStartTimeoutError reason is rejected with as it is).
  *
  * @example
  * const squares = await runBatch('square', [1, 2, 3]);          // Float64Array [1, 4, 9]

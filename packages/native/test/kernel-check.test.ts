@@ -31,7 +31,7 @@ describe('the TypeScript kernel list is checked against the Rust registry', () =
     ]);
     const extra = [...list, { name: 'cube', input: 'numbers', output: 'numbers' } as const];
     expect(kernelListDifferences(rust, extra)).toEqual([
-      'kernel "cube" is in src/kernels.ts (builtinKernels) but not in the Rust registry (rust/kernels/mod.rs builtin())',
+      'kernel "cube" is in src/kernels.ts (builtinKernels) but not in the Rust registry (rust/kernels/mod.rs BUILTIN)',
     ]);
     const kinds = list.map((k) => (k.name === 'md5' ? { ...k, output: 'numbers' as const } : k));
     expect(kernelListDifferences(rust, kinds)).toEqual([

@@ -1,6 +1,6 @@
 import { Pool } from '@poolkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NativeBackend, nativeKernels, poolThreads, runBatch } from '../src/index.js';
+import { loadAddon, NativeBackend, nativeKernels, poolThreads, runBatch } from '../src/index.js';
 import { buildTestLibraries, testLibraries } from './fixtures/test-kernels.js';
 import { rejection } from './helpers.js';
 
@@ -36,4 +36,40 @@ describe('a library built against ABI version 1 (before cancellation) still load
     expect(await runBatch('test_v1_double', [21], { library: abiV1 })).toEqual(new Float64Array([42]));
     expect(Date.now() - start).toBeLessThan(15_000);
   }, 30_000);
+});
+
+describe('a library built against ABI version 2 (before params) still loads and runs', () => {
+  it('its kernels are listed and give their results, params or not', async () => {
+    const { abiV2 } = testLibraries;
+    expect(nativeKernels({ library: abiV2 }).map((k) => k.name)).toEqual([
+      'test_v2_negate',
+      'test_v2_until_cancelled',
+    ]);
+    const xs = Float64Array.from({ length: 1000 }, (_, i) => i);
+    expect(await runBatch('test_v2_negate', xs, { library: abiV2, chunkSize: 7 })).toEqual(xs.map((x) => -x));
+    // A version-2 kernel takes no params: the addon does not ask it about them.
+    expect(await runBatch('test_v2_negate', [1, 2], { library: abiV2, params: [9, 9] })).toEqual(
+      new Float64Array([-1, -2]),
+    );
+  });
+
+  it('its kernel that polls the version-2 stop check still stops when its batch is cancelled', async () => {
+    const { abiV2 } = testLibraries;
+    nativeKernels({ library: abiV2 });
+    const addon = loadAddon();
+    const done = new Promise<{ code?: string } | null>((resolve) => {
+      const id = addon.submit(
+        'test_v2_until_cancelled',
+        new Float64Array([0]),
+        undefined,
+        undefined,
+        1,
+        1,
+        (e) => resolve(e),
+      );
+      setTimeout(() => expect(addon.cancel(id)).toBe(true), 50);
+    });
+    // The completion comes only once the kernel returned: it saw the check (else 60 s).
+    expect((await done)?.code).toBe('ERR_BATCH_CANCELLED');
+  }, 20_000);
 });

@@ -1,6 +1,6 @@
 //! `fnv1a`: the 32-bit FNV-1a hash of each byte string, as a number.
 //! Algorithm by Fowler, Noll and Vo (public domain; see isthe.com/chongo/tech/comp/fnv).
-use crate::kernel::{Items, Kernel, KernelError, Poll, Shape, Sink};
+use poolkit_kernel::{ByteItems, BytesToNumbersKernel, Poll};
 
 const OFFSET_BASIS: u32 = 0x811c_9dc5;
 const PRIME: u32 = 0x0100_0193;
@@ -58,28 +58,13 @@ pub fn fnv1a_x4(s: [&[u8]; 4]) -> [u32; 4] {
     h
 }
 
-impl Kernel for Fnv1a {
-    fn name(&self) -> &'static str {
-        "fnv1a"
-    }
-    fn input(&self) -> Shape {
-        Shape::Bytes { len: None }
-    }
-    fn output(&self, _params: &[f64]) -> Result<Shape, String> {
-        Ok(Shape::Numbers { arity: 1 })
-    }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
-        let out = out.numbers();
+impl BytesToNumbersKernel for Fnv1a {
+    fn run(&self, items: &ByteItems<'_>, out: &mut [f64]) -> Result<(), String> {
         let mut poll = Poll::new();
         let mut groups = out.chunks_exact_mut(4);
         let mut i = 0;
         for group in &mut groups {
-            let s = [
-                items.bytes(i),
-                items.bytes(i + 1),
-                items.bytes(i + 2),
-                items.bytes(i + 3),
-            ];
+            let s = [items.get(i), items.get(i + 1), items.get(i + 2), items.get(i + 3)];
             let longest = s.iter().map(|x| x.len()).max().unwrap_or(0);
             if longest > LONG_ITEM {
                 // Long items one by one, in slices, so a cancellation is seen within one slice.
@@ -98,7 +83,7 @@ impl Kernel for Fnv1a {
             i += 4;
         }
         for o in groups.into_remainder() {
-            *o = fnv1a_polled(items.bytes(i), &mut poll) as f64;
+            *o = fnv1a_polled(items.get(i), &mut poll) as f64;
             if poll.charge(0) {
                 return Ok(());
             }
@@ -141,18 +126,7 @@ mod tests {
 
     #[test]
     fn kernel_hashes_each_item() {
-        let data = b"afoobar";
-        let mut out = [0.0; 3];
-        Fnv1a
-            .run(
-                &[],
-                &Items::Bytes {
-                    data,
-                    offsets: &[0, 1, 7, 7],
-                },
-                &mut Sink::Numbers(&mut out),
-            )
-            .unwrap();
+        let out = crate::kernels::testing::bytes_to_numbers("fnv1a", &[], &[b"a", b"foobar", b""]).unwrap();
         assert_eq!(out, [0xe40c292cu32 as f64, 0xbf9cf968u32 as f64, 0x811c9dc5u32 as f64]);
     }
 }

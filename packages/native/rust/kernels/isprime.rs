@@ -7,7 +7,7 @@
 //!
 //! Cancellation: an item below 2^32 takes at most ~11 000 steps (well under a millisecond); one
 //! above may take ~1.5·10⁷, so that loop charges the chunk's [`Poll`] every 4096 steps.
-use crate::kernel::{Items, Kernel, KernelError, Poll, Shape, Sink};
+use poolkit_kernel::{NumberKernel, Poll};
 
 /// Loop steps between two charges on the u64 path, and the rough cost of one step (ns).
 const STEPS_PER_CHARGE: u64 = 4096;
@@ -81,19 +81,10 @@ fn is_prime_polled(x: f64, poll: &mut Poll) -> bool {
     }
 }
 
-impl Kernel for IsPrime {
-    fn name(&self) -> &'static str {
-        "isprime"
-    }
-    fn input(&self) -> Shape {
-        Shape::Numbers { arity: 1 }
-    }
-    fn output(&self, _params: &[f64]) -> Result<Shape, String> {
-        Ok(Shape::Numbers { arity: 1 })
-    }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
+impl NumberKernel for IsPrime {
+    fn run(&self, input: &[f64], output: &mut [f64]) -> Result<(), String> {
         let mut poll = Poll::new();
-        for (o, &x) in out.numbers().iter_mut().zip(items.numbers()) {
+        for (o, &x) in output.iter_mut().zip(input) {
             *o = if is_prime_polled(x, &mut poll) { 1.0 } else { 0.0 };
             if poll.charge(1) {
                 return Ok(()); // cancelled: the batch drops this chunk
@@ -151,17 +142,7 @@ mod tests {
 
     #[test]
     fn kernel_writes_ones_and_zeros() {
-        let mut out = [9.0; 4];
-        IsPrime
-            .run(
-                &[],
-                &Items::Numbers {
-                    values: &[2.0, 4.0, 97.0, 1.5],
-                    arity: 1,
-                },
-                &mut Sink::Numbers(&mut out),
-            )
-            .unwrap();
+        let out = crate::kernels::testing::numbers("isprime", &[], &[2.0, 4.0, 97.0, 1.5]).unwrap();
         assert_eq!(out, [1.0, 0.0, 1.0, 0.0]);
     }
 }

@@ -4,7 +4,7 @@
 //! covers re ∈ [-2, 1), im ∈ [-1.5, 1.5). Input item: a row index `y`; output: `width` counts.
 //! The arithmetic is written in the same order as the JS twin, with no fused multiply-add, so
 //! both give bit-identical counts.
-use crate::kernel::{Items, Kernel, KernelError, Poll, Shape, Sink};
+use poolkit_kernel::{params, NumberKernel, Poll};
 
 pub struct Mandelbrot;
 
@@ -141,25 +141,18 @@ fn lanes(cr: &[f64; LANES], ci: f64, max_iter: u32, poll: &mut Poll) -> [u32; LA
     count
 }
 
-impl Kernel for Mandelbrot {
-    fn name(&self) -> &'static str {
-        "mandelbrot"
+impl NumberKernel for Mandelbrot {
+    /// The default width (`DEFAULT_PARAMS[0]`): the table's static shape.
+    const OUTPUT_ARITY: u32 = DEFAULT_PARAMS[0] as u32;
+    fn output_arity(&self, params: &[f64]) -> Result<u32, String> {
+        Ok(image(params)?.width as u32)
     }
-    fn input(&self) -> Shape {
-        Shape::Numbers { arity: 1 }
-    }
-    fn output(&self, params: &[f64]) -> Result<Shape, String> {
-        Ok(Shape::Numbers {
-            arity: image(params)?.width,
-        })
-    }
-    fn run(&self, params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
-        // `output` validated the params when the batch was made; a direct call with bad ones
-        // is the kernel's own failure (ERR_KERNEL_ERROR), not a panic.
-        let img = image(params)?;
-        let rows = items.numbers();
+    fn run(&self, input: &[f64], output: &mut [f64]) -> Result<(), String> {
+        // `output_arity` validated the params when the batch was made; a direct call with bad
+        // ones is the kernel's own failure (ERR_KERNEL_ERROR), not a panic.
+        let img = image(&params())?;
         let mut poll = Poll::new();
-        for (o, &y) in out.numbers().chunks_exact_mut(img.width).zip(rows) {
+        for (o, &y) in output.chunks_exact_mut(img.width).zip(input) {
             row_polled(&img, y, o, &mut poll);
             if poll.charge(0) {
                 return Ok(()); // cancelled: the batch drops this chunk
@@ -172,6 +165,7 @@ impl Kernel for Mandelbrot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel::{Failure, Items, Shape, Sink};
 
     #[test]
     fn the_centre_row_is_symmetric_and_hits_max_iter_inside_the_set() {
@@ -221,38 +215,37 @@ mod tests {
         assert!(image(&[10.5, 10.0, 10.0]).is_err());
         assert!(image(&[10.0, 10.0]).is_err());
         assert!(image(&[10.0, 10.0, f64::NAN]).is_err());
-        assert_eq!(Mandelbrot.output(&[7.0, 3.0, 9.0]), Ok(Shape::Numbers { arity: 7 }));
+        let kernel = crate::kernels::registry().get("mandelbrot").unwrap();
+        assert_eq!(kernel.output(&[7.0, 3.0, 9.0]), Ok(Shape::Numbers { arity: 7 }));
+        assert_eq!(kernel.output(&[]), Ok(Shape::Numbers { arity: 256 }));
+        let refused = kernel.output(&[0.0, 1.0, 1.0]);
+        assert!(
+            matches!(&refused, Err(Failure::Error(m)) if m.contains("mandelbrot params")),
+            "{refused:?}"
+        );
     }
 
     #[test]
     fn run_with_bad_params_returns_an_error_instead_of_panicking() {
+        // Through the table as a batch would call it, but with params `output` would refuse.
+        let kernel = crate::kernels::registry().get("mandelbrot").unwrap();
         let mut out = vec![0.0; 4];
-        let result = Mandelbrot.run(
-            &[0.0, 8.0, 20.0],
-            &Items::Numbers {
-                values: &[1.0],
-                arity: 1,
-            },
-            &mut Sink::Numbers(&mut out),
-        );
-        let KernelError(message) = result.unwrap_err();
+        let items = Items::Numbers {
+            values: &[1.0],
+            arity: 1,
+        };
+        let result = kernel.run(&[0.0, 8.0, 20.0], &items, &mut Sink::Numbers(&mut out), None);
+        let Err(Failure::Error(message)) = result else {
+            panic!("{result:?}")
+        };
         assert!(message.contains("mandelbrot params"), "{message}");
     }
 
     #[test]
     fn kernel_writes_one_row_per_item() {
         let params = [8.0, 8.0, 20.0];
-        let mut out = vec![0.0; 16];
-        Mandelbrot
-            .run(
-                &params,
-                &Items::Numbers {
-                    values: &[4.0, 0.0],
-                    arity: 1,
-                },
-                &mut Sink::Numbers(&mut out),
-            )
-            .unwrap();
+        let out = crate::kernels::testing::numbers("mandelbrot", &params, &[4.0, 0.0]).unwrap();
+        assert_eq!(out.len(), 16);
         let img = image(&params).unwrap();
         let mut expected = vec![0.0; 8];
         row(&img, 4.0, &mut expected);

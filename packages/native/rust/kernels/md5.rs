@@ -1,7 +1,7 @@
 //! `md5`: the 16-byte MD5 digest of each byte string.
 //! Written from the algorithm in RFC 1321 (R. Rivest, 1992); the per-round shifts and the
 //! sine-derived constants are the RFC's tables.
-use crate::kernel::{Items, Kernel, KernelError, Poll, Shape, Sink};
+use poolkit_kernel::{ByteItems, ByteOutput, BytesKernel, Poll};
 
 pub struct Md5;
 
@@ -95,22 +95,12 @@ fn md5_polled(input: &[u8], poll: &mut Poll) -> [u8; 16] {
     digest
 }
 
-impl Kernel for Md5 {
-    fn name(&self) -> &'static str {
-        "md5"
-    }
-    fn input(&self) -> Shape {
-        Shape::Bytes { len: None }
-    }
-    fn output(&self, _params: &[f64]) -> Result<Shape, String> {
-        Ok(Shape::Bytes { len: Some(16) })
-    }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
-        let sink = out.bytes();
-        sink.data.reserve(items.len() * 16);
+impl BytesKernel for Md5 {
+    const OUTPUT_BYTES: Option<usize> = Some(16);
+    fn run(&self, input: &ByteItems<'_>, output: &mut ByteOutput<'_>) -> Result<(), String> {
         let mut poll = Poll::new();
-        for i in 0..items.len() {
-            sink.push(&md5_polled(items.bytes(i), &mut poll));
+        for item in input.iter() {
+            output.push(&md5_polled(item, &mut poll));
             if poll.charge(0) {
                 return Ok(()); // cancelled: the batch drops this chunk
             }
@@ -163,24 +153,9 @@ mod tests {
 
     #[test]
     fn kernel_emits_16_bytes_per_item() {
-        let mut sink = crate::kernel::ByteSink::default();
-        Md5.run(
-            &[],
-            &Items::Bytes {
-                data: b"abc",
-                offsets: &[0, 3, 3],
-            },
-            &mut Sink::Bytes(&mut sink),
-        )
-        .unwrap();
-        assert_eq!(sink.ends, [16, 32]);
-        assert_eq!(
-            hex(sink.data[..16].try_into().unwrap()),
-            "900150983cd24fb0d6963f7d28e17f72"
-        );
-        assert_eq!(
-            hex(sink.data[16..].try_into().unwrap()),
-            "d41d8cd98f00b204e9800998ecf8427e"
-        );
+        let out = crate::kernels::testing::bytes_out("md5", &[], &[b"abc", b""]).unwrap();
+        assert_eq!(out.iter().map(Vec::len).collect::<Vec<_>>(), [16, 16]);
+        assert_eq!(hex(out[0][..].try_into().unwrap()), "900150983cd24fb0d6963f7d28e17f72");
+        assert_eq!(hex(out[1][..].try_into().unwrap()), "d41d8cd98f00b204e9800998ecf8427e");
     }
 }

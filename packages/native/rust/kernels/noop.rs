@@ -1,41 +1,24 @@
 //! `noop`: x → x, the identity. It does no work at all: it exists to measure dispatch cost (copy
 //! in, wake a pool thread, hop back to JS, copy out) for the benchmark suite's `noop` workload,
 //! with the same algorithm as the JS contenders' identity function.
-use crate::kernel::{map_numbers, Items, Kernel, KernelError, Shape, Sink};
+use super::map_numbers;
+use poolkit_kernel::NumberKernel;
 
 pub struct Noop;
 
-impl Kernel for Noop {
-    fn name(&self) -> &'static str {
-        "noop"
-    }
-    fn input(&self) -> Shape {
-        Shape::Numbers { arity: 1 }
-    }
-    fn output(&self, _params: &[f64]) -> Result<Shape, String> {
-        Ok(Shape::Numbers { arity: 1 })
-    }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
-        map_numbers(items, out, |x| x)
+impl NumberKernel for Noop {
+    fn run(&self, input: &[f64], output: &mut [f64]) -> Result<(), String> {
+        map_numbers(input, output, |x| x)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::kernel::Shape;
+    use crate::kernels::registry;
 
     fn run(input: &[f64]) -> Vec<f64> {
-        let mut out = vec![9.9; input.len()];
-        Noop.run(
-            &[],
-            &Items::Numbers {
-                values: input,
-                arity: 1,
-            },
-            &mut Sink::Numbers(&mut out),
-        )
-        .unwrap();
-        out
+        crate::kernels::testing::numbers("noop", &[], input).unwrap()
     }
 
     #[test]
@@ -67,8 +50,9 @@ mod tests {
 
     #[test]
     fn takes_and_gives_one_number_per_item_for_any_params() {
-        assert_eq!(Noop.input(), Shape::Numbers { arity: 1 });
-        assert_eq!(Noop.output(&[]), Ok(Shape::Numbers { arity: 1 }));
-        assert_eq!(Noop.output(&[1.0, 2.0]), Ok(Shape::Numbers { arity: 1 }));
+        let noop = registry().get("noop").unwrap();
+        assert_eq!(noop.input(), Shape::Numbers { arity: 1 });
+        assert_eq!(noop.output(&[]), Ok(Shape::Numbers { arity: 1 }));
+        assert_eq!(noop.output(&[1.0, 2.0]), Ok(Shape::Numbers { arity: 1 }));
     }
 }

@@ -3,7 +3,7 @@
 //! cost). Pairs that would never stop (`d ≤ 1`, `d` NaN, `f` infinite) return -1 at once. A pair
 //! may still take for ever in practice (`[1.7e308, 1 + 2⁻⁵²]`: ~3·10¹⁸ divisions): the loop asks
 //! for cancellation every 65 536 divisions (≈ 0.3 ms), so such an item stops when its batch does.
-use crate::kernel::{Items, Kernel, KernelError, Poll, Shape, Sink};
+use poolkit_kernel::{NumberKernel, Poll};
 
 /// Divisions between two charges of the poll (a division costs roughly 4 ns).
 const STEPS_PER_CHARGE: u64 = 1 << 16;
@@ -33,20 +33,11 @@ fn spin_polled(mut f: f64, d: f64, poll: &mut Poll) -> f64 {
     steps as f64
 }
 
-impl Kernel for Spin {
-    fn name(&self) -> &'static str {
-        "spin"
-    }
-    fn input(&self) -> Shape {
-        Shape::Numbers { arity: 2 }
-    }
-    fn output(&self, _params: &[f64]) -> Result<Shape, String> {
-        Ok(Shape::Numbers { arity: 1 })
-    }
-    fn run(&self, _params: &[f64], items: &Items<'_>, out: &mut Sink<'_>) -> Result<(), KernelError> {
-        let input = items.numbers();
+impl NumberKernel for Spin {
+    const INPUT_ARITY: u32 = 2;
+    fn run(&self, input: &[f64], output: &mut [f64]) -> Result<(), String> {
         let mut poll = Poll::new();
-        for (o, pair) in out.numbers().iter_mut().zip(input.chunks_exact(2)) {
+        for (o, pair) in output.iter_mut().zip(input.chunks_exact(2)) {
             *o = spin_polled(pair[0], pair[1], &mut poll);
             if poll.charge(0) {
                 return Ok(()); // cancelled: the batch drops this chunk
@@ -79,16 +70,7 @@ mod tests {
 
     #[test]
     fn kernel_reads_pairs() {
-        let mut out = [0.0; 2];
-        Spin.run(
-            &[],
-            &Items::Numbers {
-                values: &[8.0, 2.0, 100.0, 10.0],
-                arity: 2,
-            },
-            &mut Sink::Numbers(&mut out),
-        )
-        .unwrap();
+        let out = crate::kernels::testing::numbers("spin", &[], &[8.0, 2.0, 100.0, 10.0]).unwrap();
         assert_eq!(out, [3.0, 2.0]);
     }
 }
