@@ -23,4 +23,4 @@ export {
 } from './kernels.js';
 export { NativeBackend, type NativeBackendOptions } from './native-backend.js';
 export { poolThreads, setPoolThreads } from './pool-threads.js';
-export { type BatchOptions, type BatchResult, type ByteItem, runBatch } from './run-batch.js';
+export { type BatchOptions, type BatchOutput, type ByteItem, runBatch } from './run-batch.js';

@@ -42,7 +42,7 @@ export interface BatchOptions {
 export type ByteItem = Uint8Array | string;
 
 /** What a batch produces: numbers, one Buffer per item, or one packed Buffer. */
-export type BatchResult = Float64Array | Buffer[] | Buffer;
+export type BatchOutput = Float64Array | Buffer[] | Buffer;
 
 /** The encoded input the addon takes. */
 interface Encoded {
@@ -299,12 +299,12 @@ export function runBatch(
   inputs: readonly ByteItem[],
   options?: BatchOptions & { output?: 'buffers' },
 ): Promise<Buffer[]>;
-export function runBatch(kernel: string, inputs: unknown, options?: BatchOptions): Promise<BatchResult>;
+export function runBatch(kernel: string, inputs: unknown, options?: BatchOptions): Promise<BatchOutput>;
 export async function runBatch(
   kernel: string,
   inputs: unknown,
   options?: BatchOptions,
-): Promise<BatchResult> {
+): Promise<BatchOutput> {
   checkOptions('options', options);
   const opts = readOptions(options);
   const signal = checkSignal('options.signal', opts.signal);
