@@ -16,14 +16,14 @@ import {
   type Backend,
   type BatchEntry,
   type BatchResult,
-  batchRefusal,
   ErrorListeners,
   fromErrorData,
   isErrorData,
   neverAborted,
   PoolClosedError,
   type RunOptions,
-  runRefusal,
+  readBatch,
+  readRunOptions,
   safeReport,
   splitBatch,
   tellStarted,
@@ -227,8 +227,9 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     batch: readonly BatchEntry<I>[],
     report?: (index: number, result: BatchResult<O>) => void,
   ): Promise<readonly BatchResult<O>[]> {
-    const refused = batchRefusal(this.name, batch, report);
-    if (refused !== undefined) return Promise.reject(refused);
+    const checked = readBatch<I>(this.name, batch, report);
+    if (checked instanceof Error) return Promise.reject(checked);
+    batch = checked;
     const results: BatchResult<O>[] = new Array(batch.length);
     if (this.#closing !== undefined) {
       const reason = new PoolClosedError('the piscina backend is closed');
@@ -351,8 +352,10 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
   run(input: I, options: RunOptions): Promise<O> {
     if (this.#closing !== undefined)
       return Promise.reject(new PoolClosedError('the piscina backend is closed'));
-    const refused = runRefusal(this.name, options);
-    if (refused !== undefined) return Promise.reject(refused);
+    // Checked and read once: a getter cannot answer one thing to the check and another later.
+    const checked = readRunOptions(this.name, options);
+    if (checked instanceof Error) return Promise.reject(checked);
+    options = checked;
     const { task, transfer } = options;
     // A signal that can never abort (core's neverAborted, from a caller that knows the task cannot
     // be cancelled) needs no cancellation bookkeeping: the direct path below costs ~5 µs less per

@@ -21,14 +21,16 @@ import {
   type Backend,
   type BatchEntry,
   type BatchResult,
-  batchRefusal,
   ErrorListeners,
   fromErrorData,
   isErrorData,
   PoolClosedError,
   type RunOptions,
-  runRefusal,
+  readBatch,
+  readRunOptions,
+  safeReport,
   splitBatch,
+  tellStarted,
   WorkerCrashedError,
 } from '@poolkit/core';
 import { Queue, QueueEvents } from 'bullmq';
@@ -193,8 +195,10 @@ export class BullMQBackend implements Backend {
   /** Runs `input` as one job named `options.task` (the worker module's export; default export when absent). */
   run(input: unknown, options: RunOptions): Promise<unknown> {
     // Before anything is registered: a refused call leaves nothing behind (no flight, no listener).
-    const refused = runRefusal(this.name, options);
-    if (refused !== undefined) return Promise.reject(refused);
+    // Checked and read once: a getter cannot answer one thing to the check and another later.
+    const checked = readRunOptions(this.name, options);
+    if (checked instanceof Error) return Promise.reject(checked);
+    options = checked;
     if (this.#closing !== undefined) {
       return Promise.reject(new PoolClosedError('the BullMQ backend is closed'));
     }
@@ -208,7 +212,9 @@ export class BullMQBackend implements Backend {
     } catch (error) {
       return Promise.reject(error);
     }
-    const { signal, started = noop } = options;
+    const { signal } = options;
+    // The caller's started() is called through the kit: what it throws is a warning, never an error of ours.
+    const started = options.started === undefined ? noop : () => tellStarted(options);
     if (signal.aborted) return Promise.reject(abortReason(signal));
     const jobId = this.#newId();
     return new Promise<unknown>((resolve, reject) => {
@@ -260,8 +266,9 @@ export class BullMQBackend implements Backend {
     batch: readonly BatchEntry<unknown>[],
     report?: (index: number, result: BatchResult<unknown>) => void,
   ): Promise<readonly BatchResult<unknown>[]> {
-    const refused = batchRefusal(this.name, batch, report);
-    if (refused !== undefined) return Promise.reject(refused);
+    const checked = readBatch(this.name, batch, report);
+    if (checked instanceof Error) return Promise.reject(checked);
+    batch = checked;
     const results: BatchResult<unknown>[] = new Array(batch.length);
     if (this.#closing !== undefined) {
       return Promise.resolve(
@@ -302,7 +309,8 @@ export class BullMQBackend implements Backend {
         results[i] = { status: 'rejected', reason };
       }
     }
-    const whole = sent.length === 0 ? Promise.resolve() : this.#sendBatch(batch, sent, task, results, report);
+    const whole =
+      sent.length === 0 ? Promise.resolve() : this.#sendBatch(batch, sent, task, results, safeReport(report));
     return Promise.all([whole, ...alone]).then(() => results);
   }
 
@@ -356,7 +364,7 @@ export class BullMQBackend implements Backend {
           for (const i of sent) results[i] ??= { status: 'rejected', reason: error };
           finish();
         },
-        begin: () => batch[sent[0]].options.started?.(),
+        begin: () => tellStarted(batch[sent[0]].options),
         progress: (data) => {
           // Entry j finished (its outcome comes ahead of the job's), and j + 1 begins.
           const { d: j, a: answer } = (data ?? {}) as { d?: unknown; a?: unknown };
@@ -369,7 +377,7 @@ export class BullMQBackend implements Backend {
               report?.(i, result);
             }
           }
-          if (j + 1 < sent.length) batch[sent[j + 1]].options.started?.();
+          if (j + 1 < sent.length) tellStarted(batch[sent[j + 1]].options);
         },
       };
       this.#pending.set(jobId, flight);
@@ -482,7 +490,12 @@ export class BullMQBackend implements Backend {
   }
 
   #report(error: Error): void {
-    const message = error?.message ?? String(error);
+    let message: string;
+    try {
+      message = error?.message ?? String(error);
+    } catch {
+      message = 'an unreadable error';
+    }
     if (message === this.#lastError) return;
     this.#lastError = message;
     this.#errorListeners.emit(error);

@@ -44,9 +44,12 @@ function integer(name: string, value: string | undefined): number | undefined {
 
 /** A bound in ms that may also be `Infinity` (wait for ever), as `connectMs` takes. */
 function waitBound(name: string, value: string | undefined): number | undefined {
-  if (value?.trim() === 'Infinity') return Number.POSITIVE_INFINITY;
-  const n = value === undefined ? undefined : integer(name, value);
-  if (n === 0) usageError(`--${name} must be from 1 to ${MAX_TIMER_MS}, or Infinity, received "0"`);
+  if (value === undefined) return undefined;
+  if (value.trim() === 'Infinity') return Number.POSITIVE_INFINITY;
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TIMER_MS) {
+    usageError(`--${name} must be from 1 to ${MAX_TIMER_MS}, or Infinity, received ${JSON.stringify(value)}`);
+  }
   return n;
 }
 

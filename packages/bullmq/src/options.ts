@@ -4,6 +4,7 @@
  */
 import {
   argTypeError,
+  asArgError,
   checkBoolean,
   checkDelay,
   checkInteger,
@@ -69,8 +70,7 @@ export function readFields<const K extends string>(
     try {
       fields[key] = (value as Record<string, unknown>)[key];
     } catch (error) {
-      const why = error instanceof Error ? error.message : describe(error);
-      throw argTypeError(`${name}.${key} cannot be read (${why})`);
+      throw asArgError(`${name}.${key}`, error);
     }
   }
   return fields;
@@ -102,12 +102,25 @@ export function redisOptions(name: string, value: unknown): RedisOptions {
       `${name}.keyPrefix cannot be used: BullMQ names its keys with the prefix option instead, received ${describe(keyPrefix)}`,
     );
   }
+  let copy: RedisOptions;
   try {
-    return { ...(value as RedisOptions) };
+    copy = { ...(value as RedisOptions) };
   } catch (error) {
-    const why = error instanceof Error ? error.message : describe(error);
-    throw argTypeError(`${name} cannot be copied (${why})`);
+    throw asArgError(name, error);
   }
+  // ioredis calls retryStrategy from its own timers: one that throws would crash the process.
+  // Throwing means giving up, as returning null does (a worker then fails ERR_REDIS_UNREACHABLE).
+  const retryStrategy = copy.retryStrategy;
+  if (typeof retryStrategy === 'function') {
+    copy.retryStrategy = (times: number) => {
+      try {
+        return retryStrategy(times);
+      } catch {
+        return null;
+      }
+    };
+  }
+  return copy;
 }
 
 /** `host:port` of ioredis options, for messages (a Unix socket's path when it has one). */

@@ -64,14 +64,26 @@ export function checkJson(value: unknown, path = 'input'): void {
   try {
     walk(value, path, new Set());
   } catch (error) {
-    if ((error as { code?: unknown } | null)?.code !== undefined) throw error;
+    let coded = false;
+    try {
+      coded = typeof (error as { code?: unknown } | null)?.code === 'string';
+    } catch {
+      // a revoked Proxy thrown: not one of ours
+    }
+    if (coded) throw error;
     // A revoked Proxy (or a Proxy's trap) deeper down: refused like any other part JSON cannot carry.
     throw unreadable(path, error);
   }
 }
 
 function unreadable(path: string, error: unknown): TypeError {
-  return notJson(path, `something that cannot be read (${(error as Error)?.message ?? String(error)})`);
+  let why: string;
+  try {
+    why = (error as Error)?.message ?? String(error);
+  } catch {
+    why = 'an unreadable value was thrown';
+  }
+  return notJson(path, `something that cannot be read (${why})`);
 }
 
 function walk(value: unknown, path: string, seen: Set<object>): void {

@@ -103,7 +103,13 @@ export interface PoolkitWorker {
 type TaskFunction = (input: unknown, context: { signal: AbortSignal; attempt: number }) => unknown;
 
 function modulePath(value: unknown): string {
-  const url = value instanceof URL || (typeof value === 'string' && value.startsWith('file:'));
+  let isUrl: boolean;
+  try {
+    isUrl = value instanceof URL;
+  } catch {
+    isUrl = false; // a revoked Proxy, a Proxy whose getPrototypeOf traps: refused below by name
+  }
+  const url = isUrl || (typeof value === 'string' && value.startsWith('file:'));
   if (url) {
     try {
       return fileURLToPath(value as string | URL);

@@ -65,6 +65,44 @@ describe.skipIf(skipRedis)('refusals (a real redis-server)', () => {
     return b;
   }
 
+  it('a caller’s started() or report() that throws is a warning: not an onError, not a crash, every entry keeps its value', async () => {
+    const queue = `callbacks-${process.pid}`;
+    const w = await startWorker({ redis: redis.url, module: TASKS, queue, concurrency: 1 });
+    closers.push(() => w.close(5_000));
+    const b = new BullMQBackend({ connection: redis.url, queue, closeTimeout: 30_000 });
+    closers.push(() => b.close());
+    const errors: Error[] = [];
+    b.onError((error) => errors.push(error));
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const broken = () => {
+        throw new Error('the caller’s callback broke');
+      };
+      expect(await b.run({ op: 'square', n: 5 }, { signal: signal(), started: broken })).toBe(25);
+      const aborted = new AbortController();
+      const results = b.runMany(
+        [
+          { input: { op: 'square', n: 2 }, options: { signal: signal(), started: broken } },
+          { input: { op: 'sleep', ms: 2_000, value: 'late' }, options: { signal: aborted.signal } },
+        ],
+        broken,
+      );
+      setTimeout(() => aborted.abort(), 300);
+      const settled = await results;
+      expect(settled[0]).toMatchObject({ status: 'fulfilled', value: 4 });
+      expect(settled[1].status).toBe('rejected');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(
+        warnings.some((warning) => (warning as Error & { code?: string }).code === 'POOLKIT_CALLBACK_THREW'),
+      ).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('a non-AbortSignal signal on BullMQBackend.run left a flight registered, so close() rejected and the process never exited: now run() refuses it, naming it, and close() resolves at once', async () => {
     const b = backend();
     await expect(b.run({ op: 'echo', value: 1 }, { signal: {} as AbortSignal })).rejects.toSatisfy(

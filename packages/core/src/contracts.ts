@@ -45,10 +45,16 @@ export interface Work<R = unknown> {
  * await pool.submit({ run: () => 42 });
  */
 export const runWork: Executor<Work, unknown> = (work, ctx) => {
-  if (typeof work !== 'object' || work === null || typeof (work as Work).run !== 'function') {
+  let run: unknown;
+  try {
+    run = typeof work === 'object' && work !== null ? (work as Work).run : undefined;
+  } catch {
+    run = undefined; // a revoked Proxy: refused by name below
+  }
+  if (typeof run !== 'function') {
     throw argTypeError(`runWork expects an object with a run(ctx) method, received ${describe(work)}`);
   }
-  return work.run(ctx);
+  return (run as Work['run']).call(work, ctx);
 };
 
 /** An object that pushes items itself, waiting on `emit` for backpressure, until it returns. */

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Backend, Executor, RunOptions, TaskContext } from './contracts.js';
 import { PoolClosedError } from './errors.js';
 import { abortReason } from './kit/abort-reason.js';
-import { runRefusal } from './kit/refusals.js';
+import { readRunOptions } from './kit/refusals.js';
 import { isThenable } from './thenable.js';
 import { checkFunction, checkInteger, checkName, checkOptions, readOptions } from './validate.js';
 
@@ -56,8 +56,10 @@ export class InlineBackend<I = unknown, O = unknown> implements Backend<I, O> {
    */
   async run(input: I, options: RunOptions): Promise<O> {
     if (this.#closed) throw new PoolClosedError(`the ${this.name} backend is closed`);
-    const refused = runRefusal(this.name, options);
-    if (refused !== undefined) throw refused;
+    // Checked and read once: a getter cannot answer one thing to the check and another later.
+    const checked = readRunOptions(this.name, options);
+    if (checked instanceof Error) throw checked;
+    options = checked;
     const signal = options.signal;
     if (signal.aborted) throw abortReason(signal);
     // A freed slot is handed straight to the next waiter (#active unchanged). Were the waiter to

@@ -107,8 +107,14 @@ export function checkInteger(
   bounds?: { max?: number; allowInfinity?: boolean } | null,
 ): number {
   // `bounds` is the caller's own literal: a null one is read as none rather than thrown on.
-  const max = bounds?.max ?? Number.MAX_SAFE_INTEGER;
-  const allowInfinity = bounds?.allowInfinity ?? false;
+  let max = Number.MAX_SAFE_INTEGER;
+  let allowInfinity = false;
+  try {
+    max = bounds?.max ?? max;
+    allowInfinity = bounds?.allowInfinity ?? false;
+  } catch {
+    // a hostile bounds object is the caller's own: read as none
+  }
   if (typeof value !== 'number' || Number.isNaN(value)) {
     throw argTypeError(`${name} must be a number, received ${describe(value)}`);
   }
@@ -239,10 +245,21 @@ export function checkSignal(name: string, value: unknown): AbortSignal | undefin
   return value;
 }
 
-/** `instanceof AbortSignal`, false where it throws (a Proxy's getPrototypeOf trap, a revoked Proxy). */
-function isAbortSignal(value: unknown): value is AbortSignal {
+/** The members of an AbortSignal a signal of its own may not shadow (poolkit calls them). */
+const SIGNAL_MEMBERS = ['aborted', 'reason', 'addEventListener', 'removeEventListener', 'throwIfAborted'];
+
+/**
+ * A working AbortSignal: `instanceof AbortSignal` (false where that throws: a Proxy's trap, a
+ * revoked Proxy), its `aborted` readable (an object made with `Object.create(AbortSignal.prototype)`
+ * is not a signal: reading it throws), and none of its members shadowed by an own property that
+ * could throw where poolkit listens or reads.
+ */
+export function isAbortSignal(value: unknown): value is AbortSignal {
   try {
-    return value instanceof AbortSignal;
+    if (!(value instanceof AbortSignal)) return false;
+    void value.aborted;
+    for (const member of SIGNAL_MEMBERS) if (Object.hasOwn(value, member)) return false;
+    return true;
   } catch {
     return false;
   }

@@ -4,7 +4,15 @@
  * or when the batch array itself trapped every read. Every refusal is now a coded TypeError.
  */
 import { describe, expect, it } from 'vitest';
-import { batchRefusal, runRefusal, safeReport, tellStarted } from '../src/index.js';
+import {
+  batchRefusal,
+  InlineBackend,
+  Pool,
+  readRunOptions,
+  runRefusal,
+  safeReport,
+  tellStarted,
+} from '../src/index.js';
 
 function revoked(): object {
   const { proxy, revoke } = Proxy.revocable({}, {});
@@ -68,5 +76,57 @@ describe('hostile calls to the kit refusals', () => {
     } finally {
       process.off('warning', onWarning);
     }
+  });
+
+  it('options are read once: a getter that answers the check and then something else cannot get past it', async () => {
+    let reads = 0;
+    const good = signal();
+    const options = {
+      get signal() {
+        return reads++ === 0 ? good : ({} as AbortSignal);
+      },
+    };
+    const checked = readRunOptions('b', options);
+    expect(checked).not.toBeInstanceOf(Error);
+    expect((checked as { signal: AbortSignal }).signal).toBe(good);
+    expect((checked as { signal: AbortSignal }).signal).toBe(good); // the copy does not ask again
+    const backend = new InlineBackend((n: number) => n * 2, { concurrency: 1 });
+    reads = 0;
+    expect(await backend.run(21, options)).toBe(42);
+  });
+
+  it('a signal that is not a working AbortSignal is refused by name', () => {
+    const shadowed = signal();
+    Object.defineProperty(shadowed, 'removeEventListener', {
+      value: () => {
+        throw new Error('x');
+      },
+    });
+    const made = Object.create(AbortSignal.prototype) as AbortSignal;
+    for (const bad of [shadowed, made]) {
+      expect(runRefusal('b', { signal: bad })).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    const pool = new Pool({ executor: (n: number) => n });
+    return expect(pool.submit(1, { signal: shadowed })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
+  });
+
+  it('an object made on the prototype of a Pool’s own try gets every check', () => {
+    let attemptPrototype: object | undefined;
+    const spy = {
+      name: 'spy',
+      concurrency: 1,
+      run: (_input: unknown, options: object) => {
+        attemptPrototype = Object.getPrototypeOf(options);
+        return Promise.resolve(1);
+      },
+      close: async () => {},
+    };
+    const pool = new Pool({ backend: spy });
+    return pool.submit(1).then(() => {
+      const fake = Object.create(attemptPrototype as object);
+      expect(runRefusal('b', fake)).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    });
   });
 });

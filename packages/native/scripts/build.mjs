@@ -10,7 +10,7 @@
 // throws ERR_NATIVE_LOAD (see src/addon.ts). Where skipping would hide a broken setup (CI set
 // and not "false"/"0", or POOLKIT_NATIVE_REQUIRE=1) a missing toolchain fails the build (exit 1).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findCargo } from './cargo.mjs';
@@ -94,6 +94,9 @@ if (cargoVersion === undefined) {
   runQuietly(napi, ['build', '--platform', '--release']);
   copyToPlatformPackages();
 }
+// From nothing: an incremental build keeps the output of a removed source, and nx caches dist/ whole.
+rmSync(join(pkg, 'dist'), { recursive: true, force: true });
+rmSync(join(pkg, 'tsconfig.tsbuildinfo'), { force: true });
 run(tsc, ['-b']);
 // The TypeScript list of built-in kernels must equal the Rust registry the addon was built from.
 if (cargoVersion !== undefined) run(process.execPath, [join(pkg, 'scripts', 'check-kernels.mjs')]);

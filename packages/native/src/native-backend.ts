@@ -9,14 +9,14 @@ import {
   type Backend,
   type BatchEntry,
   type BatchResult,
-  batchRefusal,
   checkInteger,
   checkName,
   checkOptions,
   PoolClosedError,
   type RunOptions,
+  readBatch,
   readOptions,
-  runRefusal,
+  readRunOptions,
   safeReport,
   tellStarted,
 } from '@poolkit/core';
@@ -119,8 +119,10 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
    * TypeError/RangeError, starting nothing, when `options` is malformed.
    */
   async run(input: I, options: RunOptions): Promise<O> {
-    const refused = runRefusal(this.name, options);
-    if (refused !== undefined) throw refused;
+    // Checked and read once: a getter cannot answer one thing to the check and another later.
+    const checked = readRunOptions(this.name, options);
+    if (checked instanceof Error) throw checked;
+    options = checked;
     if (this.#closed) throw new PoolClosedError(`backend ${this.name} is closed`);
     if (options.signal.aborted) throw abortReason(options.signal);
     return this.#runOne(input, options);
@@ -139,8 +141,9 @@ export class NativeBackend<I = unknown, O = unknown> implements Backend<I, O> {
     batch: readonly BatchEntry<I>[],
     report?: (index: number, result: BatchResult<O>) => void,
   ): Promise<BatchResult<O>[]> {
-    const refused = batchRefusal(this.name, batch, report);
-    if (refused !== undefined) throw refused;
+    const checked = readBatch<I>(this.name, batch, report);
+    if (checked instanceof Error) throw checked;
+    batch = checked;
     const n = batch.length;
     const results = new Array<BatchResult<O>>(n);
     if (this.#closed) {

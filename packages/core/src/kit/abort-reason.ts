@@ -37,6 +37,11 @@ function isTimeout(reason: unknown): reason is TaskTimeoutError | TaskStartTimeo
  * }, { once: true });
  */
 export function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
+  let reason: unknown;
+  try {
+    reason = signal.reason;
+  } catch (error) {
+    reason = error; // not a working signal (a revoked Proxy): what reading it threw is the reason
+  }
   return isTimeout(reason) ? reason : abortError(reason);
 }

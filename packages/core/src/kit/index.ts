@@ -27,4 +27,4 @@ export {
   UNREADABLE_CODE,
 } from './error-data.js';
 export { ErrorListeners } from './error-listeners.js';
-export { batchRefusal, runRefusal } from './refusals.js';
+export { batchRefusal, readBatch, readRunOptions, runRefusal } from './refusals.js';

@@ -15,15 +15,18 @@
  * }
  */
 // pool/task.ts has no runtime imports: a worker that loads the kit does not load the Pool.
+import type { BatchEntry, RunOptions } from '../contracts.js';
 import { Attempt } from '../pool/task.js';
-import { argRangeError, argTypeError, asArgError, describe } from '../validate.js';
+import { argRangeError, argTypeError, asArgError, describe, isAbortSignal } from '../validate.js';
 
 /** Reads `key` of `value`, turning a throwing getter or a revoked Proxy into a coded TypeError. */
 function read(value: object, key: string, where: string): unknown {
   try {
     return (value as Record<string, unknown>)[key];
   } catch (error) {
-    throw argTypeError(`${where}.${key} cannot be read (${whyNot(error)})`);
+    const refusal = argTypeError(`${where}.${key} cannot be read (${whyNot(error)})`);
+    Object.defineProperty(refusal, 'cause', { value: error, configurable: true, writable: true });
+    throw refusal;
   }
 }
 
@@ -37,22 +40,10 @@ function whyNot(error: unknown): string {
   return describe(error);
 }
 
-/** A try the Pool built itself (false for a revoked Proxy, on which instanceof throws). */
-function isAttempt(value: unknown): boolean {
-  try {
-    return value instanceof Attempt;
-  } catch {
-    return false;
-  }
-}
+/** A try the Pool built itself: a real Attempt (its private brand), not an object made on its prototype. */
+const isAttempt = Attempt.isAttempt;
 
-function isSignal(value: unknown): boolean {
-  try {
-    return value instanceof AbortSignal;
-  } catch {
-    return false;
-  }
-}
+const isSignal = isAbortSignal;
 
 function isArray(value: unknown): boolean | undefined {
   try {
@@ -66,7 +57,7 @@ function isArray(value: unknown): boolean | undefined {
  * Checks the options of one `run` call; throws a coded TypeError/RangeError naming the field.
  * `where` prefixes the message (`'piscina: run() options'`).
  */
-function checkFields(options: unknown, where: string): void {
+function checkFields(options: unknown, where: string): RunOptions {
   if (typeof options !== 'object' || options === null || isArray(options) !== false) {
     throw argTypeError(`${where} must be an object, received ${describe(options)}`);
   }
@@ -101,6 +92,14 @@ function checkFields(options: unknown, where: string): void {
   if (started !== undefined && typeof started !== 'function') {
     throw argTypeError(`${where}.started must be a function or undefined, received ${describe(started)}`);
   }
+  // What was checked, read once into an object of its own: a getter cannot answer differently later.
+  const copy: { -readonly [K in keyof RunOptions]: RunOptions[K] } = { signal: signal as AbortSignal };
+  if (task !== undefined) copy.task = task as string;
+  if (transfer !== undefined) copy.transfer = transfer as RunOptions['transfer'];
+  if (attempt !== undefined) copy.attempt = attempt as number;
+  if (cancellable !== undefined) copy.cancellable = cancellable as boolean;
+  if (started !== undefined) copy.started = started as () => void;
+  return copy;
 }
 
 /**
@@ -113,7 +112,7 @@ function poolBatch(batch: unknown): boolean {
     if (!Array.isArray(batch)) return false;
     for (let i = 0; i < batch.length; i++) {
       const entry = batch[i] as { options?: unknown } | null;
-      if (entry === null || typeof entry !== 'object' || !(entry.options instanceof Attempt)) return false;
+      if (entry === null || typeof entry !== 'object' || !isAttempt(entry.options)) return false;
     }
     return true;
   } catch {
@@ -131,10 +130,25 @@ function poolBatch(batch: unknown): boolean {
  * @param backend the backend's `name`, which the message starts with.
  */
 export function runRefusal(backend: string, options: unknown): Error | undefined {
-  if (isAttempt(options)) return undefined; // a Pool's own try
+  const read = readRunOptions(backend, options);
+  return read instanceof Error ? read : undefined;
+}
+
+/**
+ * The options of one `run(input, options)` call, checked as {@link runRefusal} checks them and
+ * read once into an object of their own — or the refusal. A backend that uses what this returns,
+ * never `options` itself again, cannot be fooled by a getter that answers one thing to the check
+ * and another later. A Pool's own try is returned as it is. Never throws.
+ *
+ * @example
+ * const checked = readRunOptions(this.name, options);
+ * if (checked instanceof Error) return Promise.reject(checked);
+ * const { signal, task } = checked;
+ */
+export function readRunOptions(backend: string, options: unknown): RunOptions | Error {
+  if (isAttempt(options)) return options; // a Pool's own try
   try {
-    checkFields(options, `${backend}: run() options`);
-    return undefined;
+    return checkFields(options, `${backend}: run() options`);
   } catch (error) {
     return asArgError(`${backend}: run() options`, error) as Error;
   }
@@ -146,7 +160,24 @@ export function runRefusal(backend: string, options: unknown): Error | undefined
  * function or undefined. Never throws.
  */
 export function batchRefusal(backend: string, batch: unknown, report?: unknown): Error | undefined {
-  if ((report === undefined || typeof report === 'function') && poolBatch(batch)) return undefined;
+  const read = readBatch(backend, batch, report);
+  return read instanceof Error ? read : undefined;
+}
+
+/**
+ * The entries of one `runMany(batch, report)` call, checked as {@link batchRefusal} checks them
+ * and read once — each entry a `{ input, options }` of its own, its options as
+ * {@link readRunOptions} returns them — or the refusal. A batch a Pool built is returned as it
+ * is. Never throws.
+ */
+export function readBatch<I>(
+  backend: string,
+  batch: unknown,
+  report?: unknown,
+): readonly BatchEntry<I>[] | Error {
+  if ((report === undefined || typeof report === 'function') && poolBatch(batch)) {
+    return batch as readonly BatchEntry<I>[];
+  }
   try {
     if (isArray(batch) !== true) {
       throw argTypeError(
@@ -159,18 +190,19 @@ export function batchRefusal(backend: string, batch: unknown, report?: unknown):
       );
     }
     const entries = batch as readonly unknown[];
-    for (let i = 0; i < entries.length; i++) {
+    const length = read(entries, 'length', `${backend}: runMany() batch`) as number;
+    const copies = new Array<BatchEntry<I>>(length);
+    for (let i = 0; i < length; i++) {
       const where = `${backend}: runMany() batch[${i}]`;
       const entry = read(entries, String(i), `${backend}: runMany() batch`);
       if (typeof entry !== 'object' || entry === null) {
         throw argTypeError(`${where} must be an object { input, options }, received ${describe(entry)}`);
       }
       const options = read(entry, 'options', where);
-      if (isAttempt(options)) continue;
-      read(entry, 'input', where);
-      checkFields(options, `${where}.options`);
+      const input = read(entry, 'input', where) as I;
+      copies[i] = { input, options: isAttempt(options) ? options : checkFields(options, `${where}.options`) };
     }
-    return undefined;
+    return copies;
   } catch (error) {
     // Anything not refused by name above (a trap on the array itself) is refused as unreadable.
     return asArgError(`${backend}: runMany() batch`, error) as Error;

@@ -84,6 +84,13 @@ export class Attempt implements TaskContext, RunOptions {
     if (this.controller === undefined) this.controller = new AbortController();
     return this.controller.signal;
   }
+  /**
+   * True only for a try a Pool made (its private brand): an object built on this prototype, or a
+   * Proxy of a try, is not one and gets every check. Never throws.
+   */
+  static isAttempt(value: unknown): value is Attempt {
+    return typeof value === 'object' && value !== null && #started in value;
+  }
   /** RunOptions.started: the backend tells the try began to run. Bound, so it may be passed around. */
   get started(): () => void {
     if (this.#started === undefined) this.#started = () => this.listener.started(this);

@@ -36,7 +36,7 @@ import {
   fromErrorData,
   PoolClosedError,
   type RunOptions,
-  runRefusal,
+  readRunOptions,
   WorkerCrashedError,
 } from '@poolkit/core';
 import type { ChildMessage, RunMessage } from './protocol.js';
@@ -131,8 +131,10 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     // A bad call (options not a RunOptions, a signal that is not an AbortSignal) is refused by
     // name before anything is sent to a child.
-    const refused = runRefusal(this.name, options);
-    if (refused !== undefined) return Promise.reject(refused);
+    // Checked and read once: a getter cannot answer one thing to the check and another later.
+    const checked = readRunOptions(this.name, options);
+    if (checked instanceof Error) return Promise.reject(checked);
+    options = checked;
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<O>((resolvePromise, rejectPromise) => {
