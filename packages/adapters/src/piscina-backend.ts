@@ -25,6 +25,7 @@ import {
   readBatch,
   readRunOptions,
   safeReport,
+  settleEntry,
   splitBatch,
   tellStarted,
   WorkerCrashedError,
@@ -241,7 +242,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     for (const i of apart) {
       const { input, options } = batch[i];
       if (options.signal.aborted) results[i] = { status: 'rejected', reason: abortReason(options.signal) };
-      else alone.push(this.#runAlone(input, options, results, i));
+      else alone.push(settleEntry(this.run(input, options), results, i));
     }
     const sent: number[] = [];
     const slots: number[] = [];
@@ -252,7 +253,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
         continue;
       }
       const slot = this.#table.acquire();
-      if (slot < 0) alone.push(this.#runAlone(input, options, results, i));
+      if (slot < 0) alone.push(settleEntry(this.run(input, options), results, i));
       else {
         sent.push(i);
         slots.push(slot);
@@ -265,17 +266,6 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     return alone.length === 0
       ? whole.then(() => results)
       : Promise.all([whole, ...alone]).then(() => results);
-  }
-
-  #runAlone(input: I, options: RunOptions, results: BatchResult<O>[], i: number): Promise<void> {
-    return this.run(input, options).then(
-      (value) => {
-        results[i] = { status: 'fulfilled', value };
-      },
-      (reason: unknown) => {
-        results[i] = { status: 'rejected', reason };
-      },
-    );
   }
 
   #send(

@@ -29,6 +29,7 @@ import {
   readBatch,
   readRunOptions,
   safeReport,
+  settleEntry,
   splitBatch,
   tellStarted,
   WorkerCrashedError,
@@ -284,16 +285,7 @@ export class BullMQBackend implements Backend {
         results[i] = { status: 'rejected', reason: abortReason(options.signal) };
         continue;
       }
-      alone.push(
-        this.run(input, options).then(
-          (value) => {
-            results[i] = { status: 'fulfilled', value };
-          },
-          (reason: unknown) => {
-            results[i] = { status: 'rejected', reason };
-          },
-        ),
-      );
+      alone.push(settleEntry(this.run(input, options), results, i));
     }
     const sent: number[] = [];
     for (const i of together) {

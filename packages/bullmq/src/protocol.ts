@@ -19,7 +19,7 @@
  *               `w` (no entry can be cancelled or timed out: nobody needs it early).
  */
 
-import { argTypeError, describeValue as describe, type ErrorData } from '@poolkit/core';
+import { argTypeError, describeValue as describe, describeThrown, type ErrorData } from '@poolkit/core';
 
 /** A job's data. */
 export interface JobData {
@@ -77,13 +77,7 @@ export function checkJson(value: unknown, path = 'input'): void {
 }
 
 function unreadable(path: string, error: unknown): TypeError {
-  let why: string;
-  try {
-    why = (error as Error)?.message ?? String(error);
-  } catch {
-    why = 'an unreadable value was thrown';
-  }
-  return notJson(path, `something that cannot be read (${why})`);
+  return notJson(path, `something that cannot be read (${describeThrown(error)})`);
 }
 
 function walk(value: unknown, path: string, seen: Set<object>): void {

@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Pool } from '@poolkit/core';
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BullMQBackend, type PoolkitWorker, startWorker } from '../src/index.js';
-import { type RedisServer, requireRedis, skipRedis, startRedis } from '../src/testing/index.js';
+import { skipRedis } from '../src/testing/index.js';
+import { useRedis } from './use-redis.js';
 import { startWorkerProcess, TASKS, type WorkerProcess } from './workers.js';
 
 const signal = () => new AbortController().signal;
@@ -13,18 +14,8 @@ let queueNumber = 0;
 const freshQueue = () => `faults-${process.pid}-${++queueNumber}`;
 
 describe.skipIf(skipRedis)('BullMQBackend under faults (a real redis-server, real worker processes)', () => {
-  let redis: RedisServer;
-  const closers: Array<() => Promise<unknown>> = [];
-  beforeAll(async () => {
-    requireRedis();
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close().catch(() => {});
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const redis = useRedis();
+  const { closers } = redis;
 
   function backend(options: Partial<ConstructorParameters<typeof BullMQBackend>[0]> = {}): BullMQBackend {
     const created = new BullMQBackend({
@@ -157,7 +148,7 @@ describe.skipIf(skipRedis)('BullMQBackend under faults (a real redis-server, rea
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
     const restartedAt = Date.now();
-    await redis.restart();
+    await redis.server.restart();
     expect(await Promise.all(lost)).toEqual(['ERR_JOB_LOST', 'ERR_JOB_LOST', 'ERR_JOB_LOST', 'ERR_JOB_LOST']);
     expect(Date.now() - restartedAt).toBeLessThan(10_000);
     // The connections come back by themselves: a new task runs.
@@ -177,7 +168,7 @@ describe.skipIf(skipRedis)('BullMQBackend under faults (a real redis-server, rea
     const patient = backend({ queue, failFast: false });
     expect(await fast.run({ op: 'square', n: 2 }, { signal: signal() })).toBe(4);
     expect(await patient.run({ op: 'square', n: 2 }, { signal: signal() })).toBe(4);
-    await redis.stop();
+    await redis.server.stop();
     const started = Date.now();
     await expect(fast.run({ op: 'square', n: 3 }, { signal: signal() })).rejects.toMatchObject({
       code: 'ERR_ENQUEUE',
@@ -185,7 +176,7 @@ describe.skipIf(skipRedis)('BullMQBackend under faults (a real redis-server, rea
     expect(Date.now() - started).toBeLessThan(2_000);
     const waiting = patient.run({ op: 'square', n: 5 }, { signal: signal() });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    await redis.restart();
+    await redis.server.restart();
     expect(await waiting).toBe(25);
   }, 60_000);
 

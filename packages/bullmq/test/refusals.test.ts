@@ -6,9 +6,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BullMQBackend, startWorker } from '../src/index.js';
-import { type RedisServer, requireRedis, skipRedis, startRedis } from '../src/testing/index.js';
+import { skipRedis } from '../src/testing/index.js';
+import { useRedis } from './use-redis.js';
 import { TASKS } from './workers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -42,18 +43,8 @@ function throwing(key: string): object {
 }
 
 describe.skipIf(skipRedis)('refusals (a real redis-server)', () => {
-  let redis: RedisServer;
-  const closers: Array<() => Promise<unknown>> = [];
-  beforeAll(async () => {
-    requireRedis();
-    redis = await startRedis();
-  });
-  afterEach(async () => {
-    for (const close of closers.splice(0).reverse()) await close().catch(() => {});
-  });
-  afterAll(async () => {
-    await redis?.stop();
-  });
+  const redis = useRedis();
+  const { closers } = redis;
 
   function backend(): BullMQBackend {
     const b = new BullMQBackend({

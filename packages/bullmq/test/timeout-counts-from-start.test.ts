@@ -10,9 +10,10 @@
  */
 import { Pool } from '@poolkit/core';
 import { Queue } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BullMQBackend, startWorker } from '../src/index.js';
-import { type RedisServer, requireRedis, skipRedis, startRedis } from '../src/testing/index.js';
+import { skipRedis } from '../src/testing/index.js';
+import { useRedis } from './use-redis.js';
 import { TASKS } from './workers.js';
 
 const SLOW_MS = 3_000;
@@ -22,18 +23,10 @@ let queueNumber = 0;
 const freshQueue = () => `starts-${process.pid}-${++queueNumber}`;
 
 describe.skipIf(skipRedis)('a task is timed from its start (BullMQBackend, a real redis-server)', () => {
-  let redis: RedisServer;
-  const closers: Array<() => Promise<unknown>> = [];
-  beforeAll(async () => {
-    requireRedis();
-    redis = await startRedis();
-  });
-  afterEach(async () => {
+  const redis = useRedis();
+  const { closers } = redis;
+  afterEach(() => {
     vi.restoreAllMocks();
-    for (const close of closers.splice(0).reverse()) await close().catch(() => {});
-  });
-  afterAll(async () => {
-    await redis?.stop();
   });
 
   function backend(queue: string, concurrency: number): BullMQBackend {

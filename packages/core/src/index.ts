@@ -40,5 +40,6 @@ export {
   checkSignal,
   checkTimeout,
   describe as describeValue,
+  describeThrown,
   readOptions,
 } from './validate.js';

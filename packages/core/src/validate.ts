@@ -322,19 +322,30 @@ export function readOptions<T>(name: string, read: () => T): T {
 }
 
 /**
+ * What was thrown, for a message: an Error's message, else the value as {@link describe} shows
+ * it. Never throws (a revoked Proxy thrown, a throwing `message` getter).
+ */
+export function describeThrown(error: unknown): string {
+  try {
+    if (error instanceof Error) return error.message;
+  } catch {
+    // instanceof on a revoked Proxy throws; message getters may too
+  }
+  try {
+    return describe(error);
+  } catch {
+    return 'an unreadable value was thrown';
+  }
+}
+
+/**
  * What {@link readOptions} throws for `error`, thrown while reading `name`: the error itself when
  * it is coded (`ERR_…`), else a coded TypeError saying `name` cannot be read, with it as `cause`.
  * For hot paths where a closure per call would cost too much: `catch (e) { throw asArgError(…) }`.
  */
 export function asArgError(name: string, error: unknown): unknown {
   if (isCoded(error)) return error;
-  let why: string;
-  try {
-    why = error instanceof Error ? error.message : describe(error);
-  } catch {
-    why = 'an unreadable value was thrown';
-  }
-  const refusal = argTypeError(`${name} cannot be read: ${why}`);
+  const refusal = argTypeError(`${name} cannot be read: ${describeThrown(error)}`);
   Object.defineProperty(refusal, 'cause', { value: error, configurable: true, writable: true });
   return refusal;
 }

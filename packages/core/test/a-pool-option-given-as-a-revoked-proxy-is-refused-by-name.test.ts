@@ -5,12 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Pool } from '../src/index.js';
-
-function revoked(): object {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
-}
+import { revoked } from './helpers.js';
 
 const options = [
   'concurrency',

@@ -1,32 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BlockingQueue, Pool, type QueuedTask } from '../src/index.js';
-
-/** Last in, first out: the smallest subclass a queue author writes. */
-class LifoQueue<T> extends BlockingQueue<T> {
-  #items: T[] = [];
-  constructor(capacity = 1024) {
-    super(capacity);
-  }
-  protected store(item: T): void {
-    this.#items.push(item);
-  }
-  protected take(): T {
-    return this.#items.pop() as T;
-  }
-  protected takeAll(): T[] {
-    return this.#items.splice(0).reverse();
-  }
-  protected removeStored(item: T): boolean {
-    const at = this.#items.lastIndexOf(item);
-    if (at === -1) return false;
-    this.#items.splice(at, 1);
-    return true;
-  }
-}
+import { Pool, type QueuedTask } from '../src/index.js';
+// The smallest subclass a queue author writes (last in, first out).
+import { LifoQueue } from './fixtures/lifo-queue.js';
 
 describe('a queue built on the exported BlockingQueue serves a Pool', () => {
   it('starts the newest waiting task first, and sees each task’s input and options', async () => {
-    const queue = new LifoQueue<QueuedTask<number>>();
+    const queue = new LifoQueue<QueuedTask<number>>(1024);
     const seen: [number, number | undefined][] = [];
     const original = queue.tryPush.bind(queue);
     queue.tryPush = (item, options) => {

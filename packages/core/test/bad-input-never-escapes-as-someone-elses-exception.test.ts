@@ -15,12 +15,7 @@ import {
   RateLimitedQueue,
   run,
 } from '../src/index.js';
-
-function revoked(): object {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
-}
+import { revoked } from './helpers.js';
 
 /** A Proxy whose every trap throws its own error. */
 function trapping(): object {

@@ -78,3 +78,10 @@ export function gatedExecutor<I>() {
     },
   };
 }
+
+/** A revoked Proxy: every operation on it (even `Array.isArray`, `instanceof`) throws. */
+export function revoked(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}

@@ -13,12 +13,7 @@ import {
   safeReport,
   tellStarted,
 } from '../src/index.js';
-
-function revoked(): object {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
-}
+import { revoked } from './helpers.js';
 
 const signal = () => new AbortController().signal;
 

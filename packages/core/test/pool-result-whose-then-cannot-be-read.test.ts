@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Pool, run } from '../src/index.js';
-import { addsUp } from './helpers.js';
+import { addsUp, revoked as revokedProxy } from './helpers.js';
 
 function strictProxy(): object {
   return new Proxy(
@@ -17,12 +17,6 @@ function strictProxy(): object {
       },
     },
   );
-}
-
-function revokedProxy(): object {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
 }
 
 function throwingThen(): object {

@@ -8,7 +8,7 @@
  *   together:  0    1                      4     → one call, task 'a'
  *   alone:               2             3        → run() each
  */
-import type { BatchEntry } from '../contracts.js';
+import type { BatchEntry, BatchResult } from '../contracts.js';
 
 /** The options that decide whether two tasks may share a call: a try's `RunOptions`, or a waiting task's options. */
 export interface BatchKey {
@@ -49,7 +49,7 @@ export interface BatchSplit {
  *
  * @example
  * const { task, together, alone } = splitBatch(batch);
- * for (const i of alone) results[i] = await settle(this.run(batch[i].input, batch[i].options));
+ * const runs = alone.map((i) => settleEntry(this.run(batch[i].input, batch[i].options), results, i));
  * const answers = await this.#sendOneMessage(task, together.map((i) => batch[i].input));
  */
 export function splitBatch(batch: readonly BatchEntry<unknown>[]): BatchSplit {
@@ -63,4 +63,20 @@ export function splitBatch(batch: readonly BatchEntry<unknown>[]): BatchSplit {
     else alone.push(i);
   }
   return { task: lead?.task, together, alone };
+}
+
+/**
+ * Settles `results[index]` with how `running` ends — `'fulfilled'` with its value or
+ * `'rejected'` with its reason — the way a batch records an entry it ran alone through `run()`.
+ * The returned promise resolves (never rejects) once the entry has its result.
+ */
+export function settleEntry<O>(running: Promise<O>, results: BatchResult<O>[], index: number): Promise<void> {
+  return running.then(
+    (value) => {
+      results[index] = { status: 'fulfilled', value };
+    },
+    (reason: unknown) => {
+      results[index] = { status: 'rejected', reason };
+    },
+  );
 }

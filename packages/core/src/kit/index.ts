@@ -16,7 +16,7 @@
  * @module
  */
 export { abortReason } from './abort-reason.js';
-export { type BatchKey, type BatchSplit, sameBatch, splitBatch } from './batch-split.js';
+export { type BatchKey, type BatchSplit, sameBatch, settleEntry, splitBatch } from './batch-split.js';
 export { safeReport, tellStarted } from './caller-callbacks.js';
 export {
   ERROR_MARK,

@@ -17,27 +17,24 @@
 // pool/task.ts has no runtime imports: a worker that loads the kit does not load the Pool.
 import type { BatchEntry, RunOptions } from '../contracts.js';
 import { Attempt } from '../pool/task.js';
-import { argRangeError, argTypeError, asArgError, describe, isAbortSignal } from '../validate.js';
+import {
+  argRangeError,
+  argTypeError,
+  asArgError,
+  describe,
+  describeThrown,
+  isAbortSignal,
+} from '../validate.js';
 
 /** Reads `key` of `value`, turning a throwing getter or a revoked Proxy into a coded TypeError. */
 function read(value: object, key: string, where: string): unknown {
   try {
     return (value as Record<string, unknown>)[key];
   } catch (error) {
-    const refusal = argTypeError(`${where}.${key} cannot be read (${whyNot(error)})`);
+    const refusal = argTypeError(`${where}.${key} cannot be read (${describeThrown(error)})`);
     Object.defineProperty(refusal, 'cause', { value: error, configurable: true, writable: true });
     throw refusal;
   }
-}
-
-/** What was thrown, for a message; never throws itself (a revoked Proxy thrown, a throwing getter). */
-function whyNot(error: unknown): string {
-  try {
-    if (error instanceof Error) return error.message;
-  } catch {
-    // a thrown revoked Proxy: instanceof throws
-  }
-  return describe(error);
 }
 
 /** A try the Pool built itself: a real Attempt (its private brand), not an object made on its prototype. */

@@ -152,30 +152,28 @@ export class Tries<I, O> implements StartListener {
   }
 
   #armStart(task: Task<I, O>, attempt: Attempt, startTimeout: number): void {
-    this.#expire(task, attempt, startTimeout, () => new TaskStartTimeoutError(startTimeout));
+    this.#expire(task, attempt, startTimeout, startTimeout, true);
   }
 
   #arm(task: Task<I, O>, attempt: Attempt, delay: number, timeout = delay): void {
-    this.#expire(task, attempt, delay, () => new TaskTimeoutError(timeout));
+    this.#expire(task, attempt, delay, timeout, false);
   }
 
   /**
-   * Fails `attempt` with `error()` after `delay` ms — unless, by then, it settled, was started
-   * (a start timer), or got a new timer. The verdict waits one turn of the event loop
-   * (setImmediate) after the timer fires: on a busy thread an outcome or a start report may
+   * Fails `attempt` after `delay` ms with a TaskTimeoutError (or, for a start timer, a
+   * TaskStartTimeoutError) naming `limit` — unless, by then, it settled or its timer was replaced
+   * (a start report, a new turn in a batch) or cleared. The verdict waits one turn of the event
+   * loop (setImmediate) after the timer fires: on a busy thread an outcome or a start report may
    * already be waiting in the I/O queue behind this timer, and the time it waited there is not
    * the task's. A timer's callback runs before I/O in the same loop iteration; the check phase
    * runs after it.
    */
-  #expire(task: Task<I, O>, attempt: Attempt, delay: number, error: () => Error): void {
-    // Still this try's current timer: a start report, a new turn in a batch or a settlement
-    // replaces or clears it.
-    const live = () => task.current === attempt && task.timer === timer;
+  #expire(task: Task<I, O>, attempt: Attempt, delay: number, limit: number, start: boolean): void {
     const timer = setTimeout(() => {
-      if (!live()) return;
+      if (task.current !== attempt || task.timer !== timer) return;
       setImmediate(() => {
-        if (!live()) return;
-        const reason = error();
+        if (task.current !== attempt || task.timer !== timer) return;
+        const reason = start ? new TaskStartTimeoutError(limit) : new TaskTimeoutError(limit);
         attempt.abort(reason);
         this.#tried(task, attempt, false, reason);
       });

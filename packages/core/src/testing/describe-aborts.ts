@@ -1,5 +1,5 @@
 import { getEventListeners, setMaxListeners } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import type { Backend } from '../contracts.js';
 import { TaskTimeoutError } from '../errors.js';
 import type { BackendSuite } from './backend-suite.js';
@@ -41,35 +41,32 @@ export function describeAborts<I, O>(suite: BackendSuite<I, O>): void {
       });
     });
 
-    it('an abort while the task runs rejects promptly with an AbortError and stops the work itself', async (ctx) => {
-      await withBackend(async (backend) => {
-        const { input, file } = suite.heartbeat(ctx, 'whether the work stops');
-        const controller = new AbortController();
-        const running = backend.run(input, { signal: controller.signal });
-        running.catch(() => {});
-        await suite.expectStarted(file, 'run() of the heartbeat task');
-        const at = Date.now();
-        controller.abort(new Error('cancelled by the test'));
-        await suite.expectAbortRejection(running, 'run() aborted while running');
-        await suite.expectStopped(file, at, 'run() aborted while running');
-        await stillWorks(backend, 'after an abort');
-      });
-    });
+    /** Aborts the heartbeat task once it has started; it must reject promptly and stop writing. */
+    const abortWhileRunning =
+      (reason: () => unknown, what: string, timeout: boolean) => async (ctx: TestContext) => {
+        await withBackend(async (backend) => {
+          const { input, file } = suite.heartbeat(ctx, 'whether the work stops');
+          const controller = new AbortController();
+          const running = backend.run(input, { signal: controller.signal });
+          running.catch(() => {});
+          await suite.expectStarted(file, 'run() of the heartbeat task');
+          const at = Date.now();
+          controller.abort(reason());
+          await suite.expectAbortRejection(running, `run() ${what} while running`, timeout);
+          await suite.expectStopped(file, at, `run() ${what} while running`);
+          await stillWorks(backend, `after ${timeout ? 'a timeout' : 'an abort'}`);
+        });
+      };
 
-    it('a timeout (a TaskTimeoutError reason) rejects promptly and stops the work itself', async (ctx) => {
-      await withBackend(async (backend) => {
-        const { input, file } = suite.heartbeat(ctx, 'whether the work stops');
-        const controller = new AbortController();
-        const running = backend.run(input, { signal: controller.signal });
-        running.catch(() => {});
-        await suite.expectStarted(file, 'run() of the heartbeat task');
-        const at = Date.now();
-        controller.abort(new TaskTimeoutError(20));
-        await suite.expectAbortRejection(running, 'run() timed out while running', true);
-        await suite.expectStopped(file, at, 'run() timed out while running');
-        await stillWorks(backend, 'after a timeout');
-      });
-    });
+    it(
+      'an abort while the task runs rejects promptly with an AbortError and stops the work itself',
+      abortWhileRunning(() => new Error('cancelled by the test'), 'aborted', false),
+    );
+
+    it(
+      'a timeout (a TaskTimeoutError reason) rejects promptly and stops the work itself',
+      abortWhileRunning(() => new TaskTimeoutError(20), 'timed out', true),
+    );
 
     it('an abort of the slow input while it runs rejects promptly (no heartbeat: the work is not watched)', async (ctx) => {
       ctx.skip(conformance.heartbeat !== undefined, 'skipped: the heartbeat checks above cover it');
