@@ -7,8 +7,8 @@
  * | {@link toErrorData}, {@link fromErrorData}, {@link isErrorData} | errors as plain data, so `code` and own properties cross a thread, process or network boundary |
  * | {@link ErrorListeners} | `onError`'s listeners: a coded refusal of a non-function, a throwing listener rethrown in a microtask |
  * | {@link abortReason} | the rejection of a task whose signal aborted: timeouts pass through, the rest become AbortErrors |
- * | {@link splitBatch}, {@link sameBatch} | which `runMany` entries can share one call, by the Pool's own rule |
- * | {@link runRefusal}, {@link batchRefusal} | a coded refusal of a malformed `run`/`runMany` call, before anything starts |
+ * | {@link splitBatch}, {@link sameBatch}, {@link settleEntry} | which `runMany` entries can share one call, by the Pool's own rule; how one run alone is recorded |
+ * | {@link readRunOptions}, {@link readBatch}, {@link runRefusal}, {@link batchRefusal} | a malformed `run`/`runMany` call refused by name before anything starts; the options read once |
  * | {@link tellStarted}, {@link safeReport} | the caller's `started()` and `report()`, called so that a throw cannot crash the process or fail other tasks |
  *
  * Everything here is also exported from `@poolkit/core` itself.
