@@ -262,6 +262,11 @@ export interface PushOptions {
   priority?: number;
   /** Gives up waiting for room: the push rejects with an AbortError and the item is not queued. */
   signal?: AbortSignal;
+  /**
+   * The group the item belongs to (a tenant, a user, a shard), in queues that share their turns
+   * and room by key ({@link FairQueue}); ignored by the others. Items without one form one group.
+   */
+  key?: string;
 }
 
 /**
@@ -292,14 +297,32 @@ export interface WorkQueue<T> {
    * Removes one waiting item (compared with `===`) from anywhere in the queue; true if it was
    * there. Frees its room at once (a pusher blocked on a full queue may move in). An item still
    * held by a blocked pusher is not in the queue yet (abort that push instead); if the same item
-   * waits more than once, one occurrence goes. Optional: a queue without it leaves cancelled
-   * items in place until popped.
+   * waits more than once, one occurrence goes. `options`, when given, are the ones the item was
+   * pushed with (a Pool passes them): a keyed queue looks in that key only. Optional: a queue
+   * without it leaves cancelled items in place until popped.
    *
    * @example
    * queue.tryPush(task);
    * task.signal.addEventListener('abort', () => queue.remove?.(task));
    */
-  remove?(item: T): boolean;
+  remove?(item: T, options?: PushOptions): boolean;
+  /**
+   * Optional: the consumer is done with an item it popped (a Pool calls it once per item popped
+   * by `pop`/`tryPop`, when that task ends for good: settled after its last try, cancelled,
+   * or found cancelled as it was popped), with the options it was pushed with. A queue that
+   * limits how many items of one key may be out at once ({@link FairQueue}'s `keyConcurrency`)
+   * counts them back here; it must not throw. Items taken by `drain`/`remove` are never released.
+   *
+   * @example
+   * const item = queue.tryPop();
+   * try { await handle(item); } finally { queue.release?.(item, optionsItWasPushedWith); }
+   */
+  release?(item: T, options?: PushOptions): void;
+  /**
+   * Optional: removes and returns every waiting item of one key, in pop order — a Pool's
+   * `clear({ key })` cancels them. Frees their room as `drain` does.
+   */
+  drainKey?(key: string | undefined): T[];
   /** Pops items one by one (`for await (const item of queue)`), ending once the queue is closed and empty. */
   [Symbol.asyncIterator](): AsyncIterator<T>;
 }

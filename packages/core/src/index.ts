@@ -3,11 +3,13 @@ export { ChannelQueue } from './channel-queue.js';
 export * from './contracts.js';
 export { Emitter, type Listener } from './emitter.js';
 export * from './errors.js';
+export { FairQueue, type FairQueueOptions, type KeyStats } from './fair-queue.js';
 export { InlineBackend, type InlineBackendOptions } from './inline-backend.js';
 export * from './kit/index.js';
 export { type MapOptions, map } from './map.js';
 export { neverAborted } from './never-aborted.js';
 export {
+  type ClearOptions,
   type LatencySummary,
   type OnFull,
   Pool,

@@ -31,11 +31,13 @@ import {
 import { Feed } from './pool/feed.js';
 import { LatencyRecorder, type PoolLatency } from './pool/latency.js';
 import {
+  type ClearOptions,
   checkConcurrency,
   type OnFull,
   type PoolEvents,
   type PoolOptions,
   type PoolState,
+  readClearKey,
   readForce,
   resolvePoolOptions,
   type StopOptions,
@@ -61,7 +63,15 @@ import { DEFERRED, Tries } from './pool/tries.js';
 import { readOptions } from './validate.js';
 
 export type { LatencySummary, PoolLatency } from './pool/latency.js';
-export type { OnFull, PoolEvents, PoolOptions, PoolState, StopOptions, TaskOptions } from './pool/options.js';
+export type {
+  ClearOptions,
+  OnFull,
+  PoolEvents,
+  PoolOptions,
+  PoolState,
+  StopOptions,
+  TaskOptions,
+} from './pool/options.js';
 export type { OutcomeCallback } from './pool/task.js';
 export type { PoolStats };
 
@@ -334,16 +344,25 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
   }
 
   /**
-   * Cancels every waiting task now and returns how many: each rejects with an AbortError whose
-   * `cause` is a PoolClearedError, and counts as cancelled. Running tasks go on; the pool stays
-   * open. Callers blocked on a full queue are not waiting tasks: they move into the room.
+   * Cancels every waiting task now — or, with `{ key }`, every waiting task of that key — and
+   * returns how many: each rejects with an AbortError whose `cause` is a PoolClearedError, and
+   * counts as cancelled. Running tasks go on; the pool stays open. Callers blocked on a full
+   * queue are not waiting tasks: they move into the room. `{ key }` needs a queue that can take
+   * out one key's tasks (`drainKey`: {@link FairQueue}); else it throws a TypeError.
+   *
+   * @example
+   * pool.clear({ key: 'tenant-a' }); // the tenant left: drop its backlog, keep everyone else's
    */
-  clear(): number {
+  clear(options?: ClearOptions): number {
+    const key = readClearKey(options, this.#feed.queue);
     if (this.#state === 'closed') return 0;
     const reason = new PoolClearedError();
     let cleared = 0;
     this.#holdingPump(() => {
-      cleared = this.#feed.cancelAll(() => abortError(reason));
+      cleared =
+        key === undefined
+          ? this.#feed.cancelAll(() => abortError(reason))
+          : this.#feed.cancelKey(key, () => abortError(reason));
     });
     return cleared;
   }
@@ -450,7 +469,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       // A rendezvous queue takes an item only while a pop waits: offer one, then try again.
       this.#waitForItem();
       if (feed.offer(task)) this.#pump();
-      else feed.refuse(task, new QueueFullError('the queue is full (onFull: reject)'));
+      else feed.refuse(task, new QueueFullError(fullMessage(feed.queue, task.options?.key)));
     }
   }
 
@@ -638,6 +657,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     task.status = DONE;
     this.#tries.end(task);
     this.#inFlight.remove(task);
+    this.#feed.finished(task); // before the outcome: a caller awaiting it finds its key's room freed
     this.#counters.settle(ending);
     if (task.sink === TO_RESULTS && this.#results !== undefined) this.#results.reserved--;
     this.#deliver(task, ending === SUCCEEDED, value);
@@ -709,6 +729,13 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       this.#check();
     }
   }
+}
+
+/** Why a task is refused with `onFull: 'reject'`: the whole queue, or only its key, is full. */
+function fullMessage(queue: WorkQueue<unknown>, key: string | undefined): string {
+  return queue.size < queue.capacity
+    ? `the queue has no room for key ${JSON.stringify(key ?? null)} (its keyCapacity is reached; onFull: reject)`
+    : 'the queue is full (onFull: reject)';
 }
 
 function stoppedBeforeStart(): PoolStoppedError {

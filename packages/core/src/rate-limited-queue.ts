@@ -252,10 +252,15 @@ export class RateLimitedQueue<T> extends Emitter<RateLimitedQueueEvents> impleme
    * Removes one waiting item from the inner queue (`inner.remove`); false if it was not there or
    * the inner queue cannot remove. Uses no permit and returns none.
    */
-  remove(item: T): boolean {
-    const removed = this.inner.remove?.(item) ?? false;
+  remove(item: T, options?: PushOptions): boolean {
+    const removed = this.inner.remove?.(item, options) ?? false;
     if (removed) this.#forgetIfEmpty();
     return removed;
+  }
+
+  /** The inner queue's `release` (a FairQueue inside counts the item back); nothing else. */
+  release(item: T, options?: PushOptions): void {
+    this.inner.release?.(item, options);
   }
 
   /**

@@ -14,10 +14,15 @@
  * tryPush. Waiting for room thus costs no promise and no closure beyond the caller's own
  * (queue.push would add a waiter, a promise and two continuations per caller: 3× slower when
  * most callers wait). A blocked caller is a NEW task (never accepted); everything the queue
- * holds was accepted the moment it went in.
+ * holds was accepted the moment it went in. The blocked callers stand in one line per task key
+ * (blocked-line.ts): a key that is full in a keyed queue holds back only its own callers.
+ *
+ * A queue with `release` (FairQueue: per-key concurrency) hears once about every task it
+ * handed out, when that task ends for good: the pool's finish, a cancellation or claim of a
+ * task already popped, or a tombstone found as it was popped.
  */
 import type { WorkQueue } from '../contracts.js';
-import { IntrusiveList } from '../intrusive-list.js';
+import { ADMITTED, BlockedLine, FULL, KEY_FULL } from './blocked-line.js';
 import { Claims } from './claims.js';
 import type { Counters } from './counters.js';
 import { DONE, type Task, WAITING } from './task.js';
@@ -38,8 +43,10 @@ export interface FeedHost<I, O> {
 
 export class Feed<I, O> {
   readonly queue: WorkQueue<Task<I, O>>;
-  /** Callers blocked on a full queue, not yet accepted or refused, oldest first. */
-  readonly blocked = new IntrusiveList<Task<I, O>>();
+  /** Callers blocked on a full queue, not yet accepted or refused: per key, oldest first. */
+  readonly blocked = new BlockedLine<Task<I, O>>();
+  /** The queue wants to hear when a task it handed out ends (`WorkQueue.release`). */
+  readonly #tracks: boolean;
   readonly #host: FeedHost<I, O>;
   readonly #counters: Counters;
   /** Waiting tasks clear() or stop() counted as cancelled while a pop() had them. */
@@ -59,6 +66,7 @@ export class Feed<I, O> {
     this.queue = queue;
     this.#counters = counters;
     this.#host = host;
+    this.#tracks = typeof queue.release === 'function';
   }
 
   /** Whether some task a clear()/stop() counted as cancelled has not arrived yet (see claims.ts). */
@@ -66,11 +74,22 @@ export class Feed<I, O> {
     return this.#claims.pending;
   }
 
-  /** Accepts `task` now if the queue takes it (and nobody is ahead of it in the blocked line). */
+  /**
+   * Accepts `task` now if the queue takes it (and nobody of its key is ahead of it in the blocked
+   * line). True also when the queue threw on it (a FairQueue's per-key function refusing the
+   * key): the task is refused with that error.
+   */
   offer(task: Task<I, O>): boolean {
-    if (this.blocked.length > 0 || !this.#push(task)) return false;
-    this.#accept(task);
-    return true;
+    if (this.blocked.has(task.options?.key)) return false;
+    let pushed: boolean;
+    try {
+      pushed = this.#push(task);
+    } catch (error) {
+      this.refuse(task, error);
+      return true;
+    }
+    if (pushed) this.#accept(task);
+    return pushed;
   }
 
   /** The queue took the task: it waits from now on, counted, in the current claim epoch. */
@@ -86,7 +105,10 @@ export class Feed<I, O> {
     if (this.#popping === 0) return this.queue.tryPush(task, task.options);
     const size = this.queue.size;
     if (!this.queue.tryPush(task, task.options)) return false;
-    if (this.queue.size === size) this.#inTransit.push(task);
+    if (this.queue.size === size) {
+      if (this.#tracks) task.popped = true;
+      this.#inTransit.push(task);
+    }
     return true;
   }
 
@@ -95,14 +117,23 @@ export class Feed<I, O> {
     this.blocked.push(task);
   }
 
-  /** Moves blocked callers into the queue while it takes them, oldest first. */
+  /** Moves blocked callers into the queue while it takes them: keys in turn, oldest first within a key. */
   admit(): void {
     if (this.blocked.length === 0) return;
-    for (let task = this.blocked.head; task !== null; task = this.blocked.head) {
-      if (!this.#push(task)) return;
+    const queue = this.queue;
+    this.blocked.admit((task) => {
+      let pushed: boolean;
+      try {
+        pushed = this.#push(task);
+      } catch (error) {
+        this.refuse(task, error);
+        return ADMITTED; // moved on: refused
+      }
+      if (!pushed) return queue.size < queue.capacity ? KEY_FULL : FULL;
       this.blocked.remove(task);
       this.#accept(task);
-    }
+      return ADMITTED;
+    });
   }
 
   /** A caller that was never accepted (blocked, or refused at once) ends with `error`. */
@@ -114,7 +145,26 @@ export class Feed<I, O> {
 
   /** Refuses every blocked caller (the pool is ending): they were never accepted. */
   refuseBlocked(error: () => unknown): void {
-    for (let task = this.blocked.head; task !== null; task = this.blocked.head) this.refuse(task, error());
+    for (let task = this.blocked.any(); task !== null; task = this.blocked.any()) this.refuse(task, error());
+  }
+
+  /** A started task ended for good: its queue hears of it (see the file comment). */
+  finished(task: Task<I, O>): void {
+    if (task.popped) this.#release(task);
+  }
+
+  #release(task: Task<I, O>): void {
+    task.popped = false;
+    try {
+      this.queue.release!(task, task.options);
+    } catch (error) {
+      this.#host.failed(error); // a queue of someone else's broke its promise not to throw
+    }
+  }
+
+  /** A task left the queue (popped or removed): callers of its key may fit again. */
+  #left(task: Task<I, O>): void {
+    if (this.blocked.length > 0) this.blocked.wake(task.options?.key);
   }
 
   /**
@@ -126,6 +176,7 @@ export class Feed<I, O> {
     if (task.status !== WAITING || this.claimed(task)) return false;
     task.status = DONE;
     this.remove(task, inQueue);
+    if (task.popped) this.#release(task);
     this.#counters.cancelWaiting();
     this.#host.cancelled(task, error);
     return true;
@@ -138,6 +189,7 @@ export class Feed<I, O> {
   cancelAll(error: () => unknown): number {
     let cancelled = 0;
     for (const task of this.drain()) if (this.cancel(task, error(), false)) cancelled++;
+    this.blocked.wakeAll();
     // The ones still counted as waiting are inside pending pops, out of reach.
     const unreachable = this.#counters.waiting;
     this.#claims.claim(unreachable, error());
@@ -155,18 +207,42 @@ export class Feed<I, O> {
     if (claim === undefined) return false;
     task.status = DONE;
     this.remove(task, false);
+    if (task.popped) this.#release(task);
     this.#host.cancelled(task, claim.error);
     return true;
   }
 
   /**
-   * The next task to start: the held one, else what tryPop() gives (maybe a tombstone). Taking
-   * from the queue frees room: the oldest blocked callers move in right then.
+   * Cancels the waiting tasks of one key with `error` (the queue must have `drainKey`): held ones
+   * and those the queue holds. Returns how many.
+   */
+  cancelKey(key: string, error: () => unknown): number {
+    let cancelled = 0;
+    const mine = (task: Task<I, O>) => task.options?.key === key;
+    for (const task of this.#held.filter(mine).concat(this.#inTransit.filter(mine))) {
+      if (this.cancel(task, error(), false)) cancelled++;
+    }
+    for (const task of this.queue.drainKey!(key)) if (this.cancel(task, error(), false)) cancelled++;
+    if (this.blocked.length > 0) this.blocked.wake(key);
+    return cancelled;
+  }
+
+  /**
+   * The next task to start: the held one, else what tryPop() gives (maybe a tombstone, released
+   * here). Taking from the queue frees room: the blocked callers move in right then.
    */
   take(): Task<I, O> | undefined {
     if (this.#held.length > 0) return this.#held.shift();
     const task = this.queue.tryPop();
-    if (task !== undefined && this.blocked.length > 0) this.admit();
+    if (task === undefined) return undefined;
+    if (this.#tracks) {
+      task.popped = true;
+      if (task.status !== WAITING) this.#release(task);
+    }
+    if (this.blocked.length > 0) {
+      this.#left(task);
+      this.admit();
+    }
     return task;
   }
 
@@ -182,7 +258,7 @@ export class Feed<I, O> {
    */
   remove(task: Task<I, O>, inQueue: boolean): void {
     if (removeFrom(this.#held, task) || removeFrom(this.#inTransit, task)) return;
-    if (inQueue) this.queue.remove?.(task);
+    if (inQueue && this.queue.remove?.(task, task.options)) this.#left(task);
   }
 
   /** Removes and returns every waiting task: held ones first, then those in transit, then the queue's. */
@@ -216,7 +292,7 @@ export class Feed<I, O> {
       // tryPop does exactly that).
       const now = queue.tryPop();
       if (now !== undefined) {
-        if (now.status === WAITING) this.#held.push(now);
+        this.#arrived(now);
         took = true;
         continue;
       }
@@ -224,8 +300,8 @@ export class Feed<I, O> {
       queue.pop().then(
         (task) => {
           this.#popping--;
-          if (task !== undefined) removeFrom(this.#inTransit, task);
-          if (task?.status === WAITING && !this.claimed(task)) this.#held.push(task);
+          if (task !== undefined && !removeFrom(this.#inTransit, task)) this.#arrived(task);
+          else if (task?.status === WAITING && !this.claimed(task)) this.#held.push(task);
           this.#host.popped();
         },
         (error: unknown) => {
@@ -237,6 +313,17 @@ export class Feed<I, O> {
       if (this.blocked.length > 0) this.admit();
     }
     return took;
+  }
+
+  /** A task the queue handed out outside take(): held to start (unless claimed), or released as a tombstone. */
+  #arrived(task: Task<I, O>): void {
+    if (this.#tracks) task.popped = true;
+    this.#left(task);
+    if (task.status !== WAITING) {
+      if (task.popped) this.#release(task);
+    } else if (!this.claimed(task)) {
+      this.#held.push(task);
+    }
   }
 }
 

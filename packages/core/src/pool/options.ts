@@ -193,7 +193,7 @@ export function taskOptions(options: TaskOptions | undefined): TaskOptions | und
 
 function readTaskOptions(options: TaskOptions): TaskOptions | undefined | Error {
   checkOptions('task options', options);
-  const { priority, signal, timeout, startTimeout, task, transfer } = options;
+  const { priority, signal, timeout, startTimeout, task, transfer, key } = options;
   if (priority !== undefined && (typeof priority !== 'number' || !Number.isFinite(priority))) {
     throw argTypeError(`priority must be a finite number, received ${describe(priority)}`);
   }
@@ -206,6 +206,9 @@ function readTaskOptions(options: TaskOptions): TaskOptions | undefined | Error 
   if (transfer !== undefined && !Array.isArray(transfer)) {
     throw argTypeError(`transfer must be an array, received ${describe(transfer)}`);
   }
+  if (key !== undefined && typeof key !== 'string') {
+    throw argTypeError(`key must be a string, received ${describe(key)}`);
+  }
   if (signal?.aborted) return abortError(signal.reason);
   if (
     priority === undefined &&
@@ -213,7 +216,8 @@ function readTaskOptions(options: TaskOptions): TaskOptions | undefined | Error 
     timeout === undefined &&
     startTimeout === undefined &&
     task === undefined &&
-    transfer === undefined
+    transfer === undefined &&
+    key === undefined
   ) {
     return undefined;
   }
@@ -224,6 +228,7 @@ function readTaskOptions(options: TaskOptions): TaskOptions | undefined | Error 
   if (startTimeout !== undefined) read.startTimeout = startTimeout;
   if (task !== undefined) read.task = task;
   if (transfer !== undefined) read.transfer = transfer;
+  if (key !== undefined) read.key = key;
   return read;
 }
 
@@ -270,6 +275,12 @@ function checkQueue(queue: unknown): void {
   if (typeof q !== 'object' || q === null || methods.some((m) => typeof field(q, m) !== 'function')) {
     throw argTypeError(`queue must implement WorkQueue, received ${describe(queue)}`);
   }
+  for (const optional of ['remove', 'release', 'drainKey'] as const) {
+    const member = field(q, optional);
+    if (member !== undefined && typeof member !== 'function') {
+      throw argTypeError(`queue.${optional} must be a function when present, received ${describe(member)}`);
+    }
+  }
 }
 
 /** `stop()`'s options: whether to force. Throws a coded TypeError naming the field. */
@@ -278,6 +289,39 @@ export function readForce(options: StopOptions | undefined): boolean {
     checkOptions('stop options', options);
     return options?.force === undefined ? false : checkBoolean('force', options.force);
   });
+}
+
+/** Options of {@link Pool.clear}. */
+export interface ClearOptions {
+  /** Cancel only the waiting tasks of this key (`TaskOptions.key`). Default: every waiting task. */
+  key?: string;
+}
+
+/**
+ * `clear()`'s key, or undefined for all. Throws a coded TypeError naming the field, or when a
+ * key is given to a pool whose queue cannot take out one key's tasks.
+ */
+export function readClearKey(
+  options: ClearOptions | undefined,
+  queue: WorkQueue<unknown>,
+): string | undefined {
+  const key = readOptions('clear options', () => {
+    checkOptions('clear options', options);
+    const value = options?.key;
+    if (value !== undefined && typeof value !== 'string') {
+      throw argTypeError(`key must be a string, received ${describe(value)}`);
+    }
+    return value;
+  });
+  if (key !== undefined && typeof queue.drainKey !== 'function') {
+    throw Object.assign(
+      new TypeError(
+        `clear({ key }) needs a queue that can take out one key's tasks (drainKey, as FairQueue has); this pool's queue has none`,
+      ),
+      { code: 'ERR_INVALID_STATE' },
+    );
+  }
+  return key;
 }
 
 /** Where a pool is in its life. Transitions: open → closing → closed, open/closing → stopping → closed. */

@@ -11,6 +11,7 @@
  * is WAITING or DONE (a tombstone, with a queue that cannot remove items).
  */
 import type { RunOptions, TaskContext, Transferable } from '../contracts.js';
+import type { FairQueue } from '../fair-queue.js';
 import type { IntrusiveList, Linked } from '../intrusive-list.js';
 
 /** Options of one task. */
@@ -27,6 +28,12 @@ export interface TaskOptions {
   task?: string;
   /** Transferables handed to a thread without copying. */
   transfer?: readonly Transferable[];
+  /**
+   * The group the task belongs to (a tenant, a user, a shard): a {@link FairQueue} serves keys
+   * in turn and limits each key's waiting and running tasks; other queues ignore it (callers
+   * blocked on a full queue are still let in by key in turn). Tasks without one form one group.
+   */
+  key?: string;
 }
 
 export const NEW = 0;
@@ -119,6 +126,8 @@ export class Task<I, O> implements Linked<Task<I, O>> {
   held = false;
   /** The claim epoch when it was accepted (see claims.ts). */
   epoch = 0;
+  /** Its queue handed it out (pop/tryPop) and must hear when it ends (WorkQueue.release). */
+  popped = false;
   resolve: ((value: O) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
   callback: OutcomeCallback<I> | undefined = undefined;

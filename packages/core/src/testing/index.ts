@@ -2,4 +2,4 @@ export { type BackendConformance, probeConformance, probeCrash } from './conform
 export { describeBackend } from './describe-backend.js';
 export { type DescribeQueueOptions, describeQueue, type QueueFactory } from './describe-queue.js';
 export { type ProbeInput, probeExecutor } from './probe.js';
-export { FIFO, LIFO, type QueueOrder, type QueueOrderModel } from './queue-order.js';
+export { FIFO, fairByKey, LIFO, type QueueOrder, type QueueOrderModel } from './queue-order.js';

@@ -34,10 +34,67 @@ export interface QueueOrderModel {
    * next pop takes. Called exactly once per item popped or drained, in that order.
    */
   next(waiting: readonly number[]): number;
+  /**
+   * Optional: the item at `index` of `waiting` (the items in the queue, oldest first, that one
+   * still among them) is being removed (`remove`). For an order with state that depends on what
+   * waits: a fair queue's turns, which a key leaves when its last item goes.
+   */
+  removed?(waiting: readonly number[], index: number): void;
 }
 
 /** First in, first out: the order of ChannelQueue, and of PriorityQueue among equal priorities. */
 export const FIFO: QueueOrder = { name: 'FIFO', fifo: true, model: () => ({ next: () => 0 }) };
+
+/**
+ * The order of a queue fair by key with equal weights ({@link FairQueue}'s): keys take turns,
+ * one item each, oldest first within a key. A key joins the turns at the end when its first
+ * item arrives (keys arriving together join in their items' order) and leaves them when its
+ * last waiting item goes (popped or removed). `keyOf` gives each test item its key, pushed as
+ * `{ key }`.
+ *
+ * @example
+ * describeQueue('FairQueue', ({ capacity }) => new FairQueue({ capacity }), {
+ *   order: fairByKey((item) => `k${item % 3}`),
+ * });
+ */
+export function fairByKey(keyOf: (item: number) => string): QueueOrder {
+  return {
+    name: 'fair by key',
+    pushOptions: (item) => ({ key: keyOf(item) }),
+    model: () => new FairTurns(keyOf),
+  };
+}
+
+class FairTurns implements QueueOrderModel {
+  /** Keys in turn order: the next pop serves the first. */
+  #turns: string[] = [];
+  constructor(readonly keyOf: (item: number) => string) {}
+
+  next(waiting: readonly number[]): number {
+    this.#join(waiting);
+    const key = this.#turns.shift() as string;
+    const index = waiting.findIndex((item) => this.keyOf(item) === key);
+    // It keeps a turn (at the end) only while another of its items waits.
+    if (waiting.some((item, i) => i !== index && this.keyOf(item) === key)) this.#turns.push(key);
+    return index;
+  }
+
+  removed(waiting: readonly number[], index: number): void {
+    this.#join(waiting);
+    const key = this.keyOf(waiting[index]);
+    if (!waiting.some((item, i) => i !== index && this.keyOf(item) === key)) {
+      this.#turns = this.#turns.filter((k) => k !== key);
+    }
+  }
+
+  /** Keys that got their first item since the last look join the turns, in their items' order. */
+  #join(waiting: readonly number[]): void {
+    for (const item of waiting) {
+      const key = this.keyOf(item);
+      if (!this.#turns.includes(key)) this.#turns.push(key);
+    }
+  }
+}
 
 /** Last in, first out: the newest waiting item goes first. */
 export const LIFO: QueueOrder = { name: 'LIFO', model: () => ({ next: (waiting) => waiting.length - 1 }) };
@@ -85,6 +142,7 @@ export class OrderedBuffer {
   remove(item: number): boolean {
     const at = this.items.indexOf(item);
     if (at === -1) return false;
+    this.#model.removed?.(this.items, at);
     this.items.splice(at, 1);
     this.admit();
     return true;
