@@ -19,6 +19,7 @@ export {
   type PoolState,
   type PoolStats,
   type StopOptions,
+  type SubmitAllOptions,
   type TaskOptions,
 } from './pool.js';
 export { PriorityQueue } from './priority-queue.js';

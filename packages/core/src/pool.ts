@@ -46,7 +46,7 @@ import {
 } from './pool/options.js';
 import { ResultsBuffer } from './pool/results.js';
 import { linkAbort, SignalWatch } from './pool/signals.js';
-import { gatherOutcomes, readInputs } from './pool/submit-all.js';
+import { gatherOutcomes, optionsPerInput, readInputs, type SubmitAllOptions } from './pool/submit-all.js';
 import {
   type Attempt,
   DONE,
@@ -72,6 +72,7 @@ export type {
   StopOptions,
   TaskOptions,
 } from './pool/options.js';
+export type { SubmitAllOptions } from './pool/submit-all.js';
 export type { OutcomeCallback } from './pool/task.js';
 export type { PoolStats };
 
@@ -270,25 +271,28 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    * input order: a failure, a timeout or a cancellation is that input's outcome, never a
    * rejection of the whole. Cheaper per item than `submit()` (no promise per item), and with a
    * batching backend the items go out in batches. The inputs are accepted in order, waiting
-   * while the queue is full; the options apply to each. Rejects at once (accepting nothing)
-   * when the pool is not open or the options are invalid.
+   * while the queue is full; the options apply to each, and `keyOf` gives each its own key.
+   * Rejects at once (accepting nothing) when the pool is not open or the options are invalid.
    *
    * @example
    * const outcomes = await pool.submitAll(buffers, { task: 'md5' });
    * const digests = outcomes.map((o) => (o.ok ? o.value : undefined));
+   * await pool.submitAll(requests, { keyOf: (request) => request.tenant }); // with a FairQueue
    */
-  submitAll(inputs: Iterable<I>, options?: TaskOptions): Promise<Outcome<I, O>[]> {
+  submitAll(inputs: Iterable<I>, options?: SubmitAllOptions<I>): Promise<Outcome<I, O>[]> {
     if (this.#state !== 'open') return Promise.reject(this.#closedError());
     const checked = taskOptions(options);
     if (checked instanceof Error) return Promise.reject(checked);
     let list: I[];
+    let perInput: ReturnType<typeof optionsPerInput<I>>;
     try {
       list = readInputs(inputs);
+      perInput = optionsPerInput(options, checked, list);
     } catch (error) {
       return Promise.reject(error);
     }
     // The pool may end (or the signal abort) while later inputs wait: those are refused, as outcomes.
-    return gatherOutcomes<I, O>(list, checked, (task) =>
+    return gatherOutcomes<I, O>(list, perInput, (task) =>
       this.#state !== 'open' ? task.reject!(this.#closedError()) : this.#offer(task),
     );
   }

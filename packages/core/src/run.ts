@@ -4,7 +4,15 @@ import { abortError } from './errors.js';
 import { Pool } from './pool.js';
 import { drive, isProducer } from './producer.js';
 import { follow, isThenable } from './thenable.js';
-import { argTypeError, checkBoolean, checkObject, checkSignal, describe, readOptions } from './validate.js';
+import {
+  argTypeError,
+  checkBoolean,
+  checkFunction,
+  checkObject,
+  checkSignal,
+  describe,
+  readOptions,
+} from './validate.js';
 
 /** Options of {@link run}. Give exactly one of `executor` and `backend`. */
 export interface RunConfig<I, O> {
@@ -27,6 +35,12 @@ export interface RunConfig<I, O> {
   signal?: AbortSignal;
   /** errgroup semantics: the first failure cancels everything else and run() rejects with it. Default false. */
   failFast?: boolean;
+  /**
+   * The key of each item (`TaskOptions.key`: its tenant, user, shard), for a keyed `queue` such
+   * as a {@link FairQueue}: a string, or `undefined` for none. A throw, or anything else
+   * returned, fails the run like a producer's error.
+   */
+  keyOf?: (item: I) => string | undefined;
 }
 
 /** What {@link run} reports once every task has settled. */
@@ -120,12 +134,20 @@ export async function run<I, O>(given: RunConfig<I, O>): Promise<RunSummary> {
       .then(collected);
   };
   const taskOptions = { signal };
+  const { keyOf } = config;
   const emit = (item: I): Promise<void> => {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (uncollected >= collectLimit) {
       return new Promise<void>((resolve) => blockedEmits.push(resolve)).then(() => emit(item));
     }
-    return pool.dispatch(item, taskOptions, onOutcome);
+    if (keyOf === undefined) return pool.dispatch(item, taskOptions, onOutcome);
+    let key: string | undefined;
+    try {
+      key = readKey(keyOf, item);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return pool.dispatch(item, key === undefined ? taskOptions : { signal, key }, onOutcome);
   };
 
   try {
@@ -185,7 +207,7 @@ class LiveCalls {
 /** run()'s config, checked and read once. */
 function readConfig<I, O>(config: RunConfig<I, O>) {
   checkObject('run config', config);
-  const { producer, collector, signal, failFast, executor, backend, concurrency, queue } = config;
+  const { producer, collector, signal, failFast, executor, backend, concurrency, queue, keyOf } = config;
   if (!isProducer(producer)) {
     throw argTypeError(
       `producer must be an iterable, an async iterable, a function or an object with produce(), received ${describe(producer)}`,
@@ -194,7 +216,27 @@ function readConfig<I, O>(config: RunConfig<I, O>) {
   const collect = toCollectFunction(collector);
   const outer = checkSignal('signal', signal);
   if (failFast !== undefined) checkBoolean('failFast', failFast);
-  return { producer, collect, outer, failFast: failFast === true, executor, backend, concurrency, queue };
+  if (keyOf !== undefined) checkFunction('keyOf', keyOf);
+  return {
+    producer,
+    collect,
+    outer,
+    failFast: failFast === true,
+    executor,
+    backend,
+    concurrency,
+    queue,
+    keyOf,
+  };
+}
+
+/** An item's key from the caller's keyOf (what it throws goes through): a string or undefined, else a coded TypeError. */
+function readKey<I>(keyOf: (item: I) => string | undefined, item: I): string | undefined {
+  const key: unknown = keyOf(item);
+  if (key !== undefined && typeof key !== 'string') {
+    throw argTypeError(`keyOf must return a string or undefined, received ${describe(key)}`);
+  }
+  return key;
 }
 
 /**

@@ -191,6 +191,7 @@ export async function runModel(
         const present = index < buffer.length;
         const item = present ? buffer[index] : absent[index - buffer.length];
         if (present) {
+          model.removed?.(buffer, index);
           buffer.splice(index, 1);
           removed.add(item);
           admit();
