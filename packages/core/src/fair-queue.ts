@@ -127,6 +127,12 @@ export class FairQueue<T> implements WorkQueue<T> {
   readonly #poppers = new WaiterList<unknown>();
   #count = 0;
   #closed = false;
+  /** A release has scheduled {@link #serveLater}, which has not run yet. */
+  #serveQueued = false;
+  readonly #serveLater = (): void => {
+    this.#serveQueued = false;
+    this.#servePoppers();
+  };
 
   constructor(options?: FairQueueOptions) {
     const read = readOptions('FairQueue options', () => readFairOptions(options));
@@ -224,8 +230,15 @@ export class FairQueue<T> implements WorkQueue<T> {
     if (group === undefined || group.running === 0) return;
     group.running--;
     if (group.list === null && group.ready) this.#turns.push(group);
-    this.#servePoppers();
     if (group.idle) this.#groups.delete(key);
+    // Waiting poppers are served a microtask later, not now: the consumer that releases can take
+    // the item it let out with tryPop first. A Pool does (it keeps pop()s pending for free slots):
+    // served now, the item would sit in a pop's resolution until its continuation ran, out of the
+    // Pool's reach — a clear({ key }) in the same tick would miss it, and it would run.
+    if (this.#poppers.length > 0 && !this.#serveQueued) {
+      this.#serveQueued = true;
+      queueMicrotask(this.#serveLater);
+    }
   }
 
   close(): void {

@@ -42,6 +42,11 @@ const EXAMPLES: Array<{ name: string; bad: string[]; message: string }> = [
     message: '--workers must be an integer from 1 to 16, received "0"',
   },
   {
+    name: 'fair-tenants',
+    bad: ['--noisy', '0'],
+    message: '--noisy must be an integer from 1 to 100000, received "0"',
+  },
+  {
     name: 'user-kernels',
     bad: ['--count', '0'],
     message: '--count must be an integer from 1 to 1000000, received "0"',

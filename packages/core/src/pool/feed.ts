@@ -61,6 +61,11 @@ export class Feed<I, O> {
    * stop() must find them). Oldest first, as the pops resolve.
    */
   #inTransit: Task<I, O>[] = [];
+  /**
+   * Tasks taken from #inTransit to start before their pop delivered them (they were handed out
+   * before anything the queue holds now: first in, first out); their delivery is ignored.
+   */
+  #taken: Task<I, O>[] = [];
 
   constructor(queue: WorkQueue<Task<I, O>>, counters: Counters, host: FeedHost<I, O>) {
     this.queue = queue;
@@ -105,10 +110,11 @@ export class Feed<I, O> {
     if (this.#popping === 0) return this.queue.tryPush(task, task.options);
     const size = this.queue.size;
     if (!this.queue.tryPush(task, task.options)) return false;
-    if (this.queue.size === size) {
-      if (this.#tracks) task.popped = true;
-      this.#inTransit.push(task);
-    }
+    // Not `popped` yet: the task counts as handed out (to be released) from the moment its pop
+    // delivers it. Were it marked here, a cancel before that delivery would release it, and the
+    // delivery would find it gone from #inTransit, take it for a tombstone and release it again —
+    // one release too many, letting one more task of its key run than keyConcurrency allows.
+    if (this.queue.size === size) this.#inTransit.push(task);
     return true;
   }
 
@@ -159,6 +165,13 @@ export class Feed<I, O> {
       this.queue.release!(task, task.options);
     } catch (error) {
       this.#host.failed(error); // a queue of someone else's broke its promise not to throw
+    }
+    // What the release let out is taken now and held, where clear({ key }) finds it: left to a
+    // pending pop() (a FairQueue serves it a microtask later), it would be out of reach until
+    // the pop's continuation ran.
+    if (this.#popping > 0) {
+      const now = this.queue.tryPop();
+      if (now !== undefined) this.#arrived(now);
     }
   }
 
@@ -219,10 +232,12 @@ export class Feed<I, O> {
   cancelKey(key: string, error: () => unknown): number {
     let cancelled = 0;
     const mine = (task: Task<I, O>) => task.options?.key === key;
-    for (const task of this.#held.filter(mine).concat(this.#inTransit.filter(mine))) {
+    // The queue's first: each cancel of a held task releases it, and the release may take the
+    // key's next waiting task out of the queue into #held (see #release), past the filter below.
+    const queued = this.queue.drainKey!(key);
+    for (const task of this.#held.filter(mine).concat(this.#inTransit.filter(mine), queued)) {
       if (this.cancel(task, error(), false)) cancelled++;
     }
-    for (const task of this.queue.drainKey!(key)) if (this.cancel(task, error(), false)) cancelled++;
     if (this.blocked.length > 0) this.blocked.wake(key);
     return cancelled;
   }
@@ -233,6 +248,14 @@ export class Feed<I, O> {
    */
   take(): Task<I, O> | undefined {
     if (this.#held.length > 0) return this.#held.shift();
+    if (this.#inTransit.length > 0) {
+      // Handed out to a pending pop before anything left in the queue: it goes first (a FairQueue
+      // key's older task must not start after a newer one the pump could tryPop meanwhile).
+      const early = this.#inTransit.shift() as Task<I, O>;
+      this.#taken.push(early);
+      if (this.#tracks) early.popped = true;
+      return early;
+    }
     const task = this.queue.tryPop();
     if (task === undefined) return undefined;
     if (this.#tracks) {
@@ -300,8 +323,14 @@ export class Feed<I, O> {
       queue.pop().then(
         (task) => {
           this.#popping--;
-          if (task !== undefined && !removeFrom(this.#inTransit, task)) this.#arrived(task);
-          else if (task?.status === WAITING && !this.claimed(task)) this.#held.push(task);
+          if (task !== undefined && removeFrom(this.#taken, task)) {
+            // taken early by take(): started (or held) already, released when it ends
+          } else if (task !== undefined && !removeFrom(this.#inTransit, task)) {
+            this.#arrived(task); // the queue's own hand-over, or one cancelled in transit
+          } else if (task?.status === WAITING) {
+            if (this.#tracks) task.popped = true; // delivered: released when it ends (see #push)
+            if (!this.claimed(task)) this.#held.push(task);
+          }
           this.#host.popped();
         },
         (error: unknown) => {

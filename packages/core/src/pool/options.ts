@@ -5,12 +5,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { ChannelQueue } from '../channel-queue.js';
-import type { Backend, Executor, WorkQueue } from '../contracts.js';
+import type { Backend, Executor, Transferable, WorkQueue } from '../contracts.js';
 import { abortError } from '../errors.js';
 import { InlineBackend } from '../inline-backend.js';
 import { type ResolvedRetry, type RetryPolicy, resolveRetry } from '../retry.js';
 import {
   argTypeError,
+  asArgError,
   checkBoolean,
   checkInteger,
   checkObject,
@@ -185,10 +186,26 @@ function defaultConcurrency(backendConcurrency: number): number {
 export function taskOptions(options: TaskOptions | undefined): TaskOptions | undefined | Error {
   if (options === undefined) return undefined;
   try {
-    return readOptions('task options', () => readTaskOptions(options));
+    return readTaskOptions(options); // no closure: this runs once per submitted task
   } catch (error) {
-    return error as Error;
+    return asArgError('task options', error) as Error;
   }
+}
+
+/**
+ * Task options as read once: every field present (undefined when not given), so that every
+ * task's options have one shape and the pool's reads of them stay monomorphic.
+ */
+class ReadTaskOptions implements TaskOptions {
+  constructor(
+    readonly priority: number | undefined,
+    readonly signal: AbortSignal | undefined,
+    readonly timeout: number | undefined,
+    readonly startTimeout: number | undefined,
+    readonly task: string | undefined,
+    readonly transfer: readonly Transferable[] | undefined,
+    readonly key: string | undefined,
+  ) {}
 }
 
 function readTaskOptions(options: TaskOptions): TaskOptions | undefined | Error {
@@ -221,15 +238,7 @@ function readTaskOptions(options: TaskOptions): TaskOptions | undefined | Error 
   ) {
     return undefined;
   }
-  const read: { -readonly [K in keyof TaskOptions]: TaskOptions[K] } = {};
-  if (priority !== undefined) read.priority = priority;
-  if (signal !== undefined) read.signal = signal;
-  if (timeout !== undefined) read.timeout = timeout;
-  if (startTimeout !== undefined) read.startTimeout = startTimeout;
-  if (task !== undefined) read.task = task;
-  if (transfer !== undefined) read.transfer = transfer;
-  if (key !== undefined) read.key = key;
-  return read;
+  return new ReadTaskOptions(priority, signal, timeout, startTimeout, task, transfer, key);
 }
 
 /** `value[key]`, or undefined where reading it throws (a revoked Proxy): the check then refuses it by name. */

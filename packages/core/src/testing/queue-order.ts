@@ -46,7 +46,7 @@ export interface QueueOrderModel {
 export const FIFO: QueueOrder = { name: 'FIFO', fifo: true, model: () => ({ next: () => 0 }) };
 
 /**
- * The order of a queue fair by key with equal weights ({@link FairQueue}'s): keys take turns,
+ * The order of a queue fair by key with equal weights (`FairQueue`'s, from `@poolkit/core`): keys take turns,
  * one item each, oldest first within a key. A key joins the turns at the end when its first
  * item arrives (keys arriving together join in their items' order) and leaves them when its
  * last waiting item goes (popped or removed). `keyOf` gives each test item its key, pushed as
