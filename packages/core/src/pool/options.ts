@@ -193,6 +193,12 @@ export function taskOptions(options: TaskOptions | undefined): TaskOptions | und
 }
 
 /**
+ * The last task options read: tasks submitted with the same values (a constant `{ key }`, the
+ * usual case) share one frozen copy rather than allocating one each.
+ */
+let lastRead: ReadTaskOptions | undefined;
+
+/**
  * Task options as read once: every field present (undefined when not given), so that every
  * task's options have one shape and the pool's reads of them stay monomorphic.
  */
@@ -238,7 +244,21 @@ function readTaskOptions(options: TaskOptions): TaskOptions | undefined | Error 
   ) {
     return undefined;
   }
-  return new ReadTaskOptions(priority, signal, timeout, startTimeout, task, transfer, key);
+  const last = lastRead;
+  if (
+    last !== undefined &&
+    last.key === key &&
+    last.priority === priority &&
+    last.signal === signal &&
+    last.timeout === timeout &&
+    last.startTimeout === startTimeout &&
+    last.task === task &&
+    last.transfer === transfer
+  ) {
+    return last; // the same values as the last task's: share its (frozen) copy, allocate nothing
+  }
+  lastRead = Object.freeze(new ReadTaskOptions(priority, signal, timeout, startTimeout, task, transfer, key));
+  return lastRead;
 }
 
 /** `value[key]`, or undefined where reading it throws (a revoked Proxy): the check then refuses it by name. */
