@@ -8,6 +8,7 @@ export { InlineBackend, type InlineBackendOptions } from './inline-backend.js';
 export * from './kit/index.js';
 export { type MapOptions, map } from './map.js';
 export { neverAborted } from './never-aborted.js';
+export { TASK_CHANNEL, type TaskTrace } from './pool/tracing.js';
 export {
   type ClearOptions,
   type LatencySummary,

@@ -59,6 +59,7 @@ import {
   TO_RESULTS,
   WAITING,
 } from './pool/task.js';
+import { TaskScope, tracing } from './pool/tracing.js';
 import { DEFERRED, Tries } from './pool/tries.js';
 import { readOptions } from './validate.js';
 
@@ -101,6 +102,8 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    * `executor`. The pool owns it: it closes it when it ends.
    */
   readonly backend: Backend<I, O>;
+  /** The pool's name (`PoolOptions.name`, or `pool-N`): on every `poolkit:task` event. */
+  readonly name: string;
   readonly #feed: Feed<I, O>;
   readonly #onFull: OnFull;
   /** The most a backend of someone else's accepts at once; Infinity for the pool's own. */
@@ -140,6 +143,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     super();
     const resolved = readOptions('Pool options', () => resolvePoolOptions(options));
     this.backend = resolved.backend;
+    this.name = resolved.name;
     this.#concurrency = resolved.concurrency;
     this.#backendLimit = resolved.ownBackend ? Number.POSITIVE_INFINITY : resolved.backend.concurrency;
     this.#limit = Math.min(this.#concurrency, this.#backendLimit);
@@ -167,15 +171,22 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     this.#latency = resolved.latency ? new LatencyRecorder() : undefined;
     // Every try in flight may listen to the stop signal (a backend's abort race).
     setMaxListeners(0, this.#stopController.signal);
+    // What every poolkit:task event names: read once (a backend's name never changes).
+    const site = { pool: this.name, backend: String(resolved.backend.name) };
     // The pool's own InlineBackend is called directly: nobody else can reach it, so its slots are ours.
     this.#batcher =
       resolved.maxBatch > 1
-        ? new Batcher(this.backend, resolved.maxBatch, {
-            settleAll: (settle) => this.#holdingPump(settle),
-            settled: (task, attempt, ok, value) => this.#tries.settled(task, attempt, ok, value),
-            holdTimer: (task, turns) => this.#tries.holdTimer(task, turns),
-            armTimer: (task) => this.#tries.armTimer(task),
-          })
+        ? new Batcher(
+            this.backend,
+            resolved.maxBatch,
+            {
+              settleAll: (settle) => this.#holdingPump(settle),
+              settled: (task, attempt, ok, value) => this.#tries.settled(task, attempt, ok, value),
+              holdTimer: (task, turns) => this.#tries.holdTimer(task, turns),
+              armTimer: (task) => this.#tries.armTimer(task),
+            },
+            site,
+          )
         : undefined;
     const run = resolved.ownBackend
       ? (this.backend as InlineBackend<I, O>)[kInvoke].bind(this.backend)
@@ -196,6 +207,7 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       resolved.retry,
       this.#stopController,
       this.#latency,
+      { ...site, batching: this.#batcher !== undefined },
     );
     // A backend's errors that belong to no task (a thread that failed after its task returned).
     const unlink = this.backend.onError?.((error) => this.emit('error', error, undefined));
@@ -457,8 +469,12 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
       : new PoolClosedError();
   }
 
-  /** Hands a task to the queue, or lines its caller up until there is room (see Feed). */
+  /**
+   * Hands a task to the queue, or lines its caller up until there is room (see Feed). Runs in the
+   * caller's async context: when somebody traces (poolkit:task), the task keeps it here.
+   */
   #offer(task: Task<I, O>): void {
+    if (tracing()) task.scope = new TaskScope();
     const signal = task.options?.signal;
     if (signal !== undefined) this.#signals.watch(signal, task);
     const feed = this.#feed;
@@ -477,9 +493,10 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
     }
   }
 
-  /** The queue took the task: note when (latency) and tell an enqueue()/dispatch() caller. */
+  /** The queue took the task: note when (latency, tracing) and tell an enqueue()/dispatch() caller. */
   #accepted(task: Task<I, O>): void {
     this.#latency?.stamp(task);
+    if (task.scope !== undefined) task.scope.acceptedAt = performance.now();
     const accepted = task.accepted;
     if (accepted !== undefined) {
       task.accepted = undefined;

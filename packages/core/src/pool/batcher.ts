@@ -24,6 +24,7 @@ import type { Backend, BatchEntry, BatchResult } from '../contracts.js';
 import { type BatchKey, sameBatch } from '../kit/batch-split.js';
 import { follow } from '../thenable.js';
 import type { Attempt, Task } from './task.js';
+import { openTrace, type TaskTrace, type TraceSite, traceEnd, traceStart, tracing } from './tracing.js';
 
 /** The work one batch aims at, in ms: enough to hide the message cost, short enough to stay fair. */
 export const TARGET_MS = 2;
@@ -88,7 +89,11 @@ export class Batcher<I, O> {
   /** Batches sized since the last probe of two (see size()). */
   #sinceProbe = 0;
 
-  constructor(backend: Backend<I, O>, maxBatch: number, host: BatchHost<I, O>) {
+  /** Where tries are published on `poolkit:task`: as they are sent, with their batch's size. */
+  readonly #site: TraceSite | undefined;
+
+  constructor(backend: Backend<I, O>, maxBatch: number, host: BatchHost<I, O>, site?: TraceSite) {
+    this.#site = site;
     this.#backend = backend;
     this.#runMany = backend.runMany!.bind(backend);
     this.#maxBatch = maxBatch;
@@ -172,6 +177,7 @@ export class Batcher<I, O> {
   /** Sends one batch: a lone try through run(), several through runMany(). */
   #send(batch: Pending<I, O>[]): void {
     this.busy++;
+    const traces = this.#site !== undefined && tracing() ? this.#traceStart(batch) : undefined;
     if (batch.length === 1) {
       const pending = batch[0];
       let running: Promise<O>;
@@ -180,6 +186,7 @@ export class Batcher<I, O> {
       } catch (error) {
         running = Promise.reject(error);
       }
+      if (traces !== undefined) traceEnds(traces);
       // A backend's promise is followed as `await` would (a hostile one cannot throw in here).
       follow(
         running,
@@ -236,12 +243,30 @@ export class Batcher<I, O> {
     } catch (error) {
       running = Promise.reject(error);
     }
+    if (traces !== undefined) traceEnds(traces);
     follow(
       running,
       (results) =>
         this.#host.settleAll(() => this.#settleMany(batch, results as readonly BatchResult<O>[], early)),
       (error: unknown) => this.#host.settleAll(() => this.#failMany(batch, error, true, early)),
     );
+  }
+
+  /**
+   * Publishes `start` for the tries of `batch` not published yet (a re-run keeps its first
+   * context: one try, one start); returns their contexts, for `end` once the call returned.
+   */
+  #traceStart(batch: Pending<I, O>[]): TaskTrace[] {
+    const traces: TaskTrace[] = [];
+    for (const pending of batch) {
+      const attempt = pending.options;
+      if (attempt.trace !== undefined) continue;
+      const trace = openTrace(this.#site as TraceSite, pending.task, attempt.attempt, batch.length);
+      attempt.trace = trace;
+      traceStart(trace, pending.task.scope);
+      traces.push(trace);
+    }
+    return traces;
   }
 
   #settleOne(pending: Pending<I, O>, ok: boolean, value: unknown): void {
@@ -352,4 +377,8 @@ export type Grouping = BatchKey;
 /** A backend broke runMany's contract: a TypeError with Node's code for a bad return value. */
 function badReturn(message: string): TypeError {
   return Object.assign(new TypeError(message), { code: 'ERR_INVALID_RETURN_VALUE' });
+}
+
+function traceEnds(traces: readonly TaskTrace[]): void {
+  for (const trace of traces) traceEnd(trace);
 }

@@ -14,6 +14,7 @@ import {
   asArgError,
   checkBoolean,
   checkInteger,
+  checkName,
   checkObject,
   checkOneOf,
   checkOptions,
@@ -85,6 +86,12 @@ export interface PoolOptions<I, O> {
   maxBatch?: number;
   /** Aborting it stops the pool (like `stop()`). */
   signal?: AbortSignal;
+  /**
+   * The pool's name: a non-empty string, on every `poolkit:task` event (`pool`), and so on every
+   * span and metric made from them. Default: `pool-1`, `pool-2`, … in the order pools are made
+   * in the process — give one for names that stay the same from run to run.
+   */
+  name?: string;
 }
 
 /** @internal The checked options with their defaults filled in. */
@@ -107,6 +114,7 @@ export interface ResolvedPoolOptions<I, O> {
   /** 1 when the backend cannot batch (no runMany) or batching is off. */
   readonly maxBatch: number;
   readonly signal: AbortSignal | undefined;
+  readonly name: string;
 }
 
 /** @internal Checks the Pool's options; throws TypeError/RangeError naming the option. */
@@ -156,8 +164,12 @@ export function resolvePoolOptions<I, O>(options: PoolOptions<I, O>): ResolvedPo
     latency: options.latency === undefined ? false : checkBoolean('latency', options.latency),
     maxBatch: resolveMaxBatch(options.maxBatch, backend),
     signal: checkSignal('signal', options.signal),
+    name: options.name === undefined ? `pool-${++poolsNamed}` : checkName('name', options.name),
   };
 }
+
+/** Pools given no name so far in this process (the default names count them). */
+let poolsNamed = 0;
 
 /** Default `maxBatch` for a backend that can batch. */
 export const DEFAULT_MAX_BATCH = 1024;

@@ -13,6 +13,7 @@
 import type { RunOptions, TaskContext, Transferable } from '../contracts.js';
 import type { FairQueue } from '../fair-queue.js';
 import type { IntrusiveList, Linked } from '../intrusive-list.js';
+import type { TaskScope, TaskTrace } from './tracing.js';
 
 /** Options of one task. */
 export interface TaskOptions {
@@ -68,6 +69,12 @@ export interface StartListener {
 export class Attempt implements TaskContext, RunOptions {
   task?: string;
   transfer?: readonly Transferable[];
+  /**
+   * Its `poolkit:task` context, when somebody listened as it began (see tracing.ts). Declared,
+   * not initialised: a try nobody traces carries no slot for it (measured: a field more on every
+   * try and task cost the async path ≈ 7 %).
+   */
+  declare trace?: TaskTrace;
   /**
    * The try's own controller (made on first use), or — for a try that only a force-stop can
    * cancel — the pool's stop controller, which this try must never abort itself.
@@ -128,6 +135,8 @@ export class Task<I, O> implements Linked<Task<I, O>> {
   epoch = 0;
   /** Its queue handed it out (pop/tryPop) and must hear when it ends (WorkQueue.release). */
   popped = false;
+  /** Its submission context and times, when somebody listened to `poolkit:task` as it was submitted (declared only: see Attempt.trace). */
+  declare scope?: TaskScope;
   resolve: ((value: O) => void) | undefined = undefined;
   reject: ((error: unknown) => void) | undefined = undefined;
   callback: OutcomeCallback<I> | undefined = undefined;

@@ -25,6 +25,7 @@ import { followThen, thenOf } from '../thenable.js';
 import { type Ending, FAILED, SUCCEEDED } from './counters.js';
 import type { LatencyRecorder } from './latency.js';
 import { Attempt, RUNNING, type StartListener, type Task } from './task.js';
+import { openTrace, type TraceSite, traceHandOver, traceSettled, tracing } from './tracing.js';
 
 /** What the tries need from their pool. */
 export interface TryHost<I, O> {
@@ -59,6 +60,8 @@ export class Tries<I, O> implements StartListener {
   readonly #latency: LatencyRecorder | undefined;
   /** The backend calls `started()`: timeouts start there (see the file's comment). */
   readonly reportsStart: boolean;
+  /** Where tries are published on `poolkit:task` (a batching pool's batcher publishes its own). */
+  readonly #site: (TraceSite & { readonly batching: boolean }) | undefined;
 
   constructor(
     host: TryHost<I, O>,
@@ -66,7 +69,9 @@ export class Tries<I, O> implements StartListener {
     retry: ResolvedRetry,
     stop: AbortController,
     latency: LatencyRecorder | undefined,
+    site?: TraceSite & { readonly batching: boolean },
   ) {
+    this.#site = site;
     this.#host = host;
     this.#timeout = limits.timeout;
     this.#startTimeout = limits.startTimeout;
@@ -78,6 +83,9 @@ export class Tries<I, O> implements StartListener {
 
   /** Starts the next try of a RUNNING task. */
   begin(task: Task<I, O>): void {
+    // Published on poolkit:task (the hand-over inside start's stores) when somebody listens; a
+    // batching pool's batcher publishes its tries itself, as it sends them.
+    const site = this.#site !== undefined && !this.#site.batching && tracing() ? this.#site : undefined;
     const options = task.options;
     const timed = limited(options?.timeout ?? this.#timeout);
     const startTimed = this.reportsStart && limited(options?.startTimeout ?? this.#startTimeout);
@@ -99,7 +107,13 @@ export class Tries<I, O> implements StartListener {
     else if (timed && !this.reportsStart) this.#arm(task, attempt, options?.timeout ?? this.#timeout);
     let result: O | PromiseLike<O> | typeof DEFERRED;
     try {
-      result = this.#host.invoke(task.input, attempt, task);
+      if (site === undefined) {
+        result = this.#host.invoke(task.input, attempt, task);
+      } else {
+        const trace = openTrace(site, task, attempt.attempt, undefined);
+        attempt.trace = trace;
+        result = traceHandOver(trace, task.scope, () => this.#host.invoke(task.input, attempt, task));
+      }
     } catch (error) {
       this.#tried(task, attempt, false, error, true);
       return;
@@ -135,6 +149,7 @@ export class Tries<I, O> implements StartListener {
     task.current = undefined;
     this.#clearTimer(task);
     attempt?.abort(reason);
+    if (attempt?.trace !== undefined) traceSettled(attempt.trace, false, reason);
   }
 
   /**
@@ -236,6 +251,7 @@ export class Tries<I, O> implements StartListener {
     if (task.current !== attempt || task.status !== RUNNING) return;
     task.current = undefined;
     this.#clearTimer(task);
+    if (attempt.trace !== undefined) traceSettled(attempt.trace, ok, value);
     const latency = this.#latency;
     const end = latency === undefined ? 0 : latency.ended(task, sync);
     if (!ok && this.#retries(task, value)) return;
