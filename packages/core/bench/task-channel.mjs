@@ -5,7 +5,8 @@
 // moment of this shared machine hits both sides of a pair) beside off-vs-off pairs for the noise
 // floor. One mode per process, as in an application that subscribes once at start-up (toggling
 // the subscription inside one process deoptimises the publisher, and that is not what apps pay).
-// Two task sizes: trivial async tasks, and tasks that spin ~100 µs. What the channel costs when
+// Three workloads: trivial async tasks submitted all at once (most wait in the queue), trivial
+// tasks awaited one by one (each starts inside its own submit), and tasks that spin ~100 µs. What the channel costs when
 // nobody subscribes (against a build without it) is pool-ab.mjs's job:
 //
 //   node packages/core/bench/task-channel.mjs [--pairs 12] [--tasks 20000] [--spin-tasks 2000]
@@ -31,6 +32,8 @@ const spin = (us) => {
 };
 const workloads = {
   trivial: { tasks: Number(values.tasks), rounds: 40, executor: async (n) => n + 1 },
+  // Each task awaited before the next: every one starts inside its own submit (no queue wait).
+  'one by one': { tasks: 5000, rounds: 20, sequential: true, executor: async (n) => n + 1 },
   'spin 100 µs': {
     tasks: Number(values['spin-tasks']),
     rounds: 8,
@@ -44,7 +47,7 @@ const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 
 if (values.child !== undefined) {
   const [name, mode] = values.child.split(':');
-  const { tasks, rounds, executor } = workloads[name];
+  const { tasks, rounds, executor, sequential } = workloads[name];
   let events = 0;
   if (mode === 'on') {
     const count = () => {
@@ -57,9 +60,13 @@ if (values.child !== undefined) {
   const round = async () => {
     const pool = new Pool({ executor, concurrency: 16, capacity: tasks });
     const start = performance.now();
-    const all = new Array(tasks);
-    for (let i = 0; i < tasks; i++) all[i] = pool.submit(i);
-    await Promise.all(all);
+    if (sequential) {
+      for (let i = 0; i < tasks; i++) await pool.submit(i);
+    } else {
+      const all = new Array(tasks);
+      for (let i = 0; i < tasks; i++) all[i] = pool.submit(i);
+      await Promise.all(all);
+    }
     const ms = performance.now() - start;
     await pool.close();
     return ms;

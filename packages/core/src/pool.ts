@@ -50,6 +50,7 @@ import { gatherOutcomes, optionsPerInput, readInputs, type SubmitAllOptions } fr
 import {
   type Attempt,
   DONE,
+  NEW,
   type OutcomeCallback,
   RUNNING,
   type Sink,
@@ -59,7 +60,7 @@ import {
   TO_RESULTS,
   WAITING,
 } from './pool/task.js';
-import { TaskScope, tracing } from './pool/tracing.js';
+import { enterSubmit, leaveSubmit, TaskScope, tracing } from './pool/tracing.js';
 import { DEFERRED, Tries } from './pool/tries.js';
 import { readOptions } from './validate.js';
 
@@ -474,7 +475,31 @@ export class Pool<I = unknown, O = unknown> extends Emitter<PoolEvents<I>> {
    * caller's async context: when somebody traces (poolkit:task), the task keeps it here.
    */
   #offer(task: Task<I, O>): void {
-    if (tracing()) task.scope = new TaskScope();
+    if (tracing()) this.#offerTraced(task);
+    else this.#offerTask(task);
+  }
+
+  /**
+   * #offer while somebody traces: a task that starts right here, in its submit, publishes its
+   * first start in the submitter's context as it is; one that waits (or may try again later)
+   * keeps that context (a TaskScope, an AsyncResource: the costly part of tracing) for its start.
+   */
+  #offerTraced(task: Task<I, O>): void {
+    const outer = enterSubmit(task);
+    try {
+      this.#offerTask(task);
+    } finally {
+      leaveSubmit(outer);
+    }
+    const status = task.status;
+    if (status === DONE || (status === RUNNING && !this.#tries.mayTryAgain)) return;
+    const scope = new TaskScope();
+    if (status !== NEW) scope.acceptedAt = performance.now(); // accepted just now, in this call
+    if (status === RUNNING) scope.firstStart = scope.acceptedAt; // started at once: no queue wait
+    task.scope = scope;
+  }
+
+  #offerTask(task: Task<I, O>): void {
     const signal = task.options?.signal;
     if (signal !== undefined) this.#signals.watch(signal, task);
     const feed = this.#feed;

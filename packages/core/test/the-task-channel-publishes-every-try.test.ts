@@ -181,6 +181,34 @@ describe('the poolkit:task channel publishes every try', () => {
     ]);
   });
 
+  it("a task started inside its own submit: its start in the submitter's context, queueWait 0; and its retry's start too", async () => {
+    const requests = new AsyncLocalStorage<string>();
+    const channel = diagnostics.tracingChannel<string, TaskTrace>(TASK_CHANNEL);
+    const spans = new AsyncLocalStorage<string>();
+    channel.start.bindStore(spans, (trace) => `try ${trace.attempt}`);
+    unsubscribers.push(() => channel.start.unbindStore(spans));
+    const starts: Array<[number, string | undefined, string | undefined, number | undefined]> = [];
+    const onStart = (trace: TaskTrace) =>
+      starts.push([trace.attempt, requests.getStore(), spans.getStore(), trace.queueWait]);
+    channel.start.subscribe(onStart as (message: unknown) => void);
+    unsubscribers.push(() => channel.start.unsubscribe(onStart as (message: unknown) => void));
+    const pool = new Pool({
+      executor: async (n: number, ctx) => {
+        await tick();
+        if (ctx.attempt === 1) throw new Error('once');
+        return n;
+      },
+      retries: { attempts: 2, delay: 1 },
+    });
+    expect(await requests.run('request-1', () => pool.submit(5))).toBe(5);
+    await pool.close();
+    // Subscribers run inside start's own stores (runStores enters them first): each try its own.
+    expect(starts).toEqual([
+      [1, 'request-1', 'try 1', 0],
+      [2, 'request-1', 'try 2', 0],
+    ]);
+  });
+
   it("a store bound to start is active inside the executor (the backend call runs in start's stores)", async () => {
     const channel = diagnostics.tracingChannel<string, TaskTrace>(TASK_CHANNEL);
     const spans = new AsyncLocalStorage<string>();

@@ -105,6 +105,21 @@ export interface TraceSite {
   readonly backend: string;
 }
 
+/** The task whose submit (Pool's offer) is running now, while somebody traces. */
+let submitting: object | undefined;
+
+/** A submit begins: tries started until {@link leaveSubmit} whose task is `task` start in its submitter's context. */
+export function enterSubmit(task: object): object | undefined {
+  const outer = submitting;
+  submitting = task;
+  return outer;
+}
+
+/** The submit that {@link enterSubmit} began is over. */
+export function leaveSubmit(outer: object | undefined): void {
+  submitting = outer;
+}
+
 /** A try's context (published on nothing yet). */
 export function openTrace<I>(
   site: TraceSite,
@@ -117,6 +132,8 @@ export function openTrace<I>(
   if (scope !== undefined && scope.acceptedAt > 0) {
     if (scope.firstStart === 0) scope.firstStart = performance.now();
     queueWait = scope.firstStart - scope.acceptedAt;
+  } else if (task === submitting) {
+    queueWait = 0; // started inside its own submit: it never waited
   }
   return {
     pool: site.pool,

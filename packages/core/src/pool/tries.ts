@@ -60,6 +60,11 @@ export class Tries<I, O> implements StartListener {
   readonly #latency: LatencyRecorder | undefined;
   /** The backend calls `started()`: timeouts start there (see the file's comment). */
   readonly reportsStart: boolean;
+  /** Whether a task may have a try after its first (retries configured): its submit context is then kept. */
+  get mayTryAgain(): boolean {
+    return this.#retry.attempts > 1;
+  }
+
   /** Where tries are published on `poolkit:task` (a batching pool's batcher publishes its own). */
   readonly #site: (TraceSite & { readonly batching: boolean }) | undefined;
 
