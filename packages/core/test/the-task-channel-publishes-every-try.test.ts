@@ -198,7 +198,7 @@ describe('the poolkit:task channel publishes every try', () => {
         if (ctx.attempt === 1) throw new Error('once');
         return n;
       },
-      retries: { attempts: 2, delay: 1 },
+      retries: { attempts: 2, backoff: 1 },
     });
     expect(await requests.run('request-1', () => pool.submit(5))).toBe(5);
     await pool.close();
