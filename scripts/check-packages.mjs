@@ -19,9 +19,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['core', 'adapters', 'native', 'bullmq'];
+const PACKAGES = ['core', 'adapters', 'native', 'bullmq', 'opentelemetry'];
 /** What the consumer app installs: @poolkit/bullmq has its own real-Redis tests (and pulls bullmq and ioredis). */
-const CONSUMED = ['core', 'adapters', 'native'];
+const CONSUMED = ['core', 'adapters', 'native', 'opentelemetry'];
 /** The native addon's platform packages (dir under packages/native/npm → its tarball's only binary). */
 const PLATFORMS = { 'linux-x64-gnu': 'poolkit-native.linux-x64-gnu.node' };
 const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -191,7 +191,13 @@ import { PiscinaBackend } from '@poolkit/adapters';
 import { move } from '@poolkit/adapters/thread';
 import { addonCandidates, runBatch } from '@poolkit/native';
 import { square } from '@poolkit/native/reference';
+import { PoolkitInstrumentation } from '@poolkit/opentelemetry';
 import { existsSync } from 'node:fs';
+// The instrumentation (its @opentelemetry/api peer installed beside it) sees a pool's tries.
+const instrumentation = new PoolkitInstrumentation();
+if (instrumentation.instrumentationName !== '@poolkit/opentelemetry') throw new Error('instrumentation');
+await new Pool({ executor: (n) => n }).submit(1);
+instrumentation.disable();
 if (typeof describeBackend !== 'function' || typeof move !== 'function') throw new Error('missing exports');
 if (fromErrorData(toErrorData(Object.assign(new Error('x'), { code: 'E' }))).code !== 'E') throw new Error('kit');
 const inline = new Pool({ backend: new InlineBackend(async (n) => n + 1) });
@@ -218,6 +224,8 @@ const { PiscinaBackend } = require('@poolkit/adapters');
 const { move } = require('@poolkit/adapters/thread');
 const { runBatch } = require('@poolkit/native');
 const reference = require('@poolkit/native/reference');
+const { PoolkitInstrumentation } = require('@poolkit/opentelemetry');
+new PoolkitInstrumentation({ enabled: false });
 const path = require('node:path');
 for (const [what, value] of Object.entries({ describeBackend: testing.describeBackend, abortReason, move, runBatch, square: reference.square })) {
   if (typeof value !== 'function') throw new Error('require() gave no ' + what);
@@ -245,7 +253,10 @@ import { PiscinaBackend, type PiscinaBackendOptions } from '@poolkit/adapters';
 import { move } from '@poolkit/adapters/thread';
 import { NativeBackend, runBatch } from '@poolkit/native';
 import { square } from '@poolkit/native/reference';
+import { PoolkitInstrumentation, type PoolkitInstrumentationConfig } from '@poolkit/opentelemetry';
 
+const otelConfig: PoolkitInstrumentationConfig = { ignore: (trace) => trace.pool === 'skip' };
+const instrumentation: PoolkitInstrumentation = new PoolkitInstrumentation(otelConfig);
 const backend: Backend<number, number> = new InlineBackend(async (n: number) => n + 1);
 const pool = new Pool<number, number>({ backend, concurrency: 2 });
 const result: Promise<number> = pool.submit(1);
@@ -256,7 +267,7 @@ const bytes: Uint8Array = move(new Uint8Array(4));
 const native: Promise<Float64Array> = runBatch('square', [1, 2]);
 const error: Error = new WorkerCrashedError('x');
 const data: ErrorData = toErrorData(error);
-void [result, piscina, run, bytes, native, error, square, NativeBackend, describeBackend, probeConformance, data, ErrorListeners, splitBatch];
+void [instrumentation, result, piscina, run, bytes, native, error, square, NativeBackend, describeBackend, probeConformance, data, ErrorListeners, splitBatch];
 `,
 );
 // The same file as an ES module (.mts) for node16, and as CommonJS (.cts) for node20, whose model
@@ -273,10 +284,11 @@ writeFileSync(
   const testing = await import('@poolkit/core/testing');
   const adapters = await import('@poolkit/adapters');
   const native = await import('@poolkit/native');
+  const otel = await import('@poolkit/opentelemetry');
   const pool = new core.Pool<number, number>({ executor: (n: number) => n + 1 });
   const value: number = await pool.submit(1);
   await pool.close();
-  void [value, testing.describeBackend, adapters.PiscinaBackend, native.runBatch];
+  void [value, otel.PoolkitInstrumentation, testing.describeBackend, adapters.PiscinaBackend, native.runBatch];
 }
 void main();
 `,
