@@ -192,7 +192,9 @@ import { move } from '@poolkit/adapters/thread';
 import { addonCandidates, runBatch } from '@poolkit/native';
 import { square } from '@poolkit/native/reference';
 import { PoolkitInstrumentation } from '@poolkit/opentelemetry';
+import { traceWorkerTasks } from '@poolkit/opentelemetry/worker';
 import { existsSync } from 'node:fs';
+if (typeof traceWorkerTasks !== 'function') throw new Error('@poolkit/opentelemetry/worker');
 // The instrumentation (its @opentelemetry/api peer installed beside it) sees a pool's tries.
 const instrumentation = new PoolkitInstrumentation();
 if (instrumentation.instrumentationName !== '@poolkit/opentelemetry') throw new Error('instrumentation');
@@ -225,6 +227,7 @@ const { move } = require('@poolkit/adapters/thread');
 const { runBatch } = require('@poolkit/native');
 const reference = require('@poolkit/native/reference');
 const { PoolkitInstrumentation } = require('@poolkit/opentelemetry');
+if (typeof require('@poolkit/opentelemetry/worker').traceWorkerTasks !== 'function') throw new Error('worker (require)');
 new PoolkitInstrumentation({ enabled: false });
 const path = require('node:path');
 for (const [what, value] of Object.entries({ describeBackend: testing.describeBackend, abortReason, move, runBatch, square: reference.square })) {

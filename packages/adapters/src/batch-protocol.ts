@@ -18,6 +18,8 @@ export interface BatchEnvelope {
   s: Int32Array;
   /** Each try's number, when any of them is a retry; absent when all are first tries. */
   a?: number[];
+  /** Each try's trace headers (`RunOptions.traceHeaders`), when any has some; absent otherwise. */
+  h?: (Readonly<Record<string, string>> | undefined)[];
   /**
    * Per task, 1 when the main thread may kill it (it can be cancelled: a timeout or a signal of
    * its own): the outcomes not yet sent are flushed before it starts, so killing it loses none.

@@ -281,8 +281,14 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const killable = new Uint8Array(n);
     const entries = new Array<BatchEntry>(n);
     let attempts: number[] | undefined;
+    let headers: (Readonly<Record<string, string>> | undefined)[] | undefined;
     for (let j = 0; j < n; j++) {
       const entry = batch[sent[j]];
+      const traceHeaders = entry.options.traceHeaders;
+      if (traceHeaders !== undefined) {
+        headers ??= new Array<Readonly<Record<string, string>> | undefined>(n);
+        headers[j] = traceHeaders;
+      }
       entries[j] = entry;
       inputs[j] = entry.input;
       if (entry.options.cancellable !== false) killable[j] = 1;
@@ -296,6 +302,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const slotList = Int32Array.from(slots); // cloned as one block
     const envelope: BatchEnvelope = { b: id, t: task, i: numbersOrSelf(inputs), s: slotList, k: killable };
     if (attempts !== undefined) envelope.a = attempts;
+    if (headers !== undefined) envelope.h = headers;
     this.#live++;
     return new Promise<void>((resolve) => {
       const flight = new BatchFlight<O>(
@@ -357,6 +364,8 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     const slot = signal === undefined && this.#recycler === undefined ? -1 : this.#table.acquire();
     const envelope: Envelope = { t: task, i: input, s: slot };
     if (options.attempt !== undefined && options.attempt > 1) envelope.a = options.attempt;
+    const traceHeaders = options.traceHeaders;
+    if (traceHeaders !== undefined) envelope.h = traceHeaders;
     // piscina types its transfer list as MessagePort's; the same worker_threads items, readonly here.
     const transferList = transfer as unknown as PiscinaRunOptions['transferList'];
     // See the README ("signals and concurrency"): piscina gets the signal only when the shared

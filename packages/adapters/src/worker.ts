@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, type TransferListItem, threadId, workerData } from 'node:worker_threads';
-import { toErrorData } from '@poolkit/core/kit';
+import { runWithTraceHeaders, toErrorData } from '@poolkit/core/kit';
 import {
   BATCH_ERROR,
   BATCH_MARK,
@@ -37,6 +37,8 @@ export interface Envelope {
   s: number;
   /** The try's number when it is a retry (> 1); absent on a first try, which most tasks are. */
   a?: number;
+  /** The try's trace headers (`RunOptions.traceHeaders`); absent when nobody traced it. */
+  h?: Readonly<Record<string, string>>;
 }
 
 /** What the backend passes as piscina's `workerData`. */
@@ -197,12 +199,18 @@ function perform(
   slot: number,
   attempt: number,
   later: Later,
+  headers?: Readonly<Record<string, string>>,
+  task?: string,
 ): Kind | Promise<unknown> {
   if (slot >= 0 && Atomics.compareExchange(states, slot, QUEUED, threadId) === CANCELLED) return SKIPPED;
   const ctx = attempt === 1 ? context : { signal: neverAborts, attempt };
   let result: unknown;
   try {
-    result = fn(input, ctx);
+    // A traced try runs in its trace context here (poolkit:task:run; see core's kit).
+    result =
+      headers === undefined
+        ? fn(input, ctx)
+        : runWithTraceHeaders(headers, { task, attempt }, () => fn(input, ctx));
   } catch (error) {
     finish(slot);
     settledWith = error;
@@ -270,7 +278,15 @@ export function run(envelope: Envelope): unknown {
   }
   if (retiring) return refusal; // before the slot is touched: the task never started
   if (recycles) running++;
-  const kind = perform(pickForTask(envelope.t), envelope.i, envelope.s, envelope.a ?? 1, answer);
+  const kind = perform(
+    pickForTask(envelope.t),
+    envelope.i,
+    envelope.s,
+    envelope.a ?? 1,
+    answer,
+    envelope.h,
+    envelope.t,
+  );
   return typeof kind === 'number' ? answer(kind, settledWith) : kind;
 }
 
@@ -327,7 +343,7 @@ class BatchRun {
 
   /** Runs tasks from `index` on through {@link perform}; switches to async only at a task that returns a promise. */
   go(index: number): BatchReply | Promise<BatchReply> {
-    const { i: inputs, s: slots, a: attempts, k: killable } = this.envelope;
+    const { i: inputs, s: slots, a: attempts, k: killable, h: headers, t: task } = this.envelope;
     for (let n = index; n < inputs.length; n++) {
       if (killable[n] === 1 && this.#done > this.#from) this.#flush();
       this.#n = n;
@@ -338,6 +354,8 @@ class BatchRun {
         slots[n],
         attempts === undefined ? 1 : attempts[n],
         this.#later,
+        headers?.[n],
+        task,
       );
       if (typeof kind !== 'number') return kind as Promise<BatchReply>;
       this.#record(kind, settledWith);

@@ -250,6 +250,7 @@ export class BullMQBackend implements Backend {
       signal.addEventListener('abort', onAbort, { once: true });
       const data: JobData = { i: input };
       if (options.attempt !== undefined && options.attempt > 1) data.a = options.attempt;
+      if (options.traceHeaders !== undefined) data.h = { ...options.traceHeaders };
       void this.#add(flight, options.task ?? DEFAULT_TASK, data);
     });
   }
@@ -379,6 +380,9 @@ export class BullMQBackend implements Backend {
       if (sent.some((i) => batch[i].options.cancellable !== false)) data.w = 1;
       const attempts = sent.map((i) => batch[i].options.attempt ?? 1);
       if (attempts.some((a) => a > 1)) data.as = attempts;
+      const headers = sent.map((i) => batch[i].options.traceHeaders);
+      if (headers.some((h) => h !== undefined))
+        data.hs = headers.map((h) => (h === undefined ? null : { ...h }));
       void this.#add(flight, task ?? DEFAULT_TASK, data);
     });
   }

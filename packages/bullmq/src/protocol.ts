@@ -33,6 +33,10 @@ export interface JobData {
   as?: number[];
   /** 1: a batch job whose producer wants each entry's outcome as it finishes (see above). */
   w?: 1;
+  /** The try's trace headers (`RunOptions.traceHeaders`), when a tracer set some. */
+  h?: Record<string, string>;
+  /** A batch job's trace headers, per entry (null for an entry without), when any has some. */
+  hs?: (Record<string, string> | null)[];
 }
 
 /** A batch job's progress: entry `d` finished with answer `a`, and entry `d + 1` begins. */

@@ -21,6 +21,7 @@ import {
   checkTimeout,
   describeValue as describe,
   neverAborted,
+  runWithTraceHeaders,
   toErrorData,
 } from '@poolkit/core';
 import { type Job, Worker } from 'bullmq';
@@ -214,17 +215,19 @@ export async function startWorker(given: WorkerOptions): Promise<PoolkitWorker> 
     input: unknown,
     attempt: number,
     signal: AbortSignal,
+    headers: Record<string, string> | null | undefined,
   ): Promise<TaskReply> => {
     counts.active++;
     try {
+      const task = name === DEFAULT_TASK ? undefined : name;
+      const traceHeaders = headers ?? undefined;
+      // A traced try runs in its trace context (poolkit:task:run), here or in the thread.
       const value =
         threadsBackend !== undefined
-          ? await threadsBackend.run(input, {
-              task: name === DEFAULT_TASK ? undefined : name,
-              signal,
-              attempt,
-            })
-          : await pick(name)(input, { signal, attempt });
+          ? await threadsBackend.run(input, { task, signal, attempt, traceHeaders })
+          : await runWithTraceHeaders(traceHeaders, { task, attempt }, () =>
+              pick(name)(input, { signal, attempt }),
+            );
       try {
         checkJson(value, 'the result');
       } catch (error) {
@@ -242,14 +245,14 @@ export async function startWorker(given: WorkerOptions): Promise<PoolkitWorker> 
   };
   const processor = async (job: Job<JobData>, _token?: string, signal?: AbortSignal): Promise<JobReply> => {
     const cancel = signal ?? neverAborted;
-    const { b: inputs, as: attempts, w: watched } = job.data;
-    if (!Array.isArray(inputs)) return runTask(job.name, job.data.i, job.data.a ?? 1, cancel);
+    const { b: inputs, as: attempts, w: watched, hs: headers } = job.data;
+    if (!Array.isArray(inputs)) return runTask(job.name, job.data.i, job.data.a ?? 1, cancel, job.data.h);
     // A batch: one task after another; a cancel stops it after the task running then (the
     // producer re-runs the ones not answered).
     const answers: TaskReply[] = [];
     for (let n = 0; n < inputs.length && !cancel.aborted; n++) {
       const start = performance.now();
-      const answer = await runTask(job.name, inputs[n], attempts?.[n] ?? 1, cancel);
+      const answer = await runTask(job.name, inputs[n], attempts?.[n] ?? 1, cancel, headers?.[n]);
       // The run time lets the Pool size batches from what a task costs, not what a job costs.
       answer.t = performance.now() - start;
       answers.push(answer);

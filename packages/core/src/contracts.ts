@@ -144,6 +144,14 @@ export interface RunOptions {
    * It is a bound function: `const { started } = options` is safe.
    */
   readonly started?: () => void;
+  /**
+   * Text headers a tracer attached to this try (W3C `traceparent`, `tracestate`…: the `carrier` a
+   * `poolkit:task` subscriber set on `start`). A backend that runs the task in another thread,
+   * process or machine carries them along and runs the task inside
+   * `runWithTraceHeaders(headers, …)` there (`@poolkit/core/kit`), so a tracer in that place can
+   * make the task's spans children of the try's. Absent when nobody attached any.
+   */
+  readonly traceHeaders?: Readonly<Record<string, string>>;
 }
 
 /** One task of a batch handed to {@link Backend.runMany}: its input and the options `run` would get. */

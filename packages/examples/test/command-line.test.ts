@@ -47,6 +47,11 @@ const EXAMPLES: Array<{ name: string; bad: string[]; message: string }> = [
     message: '--noisy must be an integer from 1 to 100000, received "0"',
   },
   {
+    name: 'prometheus-metrics',
+    bad: ['--port', '70000'],
+    message: '--port must be an integer from 0 to 65535, received "70000"',
+  },
+  {
     name: 'user-kernels',
     bad: ['--count', '0'],
     message: '--count must be an integer from 1 to 1000000, received "0"',
@@ -82,7 +87,7 @@ describe.each(EXAMPLES)('the command line of $name', ({ name, bad, message }) =>
     expect(specifiers.length).toBeGreaterThan(0);
     for (const specifier of specifiers) {
       expect(specifier).toMatch(
-        /^(node:|@poolkit\/(core|adapters|native|bullmq)(\/|$)|\.\/(custom-adapter|workers)\/)/,
+        /^(node:|@poolkit\/(core|adapters|native|bullmq|opentelemetry)(\/|$)|@opentelemetry\/(api|sdk-metrics|exporter-prometheus)$|\.\/(custom-adapter|workers)\/)/,
       );
     }
   });

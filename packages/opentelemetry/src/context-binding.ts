@@ -47,7 +47,7 @@ function transform(trace: TaskTrace): Context {
 }
 
 /** The AsyncLocalStorage of the registered context manager, when it is an AsyncLocalStorageContextManager. */
-function currentStorage(): AsyncLocalStorage<Context> | undefined {
+export function contextStorage(): AsyncLocalStorage<Context> | undefined {
   try {
     const manager = (context as unknown as { _getContextManager?: () => unknown })._getContextManager?.();
     const storage = (manager as { _asyncLocalStorage?: unknown } | undefined)?._asyncLocalStorage;
@@ -62,7 +62,7 @@ function currentStorage(): AsyncLocalStorage<Context> | undefined {
  * starter is registered. Cheap when nothing changed: called on every `start`.
  */
 export function syncBinding(): void {
-  const storage = starters.size > 0 ? currentStorage() : undefined;
+  const storage = starters.size > 0 ? contextStorage() : undefined;
   if (storage === bound) return;
   if (bound !== undefined) channels.start.unbindStore(bound);
   bound = storage;

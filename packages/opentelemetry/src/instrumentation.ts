@@ -7,6 +7,7 @@ import {
   type Histogram,
   type ObservableGauge,
   type ObservableResult,
+  propagation,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -21,6 +22,14 @@ import { asException, errorType, failureOutcome, type Outcome } from './outcome.
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 type Channels = diagnostics.TracingChannel<TaskTrace, TaskTrace>;
+
+/**
+ * Bucket boundaries for the second-valued histograms (the SDK's defaults, 0 … 10000, are made for
+ * milliseconds: in seconds every try would land in the first buckets): 100 µs to 60 s.
+ */
+const SECONDS_BUCKETS = [
+  0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
 
 /** What this instrumentation keeps about one try (keyed by its context object, so it goes with it). */
 interface TryState {
@@ -151,10 +160,12 @@ export class PoolkitInstrumentation
     this._duration = this.meter.createHistogram(names.METRIC_TASK_DURATION, {
       description: 'Run time of a try: from its hand-over to the backend until it settled.',
       unit: 's',
+      advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
     });
     this._queueWait = this.meter.createHistogram(names.METRIC_QUEUE_WAIT, {
       description: "Time a task waited in the pool's queue before its first try.",
       unit: 's',
+      advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
     });
     this._finished = this.meter.createCounter(names.METRIC_TASK_FINISHED, {
       description: 'Tries that ended, by outcome (a retried task counts once per try).',
@@ -235,11 +246,19 @@ export class PoolkitInstrumentation
         parent,
       );
       this._tries.set(trace, { span, startedAt: performance.now(), failed: false, error: undefined });
+      const spanContext = traceApi.setSpan(parent, span);
+      // The try's context for where the task runs (a worker thread, a poolkit-worker): the
+      // registered propagator writes it as text headers; the backend carries them there.
+      if (trace.carrier === undefined) {
+        const carrier: Record<string, string> = {};
+        propagation.inject(spanContext, carrier);
+        if (Object.keys(carrier).length > 0) trace.carrier = carrier;
+      }
       const metric = this._metricAttributes(trace);
       if (trace.attempt === 1 && trace.queueWait !== undefined)
         this._queueWait.record(trace.queueWait / 1000, metric);
       if (trace.batchSize !== undefined) this._batchSize.record(trace.batchSize, metric);
-      return traceApi.setSpan(parent, span);
+      return spanContext;
     } catch (error) {
       this._diag.error('could not start the span of a poolkit try', error);
       this._tries.set(trace, IGNORED);

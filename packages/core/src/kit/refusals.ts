@@ -89,6 +89,7 @@ function checkFields(options: unknown, where: string): RunOptions {
   if (started !== undefined && typeof started !== 'function') {
     throw argTypeError(`${where}.started must be a function or undefined, received ${describe(started)}`);
   }
+  const traceHeaders = readHeaders(read(options, 'traceHeaders', where), where);
   // What was checked, read once into an object of its own: a getter cannot answer differently later.
   const copy: { -readonly [K in keyof RunOptions]: RunOptions[K] } = { signal: signal as AbortSignal };
   if (task !== undefined) copy.task = task as string;
@@ -96,7 +97,28 @@ function checkFields(options: unknown, where: string): RunOptions {
   if (attempt !== undefined) copy.attempt = attempt as number;
   if (cancellable !== undefined) copy.cancellable = cancellable as boolean;
   if (started !== undefined) copy.started = started as () => void;
+  if (traceHeaders !== undefined) copy.traceHeaders = traceHeaders;
   return copy;
+}
+
+/** `traceHeaders`: undefined, or an object whose own string-valued entries are copied (others dropped). */
+function readHeaders(value: unknown, where: string): Readonly<Record<string, string>> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || isArray(value) !== false) {
+    throw argTypeError(
+      `${where}.traceHeaders must be an object of strings or undefined, received ${describe(value)}`,
+    );
+  }
+  const copy: Record<string, string> = {};
+  try {
+    for (const key of Object.keys(value)) {
+      const header = (value as Record<string, unknown>)[key];
+      if (typeof header === 'string') copy[key] = header;
+    }
+  } catch (error) {
+    throw argTypeError(`${where}.traceHeaders cannot be read: ${describeThrown(error)}`);
+  }
+  return Object.freeze(copy);
 }
 
 /**

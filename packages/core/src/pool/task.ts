@@ -110,6 +110,10 @@ export class Attempt implements TaskContext, RunOptions {
     if (this.#started === undefined) this.#started = () => this.listener.started(this);
     return this.#started;
   }
+  /** RunOptions.traceHeaders: what a `poolkit:task` subscriber put in this try's `carrier`. */
+  get traceHeaders(): Readonly<Record<string, string>> | undefined {
+    return this.trace?.carrier;
+  }
   /** Aborts this try's own signal (the shared stop signal is aborted by the pool itself). */
   abort(reason: unknown): void {
     if (!this.cancellable) return;

@@ -44,6 +44,12 @@ export interface TaskTrace<I = unknown> {
    * batching pool; `undefined` for a pool that does not batch.
    */
   readonly batchSize: number | undefined;
+  /**
+   * Text headers for where the task runs (W3C `traceparent`…): a subscriber may set it on
+   * `start`; a backend that runs tasks in another thread or process carries it there (as
+   * `RunOptions.traceHeaders`) and runs the task inside `runWithTraceHeaders`. Starts undefined.
+   */
+  carrier: Record<string, string> | undefined;
   /** The try's value, set before `asyncStart` when it succeeded. */
   result?: unknown;
   /**
@@ -144,6 +150,7 @@ export function openTrace<I>(
     input: task.input,
     queueWait,
     batchSize,
+    carrier: undefined,
   };
 }
 
