@@ -206,7 +206,8 @@ function perform(
   const ctx = attempt === 1 ? context : { signal: neverAborts, attempt };
   let result: unknown;
   try {
-    // A traced try runs in its trace context here (poolkit:task:run; see core's kit).
+    // A traced try runs in its trace context here (poolkit:task:run; see core's kit); an
+    // untraced one is called directly, without a closure per task.
     result =
       headers === undefined
         ? fn(input, ctx)

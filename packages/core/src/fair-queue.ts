@@ -30,6 +30,7 @@ import {
   checkSignal,
   describe,
   describeThrown,
+  pushPriority,
   readOptions,
 } from './validate.js';
 import { refusal, Waiter, WaiterList } from './waiters.js';
@@ -174,7 +175,7 @@ export class FairQueue<T> implements WorkQueue<T> {
     let signal: AbortSignal | undefined;
     try {
       key = keyOf(options);
-      priority = priorityOf(options);
+      priority = pushPriority(options);
       signal = options === undefined ? undefined : checkSignal('signal', options.signal);
     } catch (error) {
       throw asArgError('push options', error);
@@ -189,7 +190,7 @@ export class FairQueue<T> implements WorkQueue<T> {
     let signal: unknown;
     try {
       key = keyOf(options);
-      priority = priorityOf(options);
+      priority = pushPriority(options);
       signal = options?.signal;
     } catch (error) {
       return Promise.reject(asArgError('push options', error));
@@ -485,18 +486,6 @@ function keyOf(options: PushOptions | undefined): string | undefined {
     throw argTypeError(`key must be a string, received ${describe(key)}`);
   }
   return key;
-}
-
-function priorityOf(options: PushOptions | undefined): number {
-  const priority = options?.priority;
-  if (priority === undefined) return 0;
-  if (typeof priority !== 'number' || Number.isNaN(priority)) {
-    throw argTypeError(`priority must be a number, received ${describe(priority)}`);
-  }
-  if (!Number.isFinite(priority)) {
-    throw argRangeError(`priority must be a finite number, received ${describe(priority)}`);
-  }
-  return priority;
 }
 
 /** Calls a per-key option function and checks what it returns; a coded error names both. */

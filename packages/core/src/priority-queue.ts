@@ -18,7 +18,7 @@
 
 import { BlockingQueue } from './blocking-queue.js';
 import type { PushOptions } from './contracts.js';
-import { argRangeError, argTypeError, describe, queueCapacity } from './validate.js';
+import { pushPriority, queueCapacity } from './validate.js';
 
 /** Options of a {@link PriorityQueue}. */
 export interface PriorityQueueOptions {
@@ -58,15 +58,7 @@ export class PriorityQueue<T> extends BlockingQueue<T> {
   }
 
   protected override priorityOf(options: PushOptions | undefined): number {
-    const priority = options?.priority;
-    if (priority === undefined) return 0;
-    if (typeof priority !== 'number' || Number.isNaN(priority)) {
-      throw argTypeError(`priority must be a number, received ${describe(priority)}`);
-    }
-    if (!Number.isFinite(priority)) {
-      throw argRangeError(`priority must be a finite number, received ${describe(priority)}`);
-    }
-    return priority;
+    return pushPriority(options);
   }
 
   protected store(item: T, priority: number): void {

@@ -362,3 +362,19 @@ export function queueCapacity(name: string, options: { capacity?: number } | und
     return capacity === undefined ? 1024 : checkInteger('capacity', capacity, 0, { allowInfinity: true });
   });
 }
+
+/**
+ * The `priority` of a push into a queue that orders by it (PriorityQueue, FairQueue within a key):
+ * a number, not NaN, finite; 0 when absent. Throws a coded TypeError/RangeError naming it.
+ */
+export function pushPriority(options: { readonly priority?: unknown } | undefined): number {
+  const priority = options?.priority;
+  if (priority === undefined) return 0;
+  if (typeof priority !== 'number' || Number.isNaN(priority)) {
+    throw argTypeError(`priority must be a number, received ${describe(priority)}`);
+  }
+  if (!Number.isFinite(priority)) {
+    throw argRangeError(`priority must be a finite number, received ${describe(priority)}`);
+  }
+  return priority;
+}
