@@ -52,6 +52,11 @@ const EXAMPLES: Array<{ name: string; bad: string[]; message: string }> = [
     message: '--port must be an integer from 0 to 65535, received "70000"',
   },
   {
+    name: 'trace-across-threads',
+    bad: ['--tasks', '0'],
+    message: '--tasks must be an integer from 1 to 1000, received "0"',
+  },
+  {
     name: 'user-kernels',
     bad: ['--count', '0'],
     message: '--count must be an integer from 1 to 1000000, received "0"',

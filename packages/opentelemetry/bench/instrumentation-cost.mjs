@@ -30,6 +30,7 @@ import { PoolkitInstrumentation } from '../dist/index.js';
 const { values } = parseArgs({
   options: {
     pairs: { type: 'string', default: '8' },
+    steps: { type: 'string' }, // internal: the arithmetic task's steps, from the parent's calibration
     child: { type: 'string' }, // internal: '<workload>:<on|off>' — print the median round in ms
   },
 });
@@ -38,10 +39,35 @@ const spin = (us) => {
   const until = performance.now() + us / 1000;
   while (performance.now() < until) {}
 };
+/** `steps` rounds of integer arithmetic: no allocation, no clock. */
+const work = (steps) => {
+  let x = 0x9e3779b9 | 0;
+  for (let i = 0; i < steps; i++) x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + i) | 0;
+  return x;
+};
+/** Steps of {@link work} that take ~100 µs here (median of 21 timings of a 10 ms run). */
+function calibrate() {
+  const probe = 200_000;
+  work(probe); // warm
+  const times = [];
+  for (let i = 0; i < 21; i++) {
+    const start = performance.now();
+    work(probe);
+    times.push(performance.now() - start);
+  }
+  const ms = times.sort((a, b) => a - b)[10];
+  return Math.round((probe * 0.1) / ms);
+}
+const STEPS = values.steps === undefined ? calibrate() : Number(values.steps);
 const workloads = {
   trivial: { tasks: 20_000, rounds: 30, executor: async (n) => n + 1 },
   'one by one': { tasks: 5_000, rounds: 20, sequential: true, executor: async (n) => n + 1 },
-  'spin 100 µs': {
+  'work 100 µs': {
+    tasks: 2_000,
+    rounds: 8,
+    executor: async (n) => work(STEPS) + n,
+  },
+  'clock 100 µs': {
     tasks: 2_000,
     rounds: 8,
     executor: async (n) => {
@@ -100,7 +126,11 @@ if (values.child !== undefined) {
 
 const self = fileURLToPath(import.meta.url);
 const child = (name, mode) =>
-  Number(execFileSync(process.execPath, [self, '--child', `${name}:${mode}`], { encoding: 'utf8' }));
+  Number(
+    execFileSync(process.execPath, [self, '--child', `${name}:${mode}`, '--steps', String(STEPS)], {
+      encoding: 'utf8',
+    }),
+  );
 const quartiles = (xs) => {
   const s = xs.slice().sort((a, b) => a - b);
   return [s[Math.floor(s.length / 4)], s[Math.floor((3 * s.length) / 4)]];
@@ -108,7 +138,7 @@ const quartiles = (xs) => {
 const pct = (r) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`;
 const PAIRS = Number(values.pairs);
 console.log(
-  `Node ${process.version}, ${PAIRS} process pairs per row; per pair, the median round of B / of A: median [IQR]`,
+  `Node ${process.version}, ${PAIRS} process pairs per row, 'work 100 µs' = ${STEPS} steps; per pair, the median round of B / of A: median [IQR]`,
 );
 for (const name of Object.keys(workloads)) {
   const on = [];

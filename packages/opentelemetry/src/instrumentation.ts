@@ -2,9 +2,9 @@ import * as diagnostics from 'node:diagnostics_channel';
 import {
   type Attributes,
   type Context,
-  type Counter,
   context,
   type Histogram,
+  type ObservableCounter,
   type ObservableGauge,
   type ObservableResult,
   propagation,
@@ -19,6 +19,7 @@ import * as names from './attributes.js';
 import { type PoolkitInstrumentationConfig, validateConfig } from './config.js';
 import { addStarter, removeStarter, syncBinding, type TryStarter } from './context-binding.js';
 import { asException, errorType, failureOutcome, type Outcome } from './outcome.js';
+import { type Series, SeriesTable } from './series.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
 type Channels = diagnostics.TracingChannel<TaskTrace, TaskTrace>;
@@ -31,9 +32,11 @@ const SECONDS_BUCKETS = [
   0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ];
 
-/** What this instrumentation keeps about one try (keyed by its context object, so it goes with it). */
+/** What this instrumentation keeps about one try (on its context object, so it goes with it). */
 interface TryState {
   readonly span: Span;
+  /** Its metric series (pool, backend, task name). */
+  readonly series: Series;
   /** performance.now() of its start. */
   readonly startedAt: number;
   /** Set by the `error` event. */
@@ -71,11 +74,18 @@ export class PoolkitInstrumentation
   // _updateMetricInstruments() before this class's field initialisers would run (and reset them).
   declare private _channels: Channels | undefined;
   declare private _handlers: diagnostics.TracingChannelSubscribers<TaskTrace> | undefined;
-  declare private _tries: WeakMap<TaskTrace, TryState | typeof IGNORED>;
+  /**
+   * The property under which this instrumentation keeps a try's state on its context object
+   * (a symbol of its own, so two instrumentations never meet; a new one on disable(), which drops
+   * the tries in flight). A property rather than a WeakMap: a WeakMap entry per try costs a hash
+   * insertion and removal and makes every young-generation GC walk its ephemerons.
+   */
+  declare private _state: symbol;
+  declare private _series: SeriesTable;
   declare private _pools: Set<Pool<any, any>> | undefined;
   declare private _duration: Histogram;
   declare private _queueWait: Histogram;
-  declare private _finished: Counter;
+  declare private _finished: ObservableCounter;
   declare private _batchSize: Histogram;
   declare private _waiting: ObservableGauge;
   declare private _running: ObservableGauge;
@@ -110,7 +120,8 @@ export class PoolkitInstrumentation
   /** Subscribes to the `poolkit:task` channel (idempotent): every try from now on is recorded. */
   override enable(): void {
     if (this._handlers !== undefined) return;
-    this._tries ??= new WeakMap();
+    this._state ??= Symbol('poolkit try');
+    this._series ??= new SeriesTable();
     this._channels ??= diagnostics.tracingChannel(TASK_CHANNEL) as Channels;
     this._handlers = {
       start: (trace) => this._onStart(trace),
@@ -132,7 +143,7 @@ export class PoolkitInstrumentation
     removeStarter(this);
     this._channels?.unsubscribe(this._handlers);
     this._handlers = undefined;
-    this._tries = new WeakMap();
+    this._state = Symbol('poolkit try');
   }
 
   /**
@@ -167,10 +178,12 @@ export class PoolkitInstrumentation
       unit: 's',
       advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
     });
-    this._finished = this.meter.createCounter(names.METRIC_TASK_FINISHED, {
+    // Tallied per series by the instrumentation and reported on collection (see series.ts).
+    this._finished = this.meter.createObservableCounter(names.METRIC_TASK_FINISHED, {
       description: 'Tries that ended, by outcome (a retried task counts once per try).',
       unit: '{try}',
     });
+    this._series = new SeriesTable(); // a new meter counts from zero, like its histograms
     this._batchSize = this.meter.createHistogram(names.METRIC_BATCH_SIZE, {
       description: 'Size of the backend call that carried each try of a batching pool (one record per try).',
       unit: '{try}',
@@ -184,8 +197,15 @@ export class PoolkitInstrumentation
       description: 'Tasks running in an observed pool.',
       unit: '{task}',
     });
+    this._finished.addCallback((result) => this._observeFinished(result));
     this._waiting.addCallback((result) => this._observe(result, 'waiting'));
     this._running.addCallback((result) => this._observe(result, 'running'));
+  }
+
+  private _observeFinished(result: ObservableResult): void {
+    if (this._handlers === undefined) return;
+    for (const series of this._series.all())
+      for (const ending of series.endings()) result.observe(ending.count, ending.attributes);
   }
 
   private _observe(result: ObservableResult, which: 'waiting' | 'running'): void {
@@ -211,13 +231,16 @@ export class PoolkitInstrumentation
    */
   startTry(trace: TaskTrace): Context | undefined {
     if (this._handlers === undefined) return undefined;
-    const known = this._tries.get(trace);
+    const known = this._stateOf(trace);
     if (known !== undefined)
       return known === IGNORED ? undefined : traceApi.setSpan(context.active(), known.span);
     try {
       const config = this.getConfig();
       if (config.ignore !== undefined && this._hook(() => config.ignore?.(trace)) === true) {
-        this._tries.set(trace, IGNORED);
+        this._setState(trace, IGNORED);
+        // No span of its own, but the task still belongs to its submitter's trace wherever it
+        // runs, as it does on the main thread (an InlineBackend executor runs in that context).
+        this._inject(context.active(), trace);
         return undefined;
       }
       const attributes: Attributes = {
@@ -245,25 +268,31 @@ export class PoolkitInstrumentation
         { kind: SpanKind.CONSUMER, attributes },
         parent,
       );
-      this._tries.set(trace, { span, startedAt: performance.now(), failed: false, error: undefined });
+      const series = this._series.of(trace);
+      this._setState(trace, { span, series, startedAt: performance.now(), failed: false, error: undefined });
       const spanContext = traceApi.setSpan(parent, span);
-      // The try's context for where the task runs (a worker thread, a poolkit-worker): the
-      // registered propagator writes it as text headers; the backend carries them there.
-      if (trace.carrier === undefined) {
-        const carrier: Record<string, string> = {};
-        propagation.inject(spanContext, carrier);
-        if (Object.keys(carrier).length > 0) trace.carrier = carrier;
-      }
-      const metric = this._metricAttributes(trace);
+      this._inject(spanContext, trace);
       if (trace.attempt === 1 && trace.queueWait !== undefined)
-        this._queueWait.record(trace.queueWait / 1000, metric);
-      if (trace.batchSize !== undefined) this._batchSize.record(trace.batchSize, metric);
+        this._queueWait.record(trace.queueWait / 1000, series.attributes);
+      if (trace.batchSize !== undefined) this._batchSize.record(trace.batchSize, series.attributes);
       return spanContext;
     } catch (error) {
       this._diag.error('could not start the span of a poolkit try', error);
-      this._tries.set(trace, IGNORED);
+      this._setState(trace, IGNORED);
       return undefined;
     }
+  }
+
+  /**
+   * Writes `ctx` into the try's carrier for where the task runs (a worker thread, a
+   * poolkit-worker) through the registered propagator, unless another instrumentation did; the
+   * backend carries the headers there.
+   */
+  private _inject(ctx: Context, trace: TaskTrace): void {
+    if (trace.carrier !== undefined) return;
+    const carrier: Record<string, string> = {};
+    propagation.inject(ctx, carrier);
+    if (Object.keys(carrier).length > 0) trace.carrier = carrier;
   }
 
   /** Runs a user hook; what it throws goes to diag and gives undefined. */
@@ -276,13 +305,12 @@ export class PoolkitInstrumentation
     }
   }
 
-  private _metricAttributes(trace: TaskTrace): Attributes {
-    const attributes: Attributes = {
-      [names.ATTR_POOL_NAME]: trace.pool,
-      [names.ATTR_BACKEND]: trace.backend,
-    };
-    if (trace.task !== undefined) attributes[names.ATTR_TASK_NAME] = trace.task;
-    return attributes;
+  private _stateOf(trace: TaskTrace): TryState | typeof IGNORED | undefined {
+    return (trace as unknown as Record<symbol, TryState | typeof IGNORED | undefined>)[this._state];
+  }
+
+  private _setState(trace: TaskTrace, state: TryState | typeof IGNORED | undefined): void {
+    (trace as unknown as Record<symbol, TryState | typeof IGNORED | undefined>)[this._state] = state;
   }
 
   private _onStart(trace: TaskTrace): void {
@@ -291,31 +319,30 @@ export class PoolkitInstrumentation
   }
 
   private _onError(trace: TaskTrace): void {
-    const state = this._tries.get(trace);
+    const state = this._stateOf(trace);
     if (state === undefined || state === IGNORED) return;
     state.failed = true;
     state.error = trace.error;
   }
 
   private _onEnd(trace: TaskTrace): void {
-    const state = this._tries.get(trace);
+    const state = this._stateOf(trace);
     if (state === undefined || state === IGNORED) return;
-    this._tries.delete(trace);
+    this._setState(trace, undefined);
     const { span } = state;
     let outcome: Outcome = 'succeeded';
+    let type: string | undefined;
     if (state.failed) {
       outcome = failureOutcome(state.error);
-      const type = errorType(state.error);
+      type = errorType(state.error);
       span.setAttribute(names.ATTR_ERROR_TYPE, type);
       span.recordException(asException(state.error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: `${outcome}: ${type}` });
     }
     span.setAttribute(names.ATTR_OUTCOME, outcome);
     span.end();
-    const metric = this._metricAttributes(trace);
-    metric[names.ATTR_OUTCOME] = outcome;
-    if (state.failed) metric[names.ATTR_ERROR_TYPE] = errorType(state.error);
-    this._finished.add(1, metric);
-    this._duration.record((performance.now() - state.startedAt) / 1000, metric);
+    const ending = state.series.ending(outcome, type);
+    ending.count++;
+    this._duration.record((performance.now() - state.startedAt) / 1000, ending.attributes);
   }
 }

@@ -57,6 +57,29 @@ describe('a span a task starts in a worker thread is a child of its try span', (
     });
   }
 
+  it('a try the config ignores has no span, yet its task stays in the submitter trace', async () => {
+    const otel = instrument({ ignore: (trace) => trace.input === 2 });
+    const pool = new Pool<number, Seen>({ backend: new PiscinaBackend({ filename: TRACED, threads: 1 }) });
+    try {
+      const { span: parent, value } = await otel.inSpan('request', async () => [
+        await pool.submit(1),
+        await pool.submit(2),
+      ]);
+      const [tried] = otel.spans();
+      expect(otel.spans()).toHaveLength(1);
+      expect(value.map((seen) => seen.traceId)).toEqual([
+        parent.spanContext().traceId,
+        parent.spanContext().traceId,
+      ]);
+      expect(value[0].parentSpanId).toBe(tried.spanContext().spanId);
+      expect(value[1].parentSpanId, 'the ignored try: a child of the request').toBe(
+        parent.spanContext().spanId,
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('without a tracer on the main thread, the task runs outside any trace', async () => {
     const pool = new Pool<number, Seen>({ backend: new PiscinaBackend({ filename: TRACED, threads: 1 }) });
     try {
