@@ -243,14 +243,17 @@ export class PoolkitInstrumentation
         this._inject(context.active(), trace);
         return undefined;
       }
+      // Literal keys (the values of names.ATTR_MESSAGING_SYSTEM … names.ATTR_ATTEMPT): an object
+      // literal with computed keys is built one runtime call per key, about half of this
+      // method's own time per try in a profile; with literal keys V8 copies a boilerplate.
       const attributes: Attributes = {
-        [names.ATTR_MESSAGING_SYSTEM]: 'poolkit',
-        [names.ATTR_MESSAGING_OPERATION_TYPE]: 'process',
-        [names.ATTR_MESSAGING_OPERATION_NAME]: 'process',
-        [names.ATTR_MESSAGING_DESTINATION_NAME]: trace.pool,
-        [names.ATTR_POOL_NAME]: trace.pool,
-        [names.ATTR_BACKEND]: trace.backend,
-        [names.ATTR_ATTEMPT]: trace.attempt,
+        'messaging.system': 'poolkit',
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        'messaging.destination.name': trace.pool,
+        'poolkit.pool.name': trace.pool,
+        'poolkit.backend': trace.backend,
+        'poolkit.attempt': trace.attempt,
       };
       if (trace.task !== undefined) attributes[names.ATTR_TASK_NAME] = trace.task;
       if (trace.key !== undefined) attributes[names.ATTR_TASK_KEY] = trace.key;
@@ -335,11 +338,16 @@ export class PoolkitInstrumentation
     if (state.failed) {
       outcome = failureOutcome(state.error);
       type = errorType(state.error);
-      span.setAttribute(names.ATTR_ERROR_TYPE, type);
-      span.recordException(asException(state.error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: `${outcome}: ${type}` });
     }
-    span.setAttribute(names.ATTR_OUTCOME, outcome);
+    // A span the sampler left out records nothing: its attributes and exception are not built.
+    if (span.isRecording()) {
+      if (type !== undefined) {
+        span.setAttribute(names.ATTR_ERROR_TYPE, type);
+        span.recordException(asException(state.error));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: `${outcome}: ${type}` });
+      }
+      span.setAttribute(names.ATTR_OUTCOME, outcome);
+    }
     span.end();
     const ending = state.series.ending(outcome, type);
     ending.count++;
