@@ -265,13 +265,9 @@ export class PoolkitInstrumentation
           this._hook(() => config.spanAttributes?.(trace)),
         );
       }
-      const parent = context.active();
-      const span = this.tracer.startSpan(
-        `process ${trace.pool}`,
-        { kind: SpanKind.CONSUMER, attributes },
-        parent,
-      );
       const series = this._series.of(trace);
+      const parent = context.active();
+      const span = this.tracer.startSpan(series.spanName, { kind: SpanKind.CONSUMER, attributes }, parent);
       this._setState(trace, { span, series, startedAt: performance.now(), failed: false, error: undefined });
       const spanContext = traceApi.setSpan(parent, span);
       this._inject(spanContext, trace);

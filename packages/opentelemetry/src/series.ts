@@ -24,6 +24,8 @@ export interface Ending {
 export class Series {
   /** `poolkit.pool.name`, `poolkit.backend` and `poolkit.task.name` (when given). */
   readonly attributes: Attributes;
+  /** The name of its tries' spans, `process <pool>` (made once, not per try). */
+  readonly spanName: string;
   /** The common ending, kept apart from the map. */
   #succeeded: Ending | undefined;
   /** Other endings, by `outcome` or `outcome` + NUL + `error.type`. */
@@ -33,6 +35,7 @@ export class Series {
     const attributes: Attributes = { [ATTR_POOL_NAME]: pool, [ATTR_BACKEND]: backend };
     if (task !== undefined) attributes[ATTR_TASK_NAME] = task;
     this.attributes = Object.freeze(attributes);
+    this.spanName = `process ${pool}`;
   }
 
   /** The ending for `outcome` (with `errorType` unless it succeeded), made on first use. */
