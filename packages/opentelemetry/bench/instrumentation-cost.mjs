@@ -3,9 +3,14 @@
 // mode each — no instrumentation, or PoolkitInstrumentation with the real SDK (a span per try
 // through a SimpleSpanProcessor into an InMemorySpanExporter, emptied after every round, and the
 // metrics aggregated by a MeterProvider) — in pairs (off, on, off, on, …: a slow moment of this
-// shared machine hits both sides) beside off-vs-off pairs for the noise floor. Three workloads:
-// trivial async tasks submitted all at once (most wait in the queue), trivial tasks awaited one by
-// one (each starts inside its own submit), and tasks that spin ~100 µs.
+// shared machine hits both sides) beside off-vs-off pairs for the noise floor, and a mode whose
+// sampler records no span. Four workloads: trivial async tasks submitted all at once (most wait in
+// the queue), trivial tasks awaited one by one (each starts inside its own submit), and two kinds
+// of ~100 µs tasks: arithmetic that allocates nothing (a fixed number of steps, calibrated once by
+// the parent so both sides of a pair do the same work), and a loop reading the clock (a number
+// allocated per reading: a task that makes garbage fast, so the young-generation GC runs often and
+// copies the pool's and the instrumentation's live objects each time). The exporting mode uses a
+// SimpleSpanProcessor (an export call per span); a service would batch them.
 //
 //   npm run build -w @poolkit/opentelemetry && node packages/opentelemetry/bench/instrumentation-cost.mjs [--pairs 8]
 import { execFileSync } from 'node:child_process';
