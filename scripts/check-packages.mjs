@@ -10,7 +10,9 @@
 // platform one too, so its native kernels load from there) and runs
 // an ES-module script, a CommonJS script, `tsc --noEmit` under node16 (ES module, and CommonJS with
 // import()), node20 (CommonJS with require), bundler and node10
-// resolution, and a vitest run of describeBackend on a small custom backend.
+// resolution, and a vitest run of describeBackend on a small custom backend. @poolkit/bench (and the
+// @poolkit/bullmq it depends on) is installed there too, and `npx poolkit-bench --task` benchmarks
+// the app's own TypeScript task, a peer found in the app (tinypool) and one missing (workerpool).
 // Each check counts as one test in .reports/packaging.counts.json; failures are printed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,13 +21,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PACKAGES = ['core', 'adapters', 'native', 'bullmq', 'opentelemetry'];
-/** What the consumer app installs: @poolkit/bullmq has its own real-Redis tests (and pulls bullmq and ioredis). */
-const CONSUMED = ['core', 'adapters', 'native', 'opentelemetry'];
+const PACKAGES = ['core', 'adapters', 'native', 'bullmq', 'opentelemetry', 'bench'];
+/**
+ * What the consumer app installs. @poolkit/bullmq has its own real-Redis tests; it is here because
+ * @poolkit/bench depends on it (for `--redis`).
+ */
+const CONSUMED = ['core', 'adapters', 'native', 'opentelemetry', 'bullmq', 'bench'];
 /** The native addon's platform packages (dir under packages/native/npm → its tarball's only binary). */
 const PLATFORMS = { 'linux-x64-gnu': 'poolkit-native.linux-x64-gnu.node' };
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const benchPackage = JSON.parse(readFileSync(join(root, 'packages', 'bench', 'package.json'), 'utf8'));
 
 function check(name, body) {
   try {
@@ -175,6 +181,8 @@ writeFileSync(
         vitest: dev.vitest,
         'fast-check': dev['fast-check'],
         '@types/node': dev['@types/node'],
+        // One peer for `poolkit-bench --task` to find in the app; workerpool is left out on purpose.
+        tinypool: benchPackage.devDependencies.tinypool,
       },
     },
     null,
@@ -363,6 +371,20 @@ writeFileSync(
   "export default { test: { include: ['backend.test.mjs'] } };\n",
 );
 
+// The app's own task for `npx poolkit-bench --task ./src/render.ts` (TypeScript, a named export).
+mkdirSync(join(app, 'src'));
+writeFileSync(
+  join(app, 'src', 'render.ts'),
+  `export interface Row { readonly id: number; readonly name: string }
+export function render(row: Row): string {
+  return \`<li data-id="\${row.id}">\${row.name.toUpperCase()}</li>\`;
+}
+export function inputs(count: number): Row[] {
+  return Array.from({ length: count }, (_, id) => ({ id, name: \`row \${id}\` }));
+}
+`,
+);
+
 let installed = false;
 check('consumer app: npm install of the tarballs', () => {
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app });
@@ -387,6 +409,28 @@ inApp('consumer app: vitest runs describeBackend on a custom backend', [
   '--config',
   'vitest.config.mjs',
 ]);
+
+check(
+  'consumer app: npx poolkit-bench --task ./src/render.ts benchmarks the app’s task and recommends',
+  () => {
+    if (!installed) throw new Error('not installed');
+    const args = [
+      ...['poolkit-bench', '--task', './src/render.ts', '--export', 'render'],
+      ...['--backend', 'pool-inline,pool-piscina-batched,tinypool,workerpool', '--budget', '60'],
+      ...'--tasks 32 --time 0 --iterations 3 --warmup 0 --rounds 1 --latency 3 --no-progress'.split(' '),
+      ...['--json', 'bench/r.json'],
+    ];
+    const out = run('npx', args, { cwd: app });
+    const report = JSON.parse(readFileSync(join(app, 'bench', 'r.json'), 'utf8'));
+    const rows = Object.fromEntries(report.scenarios[0].contenders.map((c) => [c.id, c]));
+    for (const id of ['floor', 'pool-inline', 'pool-piscina-batched', 'tinypool'])
+      if (rows[id]?.status !== 'ok') throw new Error(`${id}: ${rows[id]?.status} ${rows[id]?.reason}`);
+    if (rows.workerpool?.reason !== 'not installed — npm i -D workerpool to compare')
+      throw new Error(`workerpool: ${JSON.stringify(rows.workerpool)}`);
+    if (report.task.format !== 'typescript' || !out.includes('\nRecommendation for render (src/render.ts): '))
+      throw new Error(`no recommendation printed last:\n${out.slice(-2000)}`);
+  },
+);
 
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(root, '.reports'), { recursive: true });

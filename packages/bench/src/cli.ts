@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `poolkit-bench`: runs the suite, prints the environment, a table per scenario and a verdict
- * per scenario, and writes the JSON report, the SVG charts and (with --md, --html) Markdown and
+ * `poolkit-bench`: runs the suite (or, with `--task <module>`, benchmarks the user's own task:
+ * see task/cli.ts), prints the environment, a table per scenario and a verdict per scenario, and writes the JSON report, the SVG charts and (with --md, --html) Markdown and
  * an HTML page. Exit status: 0 when every contender
  * that ran agreed with the kernel (a slow number never fails it), 1 when one failed, 2 for a
  * bad command line.
@@ -14,8 +14,12 @@ import { parseOptions, USAGE, UsageError } from './options.js';
 import { progressHooks } from './progress.js';
 import { renderSweepText, renderText, renderVerdictText, sweepSummary } from './report/table.js';
 import { writeReport } from './report/write.js';
+import { isTaskRun } from './task/args.js';
+import { runTaskCli } from './task/cli.js';
 
 async function main(argv: string[]): Promise<number> {
+  // `--task <module>`: the user's own task instead of the suite's workloads.
+  if (isTaskRun(argv)) return runTaskCli(argv);
   let config: ReturnType<typeof parseOptions>;
   try {
     config = parseOptions(argv, { isTTY: Boolean(process.stderr.isTTY), ci: Boolean(process.env.CI) });

@@ -10,6 +10,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inspect } from 'node:util';
 import { Bench } from 'tinybench';
 import {
   type Contender,
@@ -35,7 +36,7 @@ import {
 import { summarize } from './stats.js';
 import { sweepEntries, sweepResult, sweeps } from './sweep.js';
 import { verdictOf } from './verdict.js';
-import { WORKLOADS } from './workloads.js';
+import { type OutputCheck, WORKLOADS, type Workload } from './workloads.js';
 
 /** dist/workers of this package, from src/ (tests) or dist/ (the CLI) alike. */
 export const WORKER_DIR = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'workers');
@@ -85,7 +86,19 @@ export function plannedRuns(
   return runs + swept * (config.maxBatchSweep.length + 1);
 }
 
-/** Settings {@link measure} reads. */
+/**
+ * A cap on a whole run (`--budget`): contenders not yet opened, or not yet timed, when the clock
+ * passes `deadline` are reported skipped with `reason`, and timing stops there. The floor, the
+ * baseline of every ratio, is exempt.
+ */
+export interface Budget {
+  /** A `performance.now()` time, ms. */
+  readonly deadline: number;
+  /** Why a contender was left out: `did not fit in --budget 20 s`. */
+  readonly reason: string;
+}
+
+/** Settings {@link measure} reads; `budget` is optional (no cap). */
 export type MeasureSettings = Pick<
   BenchConfig,
   | 'threads'
@@ -96,10 +109,24 @@ export type MeasureSettings = Pick<
   | 'latencySamples'
   | 'crossCheckItems'
   | 'sleepIterations'
->;
+> & {
+  /** A cap on the whole run; undefined = none. */
+  readonly budget?: Budget;
+};
 
-const message = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
+/** True when `budget` is set and its deadline has passed. */
+const spent = (budget: Budget | undefined): boolean =>
+  budget !== undefined && performance.now() >= budget.deadline;
+
+/** An error's first line; a thrown non-Error (some libraries reject with plain objects) as inspect shows it. */
+const message = (error: unknown): string => {
+  if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0]}`;
+  if (error !== null && typeof error === 'object') {
+    const text = inspect(error, { depth: 2, breakLength: Number.POSITIVE_INFINITY });
+    return `${Object.prototype.toString.call(error)} ${text}`.slice(0, 200);
+  }
+  return String(error);
+};
 
 /** Rounds a sample to 0.1 µs: keeps the JSON small without losing anything a timer can tell. */
 const round = (ms: number): number => Math.round(ms * 1e4) / 1e4;
@@ -119,37 +146,50 @@ function settleOrThrow<T>(promise: Promise<T>, ms: number, text: string): Promis
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** Evenly spread indices, so a cross-check sees more than the first few items. */
-function spread(n: number, k: number): number[] {
+/** `min(n, k)` evenly spread indices of `n` items, so a cross-check sees more than the first few. */
+export function spread(n: number, k: number): number[] {
   const count = Math.min(n, k);
   return Array.from({ length: count }, (_, i) => Math.floor((i * n) / count));
 }
 
-/** Compares a runner's outputs with the main-thread kernel's; returns the first difference, if any. */
+/** How a workload's outputs are cross-checked: its own check, or the kernel's outputs as canonical strings. */
+function outputCheck(workload: Workload): OutputCheck {
+  if (workload.check !== undefined) return workload.check;
+  const kernel = kernelOf(workload);
+  return {
+    reference: 'the main-thread kernel',
+    expected: (sample) => Promise.all(sample.map(async (item) => workload.canon(await kernel(item)))),
+    differs(got, expected) {
+      const text = workload.canon(got);
+      return text === expected ? undefined : { got: text, expected: expected as string };
+    },
+  };
+}
+
+/** Compares a runner's outputs with the main thread's; returns the first difference, if any. */
 async function crossCheck(
   runner: Runner,
   scenario: Scenario,
   items: readonly unknown[],
   k: number,
 ): Promise<string | undefined> {
-  const { workload } = scenario;
-  const kernel = kernelOf(workload);
+  const check = outputCheck(scenario.workload);
   const sample = spread(items.length, k).map((i) => items[i]);
-  const expected = await Promise.all(sample.map(async (item) => workload.canon(await kernel(item))));
+  const expected = await check.expected(sample);
   const raw = await runner.batch(sample);
   const got = runner.split ? runner.split(raw, sample.length) : (raw as unknown[]);
   if (!Array.isArray(got) || got.length !== sample.length) {
     return `cross-check: expected ${sample.length} outputs, received ${Array.isArray(got) ? got.length : typeof got}`;
   }
   for (let i = 0; i < sample.length; i++) {
-    const text = workload.canon(got[i]);
-    if (text !== expected[i]) {
-      return `cross-check: item ${i} gave ${text.slice(0, 60)}, the main-thread kernel ${expected[i].slice(0, 60)}`;
+    const difference = check.differs(got[i], expected[i]);
+    if (difference !== undefined) {
+      return `cross-check: item ${i} gave ${difference.got.slice(0, 60)}, ${check.reference} ${difference.expected.slice(0, 60)}`;
     }
   }
-  const lone = workload.canon(await runner.one(sample[0]));
-  if (lone !== expected[0])
-    return `cross-check: a lone task gave ${lone.slice(0, 60)}, expected ${expected[0].slice(0, 60)}`;
+  const lone = check.differs(await runner.one(sample[0]), expected[0]);
+  if (lone !== undefined)
+    return `cross-check: a lone task gave ${lone.got.slice(0, 60)}, expected ${lone.expected.slice(0, 60)}`;
   return undefined;
 }
 
@@ -203,6 +243,8 @@ interface Live {
   /** One-task round trips, ms. */
   readonly lone: number[];
   failure?: string;
+  /** Set when the budget ran out before this contender was timed: it is reported skipped. */
+  skip?: string;
 }
 
 /**
@@ -221,7 +263,8 @@ async function timeLone(
 ): Promise<void> {
   const sampled = entries.filter((e) => e.failure === undefined);
   for (const entry of sampled) hooks.onPhase?.(scenario, entry.contender, 'latency');
-  const deadline = performance.now() + Math.max(s.timeMs, 50) * sampled.length;
+  const own = performance.now() + Math.max(s.timeMs, 50) * sampled.length;
+  const deadline = s.budget === undefined ? own : Math.min(own, s.budget.deadline);
   for (let i = 0; i < s.latencySamples; i++) {
     const order = i % 2 === 0 ? sampled : [...sampled].reverse();
     for (const entry of order) {
@@ -304,6 +347,11 @@ export async function measureScenario(
       });
       continue;
     }
+    // The floor is the baseline every ratio needs: it runs whatever the budget.
+    if (contender.kind !== 'floor' && spent(settings.budget)) {
+      finish(contender, { ...base(contender), status: 'skipped', reason: settings.budget?.reason });
+      continue;
+    }
     let runner: Runner;
     try {
       hooks.onPhase?.(scenario, contender, 'open');
@@ -344,7 +392,12 @@ export async function measureScenario(
   const plan = slices(scenario, settings);
   for (const [r, slice] of plan.entries()) {
     for (const entry of live) {
-      if (entry.failure !== undefined) continue;
+      if (entry.failure !== undefined || entry.skip !== undefined) continue;
+      if (entry.contender.kind !== 'floor' && spent(settings.budget)) {
+        // Out of time: a contender with batches keeps them; one without any is skipped.
+        if (entry.samples.length === 0) entry.skip = settings.budget?.reason;
+        continue;
+      }
       try {
         hooks.onPhase?.(scenario, entry.contender, `timing ${r + 1}/${plan.length}`);
         // A loop, not push(...samples): a fast contender on a small batch (the floor of a tiny
@@ -357,12 +410,14 @@ export async function measureScenario(
     }
   }
   if (scenario.workload.kind === 'cpu' && settings.latencySamples > 0) {
-    const sampled = live.filter((entry) => !results.has(entry.contender));
+    const sampled = live.filter((entry) => !results.has(entry.contender) && entry.skip === undefined);
     await timeLone(sampled, scenario, items, settings, hooks);
   }
   for (const entry of live) {
     const { contender, runner } = entry;
     let result = results.get(contender);
+    if (result === undefined && entry.skip !== undefined && entry.failure === undefined)
+      result = { ...base(contender), status: 'skipped', reason: entry.skip };
     if (result === undefined && entry.failure === undefined) {
       try {
         const latency: ContenderResult['latency'] =

@@ -19,12 +19,14 @@ export { startedProcesses, stopCluster } from './distributed/cluster.js';
 export { DISTRIBUTED, distributedScenario } from './distributed/scenario.js';
 export { type Environment, environment, environmentLine } from './environment.js';
 export {
+  type Budget,
   type Hooks,
   type MeasureSettings,
   measure,
   plannedRuns,
   runSuite,
   scenariosOf,
+  spread,
   WORKER_DIR,
   withRatios,
 } from './harness.js';
@@ -43,21 +45,47 @@ export {
   renderVerdictText,
   sweepSummary,
 } from './report/table.js';
+export { recommendationText, taskLine, taskRemarks } from './report/task.js';
 export type {
   BenchReport,
   ContenderResult,
   Outcome,
+  Recommendation,
+  RecommendationOutcome,
   RunSettings,
   Samples,
   ScenarioResult,
   Spread,
   SweepResult,
   SweepRow,
+  TaskInfo,
+  TaskIssue,
   Verdict,
 } from './report/types.js';
 export { SCHEMA } from './report/types.js';
 export { VERDICT_RULE, verdictLine } from './report/verdict-line.js';
 export { writeReport } from './report/write.js';
 export { median, quantile, type Stats, summarize } from './stats.js';
+export { TASK_CONTENDER_IDS, type TaskContenderId } from './task/contenders.js';
+export {
+  errorText,
+  TASK_ERROR_CODES,
+  type TaskErrorCode,
+  TaskInputError,
+  type TaskProblem,
+} from './task/errors.js';
+export { DEFAULT_TASK_TIMEOUT_MS, type TaskOptions } from './task/options.js';
+export { TASK_PEERS } from './task/peers.js';
+export { benchmarkTask, type TaskReport } from './task/run.js';
+export { cloneDifference } from './task/same.js';
 export { MIN_SAMPLES, overlaps, spreadOf, verdictOf } from './verdict.js';
-export { WORKLOAD_NAMES, WORKLOADS, type Workload, type WorkloadName } from './workloads.js';
+export {
+  type OutputCheck,
+  type OutputDifference,
+  type ScenarioWorkload,
+  TASK_WORKLOAD,
+  WORKLOAD_NAMES,
+  WORKLOADS,
+  type Workload,
+  type WorkloadName,
+} from './workloads.js';

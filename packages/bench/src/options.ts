@@ -108,6 +108,9 @@ ${wrap(CONTENDER_IDS, 26, 98)}
                           CPU workload, and print adaptive / best fixed per workload (default: off)
   --no-progress           no progress output
   -h, --help              this text
+
+To benchmark your own task function instead: poolkit-bench --task <module> (its options:
+poolkit-bench --task <module> --help).
 `;
 
 /** `items` joined by ", ", in lines indented by `indent` and at most `width` wide. */

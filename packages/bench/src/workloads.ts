@@ -10,9 +10,37 @@ import { MANDELBROT } from './kernels.js';
 export const WORKLOAD_NAMES = ['noop', 'square', 'md5', 'isprime', 'mandelbrot', 'spin', 'sleep'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
+/** The workload name of a user's own task (`poolkit-bench --task`): it has no built-in kernel. */
+export const TASK_WORKLOAD = 'task';
+
+/** What a scenario's tasks run: a built-in workload, or the user's task ({@link TASK_WORKLOAD}). */
+export type ScenarioWorkload = WorkloadName | typeof TASK_WORKLOAD;
+
+/** Two outputs written down for a cross-check message. */
+export interface OutputDifference {
+  /** What the contender gave. */
+  readonly got: string;
+  /** What the reference gave. */
+  readonly expected: string;
+}
+
+/**
+ * How a contender's outputs are compared with the main thread's before it is timed. The
+ * built-in workloads compare canonical strings of the kernel's outputs ({@link Workload.canon});
+ * a user's task compares structured clones (see `task/same.ts`).
+ */
+export interface OutputCheck {
+  /** What the outputs are compared with, in messages: `the main-thread kernel`, `the main thread`. */
+  readonly reference: string;
+  /** The reference outputs of `sample`, in order. Rejects with the task's own error if it throws. */
+  expected(sample: readonly unknown[]): Promise<unknown[]>;
+  /** undefined when `got` counts as `expected`; else both, written down for the message. */
+  differs(got: unknown, expected: unknown): OutputDifference | undefined;
+}
+
 /** One workload. `kind: 'io'` workloads are timed as wall time at a given concurrency. */
 export interface Workload {
-  readonly name: WorkloadName & KernelName;
+  readonly name: (WorkloadName & KernelName) | typeof TASK_WORKLOAD;
   /** What one task does, for tables and charts. */
   readonly title: string;
   readonly kind: 'cpu' | 'io';
@@ -22,6 +50,8 @@ export interface Workload {
   items(n: number, sleepMs: number): unknown[];
   /** One output written down canonically, so outputs from any backend compare as strings. */
   canon(output: unknown): string;
+  /** How outputs are cross-checked; undefined = the kernel's outputs, compared by {@link canon}. */
+  readonly check?: OutputCheck;
 }
 
 const number = (x: unknown): string => String(Number(x));

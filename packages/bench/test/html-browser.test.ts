@@ -18,7 +18,7 @@ import {
   readPng,
   runBrowser,
 } from './chromium.js';
-import { sampleReport } from './sample-report.js';
+import { sampleReport, sampleTaskReport } from './sample-report.js';
 
 const browser = findChromium();
 const required = process.env.CI === 'true';
@@ -92,5 +92,74 @@ describe('the HTML report in headless Chromium', () => {
     }
     expect(dom.stdout.match(/<li class="verdict /g)?.length).toBe(sampleReport.scenarios.length);
     expect(dom.stdout).not.toContain('<script');
+  });
+});
+
+describe('the HTML report of a task run in headless Chromium', () => {
+  if (browser === undefined) {
+    if (required) {
+      it('renders in a browser (CI needs chromium)', () => {
+        throw new Error(`${missing}: CI must render the HTML report`);
+      });
+    } else {
+      it.skip(`renders in a browser — skipped: ${missing}`, () => {});
+    }
+    return;
+  }
+
+  let dir: string;
+  let png: string;
+  let shot: BrowserRun;
+  let dom: BrowserRun;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'poolkit-bench-task-html-'));
+    const html = join(dir, 'task.html');
+    png = join(dir, 'task.png');
+    await writeReport(sampleTaskReport, { json: join(dir, 'task.json'), html, svgDir: join(dir, 'svg') });
+    const url = pathToFileURL(html).href;
+    shot = await runBrowser(browser, [
+      ...headlessFlags(join(dir, 'profile-shot')),
+      `--screenshot=${png}`,
+      '--window-size=1200,1400',
+      url,
+    ]);
+    dom = await runBrowser(browser, [...headlessFlags(join(dir, 'profile-dom')), '--dump-dom', url]);
+  }, 150_000);
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders to a non-blank PNG with no console message from the page', () => {
+    expect(shot.timedOut, shot.stderr).toBe(false);
+    expect(shot.code, shot.stderr).toBe(0);
+    const image = readPng(readFileSync(png));
+    expect([image.width, image.height]).toEqual([1200, 1400]);
+    expect(image.distinctBytes).toBeGreaterThan(32);
+    for (const run of [shot, dom]) expect(run.stderr).not.toMatch(/:CONSOLE[(:]/);
+  });
+
+  it('shows the task by its export and module, the recommendation first, then its chart with a bar per measured contender', () => {
+    expect(dom.code, dom.stderr).toBe(0);
+    const page = dom.stdout;
+    expect(page).toContain('<h1>poolkit-bench: render of src/render.ts</h1>');
+    expect(page).toContain(
+      '<title>poolkit-bench: render of src/render.ts — 2026-01-02T03:04:05.000Z</title>',
+    );
+    const rec = page.indexOf(
+      '<section class="recommendation" id="recommendation" data-outcome="pool" data-contender="pool-piscina-batched">',
+    );
+    expect(rec).toBeGreaterThan(page.indexOf('<h1>'));
+    expect(rec).toBeLessThan(page.indexOf('<svg '));
+    const headline = sampleTaskReport.recommendation?.lines[0] ?? '';
+    const escaped = headline.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    expect(page).toContain(`<p class="headline">${escaped}</p>`);
+    expect(page).toContain('note: a &lt;note&gt; &amp; more');
+    const charts = page.split(/<svg (?=[^>]*class="chart")/).slice(1);
+    expect(charts.length).toBe(1);
+    const ok = sampleTaskReport.scenarios[0].contenders.filter((c) => c.status === 'ok').map((c) => c.id);
+    expect([...charts[0].matchAll(/<g class="bar" data-contender="([^"]+)">/g)].map((m) => m[1])).toEqual(ok);
+    expect(charts[0]).toMatch(/<text class="chart-title"[^>]*>render — render of src\/render\.ts/);
   });
 });

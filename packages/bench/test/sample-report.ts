@@ -7,6 +7,7 @@
 import type { Environment } from '../src/environment.js';
 import { type BenchReport, type ContenderResult, SCHEMA, type ScenarioResult } from '../src/report/types.js';
 import { summarize } from '../src/stats.js';
+import { recommend } from '../src/task/recommend.js';
 import { verdictOf } from '../src/verdict.js';
 
 export const env: Environment = {
@@ -27,6 +28,8 @@ export const env: Environment = {
 const KINDS: Partial<Record<ContenderResult['id'], ContenderResult['kind']>> = {
   floor: 'floor',
   'pool-inline': 'poolkit',
+  'pool-piscina': 'poolkit',
+  'pool-piscina-batched': 'poolkit',
   'pool-native-batched': 'poolkit',
   'native-batch': 'poolkit',
   fastq: 'in-process',
@@ -137,4 +140,91 @@ export const sampleReport: BenchReport = {
   },
   scenarios: [md5, noop, sleep],
   durationMs: 12_345,
+};
+
+/** A task scenario (`render`, 100 tasks of ~1 ms) of `contenders`, with its verdict. */
+export function taskScenario(contenders: ContenderResult[]): ScenarioResult {
+  return {
+    id: 'render',
+    workload: 'task',
+    title: 'render of src/render.ts, a sync function',
+    kind: 'cpu',
+    tasks: 100,
+    concurrency: null,
+    sleepMs: null,
+    efficiencyBase: 'cores',
+    efficiencyDivisor: 2,
+    contenders,
+    verdict: verdictOf(contenders),
+  };
+}
+
+/** A contender that failed its cross-check (no batch). */
+export function failedRow(id: ContenderResult['id'], reason: string): ContenderResult {
+  return {
+    ...measured(id, [1], 100, 1),
+    status: 'failed',
+    reason,
+    crossCheck: { items: 8, equal: false },
+    batch: null,
+    tasksPerSec: null,
+    speedup: null,
+    efficiency: null,
+  };
+}
+
+/** The task run of the sample: Pool + PiscinaBackend batched wins clearly, workerpool failed. */
+const renderScenario = taskScenario([
+  measured('floor', [100, 101, 102, 100.5, 101.5], 100, 101, {
+    latency: { samples: [1.01, 1.02, 1.0], stats: summarize([1.01, 1.02, 1.0]) },
+  }),
+  measured('pool-inline', [101, 102, 103, 101.5, 102.5], 100, 101),
+  measured('pool-piscina', [60, 61, 62, 60.5, 61.5], 100, 101),
+  measured('pool-piscina-batched', [52, 53, 54, 52.5, 53.5], 100, 101, {
+    latency: { samples: [1.2, 1.25, 1.3], stats: summarize([1.2, 1.25, 1.3]) },
+  }),
+  measured('piscina', [70, 71, 72, 70.5, 71.5], 100, 101),
+  failedRow('workerpool', "cross-check: item 0 gave 'a', the main thread 'b'"),
+  {
+    ...failedRow('fastq', 'x'),
+    kind: 'in-process',
+    status: 'skipped',
+    reason:
+      'the task is synchronous: an in-process queue runs it one call at a time on the main thread, like the floor (fastq and p-queue take part for async tasks)',
+    crossCheck: null,
+  },
+]);
+
+/** The sample task report: what `poolkit-bench --task src/render.ts --export render` writes. */
+export const sampleTaskReport: BenchReport = {
+  ...sampleReport,
+  settings: {
+    ...sampleReport.settings,
+    sleepMs: 0,
+    sleepConcurrency: [],
+    sleepIterations: 0,
+    tasks: { task: 100 },
+  },
+  scenarios: [renderScenario],
+  task: {
+    module: 'src/render.ts',
+    path: '/app/src/render.ts',
+    export: 'render',
+    format: 'typescript',
+    async: false,
+    inputs: { source: 'module', tasks: 100, distinct: 100 },
+    sized: 'auto',
+    deterministic: true,
+    limitMs: 10_000,
+    budgetSeconds: 60,
+    threadCostMs: 0.98,
+    problems: [],
+    notes: ['a <note> & more'],
+  },
+  recommendation: recommend(renderScenario, {
+    threads: 2,
+    async: false,
+    offMain: new Set(['pool-piscina', 'pool-piscina-batched', 'piscina', 'workerpool']),
+    name: 'render (src/render.ts)',
+  }),
 };

@@ -1,10 +1,12 @@
 /** The main-thread kernel of a workload, typed loosely for the contenders that call it directly. */
 import { kernels } from '../kernels.js';
-import type { Workload } from '../workloads.js';
+import { TASK_WORKLOAD, type Workload } from '../workloads.js';
 
 export type Kernel = (item: unknown) => unknown;
 
+/** The kernel of a built-in workload; throws for a user's task, which has none. */
 export function kernelOf(workload: Workload): Kernel {
+  if (workload.name === TASK_WORKLOAD) throw new TypeError('a user task has no built-in kernel');
   return kernels[workload.name] as Kernel;
 }
 

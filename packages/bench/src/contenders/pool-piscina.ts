@@ -61,35 +61,61 @@ export function outcomeValues(result: unknown): unknown[] {
   });
 }
 
-/** Opens a Pool + PiscinaBackend runner set up as `setup`. */
-export async function openPoolPiscina(
-  { scenario, threads, workerDir }: OpenContext,
-  setup: PoolPiscinaSetup,
-): Promise<Runner> {
-  const task = scenario.workload.name;
-  const piscina = new PiscinaBackend<unknown, unknown>({ filename: join(workerDir, 'plain.js'), threads });
+/** What a Pool + PiscinaBackend runs: a worker module, the export a task names, and the threads. */
+export interface PiscinaTarget {
+  /** The worker module (path). */
+  readonly filename: string;
+  /** The export each task calls; undefined = the default export. */
+  readonly task: string | undefined;
+  readonly threads: number;
+  /** Tasks per batch: the Pool's capacity, so its queue never throttles a batch. */
+  readonly tasks: number;
+  /** Node flags of the threads; undefined = PiscinaBackend's default. */
+  readonly execArgv?: readonly string[];
+}
+
+/** Opens a Pool + PiscinaBackend runner on `target`, set up as `setup`. */
+export function openPiscinaTarget(target: PiscinaTarget, setup: PoolPiscinaSetup): Runner {
+  const { task } = target;
+  const piscina = new PiscinaBackend<unknown, unknown>({
+    filename: target.filename,
+    threads: target.threads,
+    ...(target.execArgv === undefined ? {} : { execArgv: target.execArgv }),
+  });
   const backend = setup.calls === undefined ? piscina : counted(piscina, setup.calls);
   // Defaults otherwise: concurrency = backend.concurrency (threads × 1 task per thread).
   const pool = new Pool<unknown, unknown>({
     backend,
-    capacity: Math.max(1, scenario.tasks),
+    capacity: Math.max(1, target.tasks),
     ...(setup.maxBatch === undefined ? {} : { maxBatch: setup.maxBatch }),
   });
   const close = () => pool.close();
+  const options = task === undefined ? undefined : { task };
   if (setup.entry === 'submitAll') {
     return {
-      batch: (items) => pool.submitAll(items, { task }),
+      batch: (items) => pool.submitAll(items, options),
       // A failed outcome fails the contender (the harness reports it), as a rejection would.
       split: (result) => outcomeValues(result),
-      one: (item) => pool.submit(item, { task }),
+      one: (item) => pool.submit(item, options),
       close,
     };
   }
   return {
-    batch: (items) => Promise.all(items.map((item) => pool.submit(item, { task }))),
-    one: (item) => pool.submit(item, { task }),
+    batch: (items) => Promise.all(items.map((item) => pool.submit(item, options))),
+    one: (item) => pool.submit(item, options),
     close,
   };
+}
+
+/** Opens a Pool + PiscinaBackend runner on the suite's worker module (the workload's kernel), set up as `setup`. */
+export async function openPoolPiscina(
+  { scenario, threads, workerDir }: OpenContext,
+  setup: PoolPiscinaSetup,
+): Promise<Runner> {
+  return openPiscinaTarget(
+    { filename: join(workerDir, 'plain.js'), task: scenario.workload.name, threads, tasks: scenario.tasks },
+    setup,
+  );
 }
 
 /**

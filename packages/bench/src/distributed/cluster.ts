@@ -33,6 +33,17 @@ export interface GroupSpec {
   readonly concurrency: number;
   /** The task module the workers load. */
   readonly module: string;
+  /** Worker threads each process runs its tasks on (`--threads`); undefined = its main thread. */
+  readonly threads?: number;
+  /** Node flags of the worker processes (tsx for a TypeScript module); undefined = this process's. */
+  readonly execArgv?: readonly string[];
+  /** The queue's name; undefined = `bench-<workers>w-c<concurrency>`. */
+  readonly queue?: string;
+  /**
+   * An existing Redis (`redis://…`) to use instead of starting a throwaway server. The first
+   * acquire of a cluster decides; every spec while it lives must agree.
+   */
+  readonly redis?: string;
 }
 
 /** A contender's hold on the cluster: `release()` once, when it closes (idempotent). */
@@ -47,8 +58,11 @@ export interface StartedProcess {
   readonly pid: number;
 }
 
+/** The Redis a cluster uses: a server it started, or one it was pointed at (stopping that does nothing). */
+type ClusterRedis = Pick<RedisServer, 'url' | 'stop'>;
+
 interface Cluster {
-  readonly redis: Promise<RedisServer>;
+  readonly redis: Promise<ClusterRedis>;
   readonly groups: Map<string, Promise<WorkerProcess[]>>;
   leases: number;
 }
@@ -85,7 +99,14 @@ async function startServer(): Promise<RedisServer> {
 async function startGroup(url: string, queue: string, spec: GroupSpec): Promise<WorkerProcess[]> {
   const results = await Promise.allSettled(
     Array.from({ length: spec.workers }, () =>
-      startWorkerProcess({ url, queue, module: spec.module, concurrency: spec.concurrency }).then((w) => {
+      startWorkerProcess({
+        url,
+        queue,
+        module: spec.module,
+        concurrency: spec.concurrency,
+        ...(spec.threads === undefined ? {} : { threads: spec.threads }),
+        ...(spec.execArgv === undefined ? {} : { execArgv: spec.execArgv }),
+      }).then((w) => {
         started.push({ kind: 'poolkit-worker', pid: w.pid });
         return w;
       }),
@@ -106,7 +127,12 @@ async function startGroup(url: string, queue: string, spec: GroupSpec): Promise<
  * failed acquire holds nothing.
  */
 export async function acquire(spec: GroupSpec): Promise<Lease> {
-  cluster ??= { redis: startServer(), groups: new Map(), leases: 0 };
+  const external = spec.redis;
+  cluster ??= {
+    redis: external === undefined ? startServer() : Promise.resolve({ url: external, stop: async () => {} }),
+    groups: new Map(),
+    leases: 0,
+  };
   const held = cluster;
   held.leases++;
   let released = false;
@@ -118,8 +144,8 @@ export async function acquire(spec: GroupSpec): Promise<Lease> {
   };
   try {
     const redis = await held.redis;
-    const key = `${spec.workers}w-c${spec.concurrency}`;
-    const queue = `bench-${key}`;
+    const queue = spec.queue ?? `bench-${spec.workers}w-c${spec.concurrency}`;
+    const key = queue;
     let group = held.groups.get(key);
     if (group === undefined) {
       group = startGroup(redis.url, queue, spec);

@@ -45,6 +45,10 @@ export interface WorkerProcessOptions {
   readonly module: string;
   /** Jobs it runs at once (`--concurrency`). */
   readonly concurrency: number;
+  /** Worker threads it runs the tasks on (`--threads`); undefined = its main thread. */
+  readonly threads?: number;
+  /** Node flags of the process; undefined = this process's (`process.execArgv`). */
+  readonly execArgv?: readonly string[];
   /** How long to wait for its ready message, ms. Default 20 000. */
   readonly readyTimeoutMs?: number;
 }
@@ -67,9 +71,10 @@ export function startWorkerProcess(options: WorkerProcessOptions): Promise<Worke
   const args = ['--redis', options.url, '--queue', options.queue, '--module', options.module];
   // A short grace: at the end of a run nothing is in flight, and a stuck job must not hold the bench.
   args.push('--concurrency', String(options.concurrency), '--grace-ms', '2000');
+  if (options.threads !== undefined) args.push('--threads', String(options.threads));
   if (setpriv === null) setpriv = findSetpriv();
   // Node as fork() would run it, with the IPC channel; setpriv execs it, so the pid is node's.
-  const node = [...process.execArgv, workerCli(), ...args];
+  const node = [...(options.execArgv ?? process.execArgv), workerCli(), ...args];
   const [file, argv] =
     setpriv === undefined
       ? [process.execPath, node]

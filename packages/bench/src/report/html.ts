@@ -15,6 +15,7 @@ import {
   sweepVerdict,
   type Table,
 } from './table.js';
+import { taskLine, taskRemarks } from './task.js';
 import type { BenchReport, ScenarioResult } from './types.js';
 import { VERDICT_RULE, verdictLine } from './verdict-line.js';
 
@@ -31,6 +32,10 @@ td.r, th.r { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict-tie { border-left: 4px solid #999; padding-left: 8px; }
 .verdict-other { border-left: 4px solid #ddd; padding-left: 8px; }
 .notes { color: #666; font-style: italic; }
+.recommendation { border: 2px solid #1f77b4; background: #f3f8fc; padding: 8px 16px; margin: 12px 0; }
+.recommendation h2 { margin-top: 0.4em; }
+.recommendation .headline { font-weight: bold; }
+.task { font-size: 0.95em; }
 figure { margin: 8px 0; }
 svg.chart { max-width: 100%; height: auto; border: 1px solid #eee; }
 `;
@@ -55,7 +60,37 @@ function verdictItem(tag: 'li' | 'p', s: ScenarioResult): string {
   return `<${tag} class="verdict verdict-${kind}" data-outcome="${s.verdict.outcome}">${esc(verdictLine(s))}</${tag}>`;
 }
 
-/** The whole report as one HTML document. */
+/** A task run's head: what was run, its problems and notes, and the recommendation box. Empty for a suite run. */
+function taskHead(report: BenchReport): string[] {
+  const out: string[] = [];
+  if (report.task !== undefined) {
+    const remarks = taskRemarks(report.task);
+    out.push(`<p class="task">${esc(taskLine(report.task))}</p>`);
+    if (remarks.length > 0)
+      out.push(`<ul class="remarks">${remarks.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`);
+  }
+  const rec = report.recommendation;
+  if (rec !== undefined) {
+    const [headline = 'No recommendation.', ...reasons] = rec.lines;
+    out.push(
+      `<section class="recommendation" id="recommendation" data-outcome="${esc(rec.outcome)}"${rec.contender === null ? '' : ` data-contender="${esc(rec.contender)}"`}>`,
+      '<h2>Recommendation</h2>',
+      `<p class="headline">${esc(headline)}</p>`,
+      ...(reasons.length > 0 ? [`<ul>${reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>`] : []),
+      '</section>',
+    );
+  }
+  return out;
+}
+
+/** The page's heading: the task by its export and module, or the suite's. */
+function heading(report: BenchReport): string {
+  const task = report.task;
+  if (task === undefined) return 'poolkit-bench report';
+  return `poolkit-bench: ${task.export === 'default' ? 'the default export' : task.export} of ${task.module}`;
+}
+
+/** The whole report as one HTML document: for a task run, the recommendation comes first. */
 export function renderHtml(report: BenchReport): string {
   const threads = report.settings.threads;
   const env = environmentLine(report.environment);
@@ -65,12 +100,13 @@ export function renderHtml(report: BenchReport): string {
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${esc(`poolkit-bench — ${report.environment.date}`)}</title>`,
+    `<title>${esc(`${heading(report)} — ${report.environment.date}`)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
-    '<h1>poolkit-bench report</h1>',
+    `<h1>${esc(heading(report))}</h1>`,
     `<p class="env">${esc(env)}</p>`,
+    ...taskHead(report),
     `<p>${esc(settingsLine(report))}</p>`,
     '<h2 id="verdict">Verdict</h2>',
     `<p>Per scenario: ${esc(VERDICT_RULE)}.</p>`,

@@ -3,7 +3,7 @@
  * reading the file: returns every problem found, as `path: what is wrong`; empty when valid.
  */
 import { CONTENDER_IDS } from '../contenders/registry.js';
-import { WORKLOAD_NAMES } from '../workloads.js';
+import { TASK_WORKLOAD, WORKLOAD_NAMES } from '../workloads.js';
 import { SCHEMA } from './types.js';
 
 type Problems = string[];
@@ -128,6 +128,66 @@ function sweep(p: Problems, path: string, s: unknown): void {
     p.push(`${path}.rows[0].maxBatch: the first row must be the adaptive default (null)`);
 }
 
+const REC_OUTCOMES = ['pool', 'tie', 'main-thread', 'none'];
+
+/** A task run's `task` section (see report/types.ts `TaskInfo`). */
+function taskInfo(p: Problems, t: unknown): void {
+  if (!isObject(t)) return void p.push('task: not an object');
+  for (const key of ['module', 'path', 'export'])
+    if (typeof t[key] !== 'string') p.push(`task.${key}: not a string`);
+  if (!['esm', 'commonjs', 'typescript'].includes(t.format as string))
+    p.push('task.format: not esm/commonjs/typescript');
+  for (const key of ['async', 'deterministic'])
+    if (typeof t[key] !== 'boolean') p.push(`task.${key}: not a boolean`);
+  const inputs = t.inputs;
+  if (!isObject(inputs) || !['module', 'file', 'array'].includes(inputs.source as string))
+    p.push('task.inputs: not { source: module/file/array, tasks, distinct }');
+  else if (!Number.isInteger(inputs.tasks) || !Number.isInteger(inputs.distinct))
+    p.push('task.inputs.tasks/distinct: not integers');
+  if (!isFiniteNumber(t.limitMs)) p.push('task.limitMs: not a number');
+  nullableNumber(p, 'task.budgetSeconds', t.budgetSeconds);
+  nullableNumber(p, 'task.threadCostMs', t.threadCostMs);
+  if (
+    !Array.isArray(t.problems) ||
+    !t.problems.every((x) => isObject(x) && typeof x.code === 'string' && typeof x.message === 'string')
+  )
+    p.push('task.problems: not an array of { code, message }');
+  if (!Array.isArray(t.notes) || !t.notes.every((x) => typeof x === 'string'))
+    p.push('task.notes: not an array of strings');
+}
+
+/**
+ * A task run's `recommendation`, and that it agrees with the scenario's table and verdict: it
+ * names the verdict's leader (which ran and passed its cross-check), or no contender.
+ */
+function recommendation(p: Problems, r: unknown, scenario: unknown): void {
+  if (!isObject(r)) return void p.push('recommendation: not an object');
+  if (!REC_OUTCOMES.includes(r.outcome as string))
+    p.push(`recommendation.outcome: not ${REC_OUTCOMES.join('/')}`);
+  if (!Array.isArray(r.lines) || r.lines.length === 0 || !r.lines.every((l) => typeof l === 'string'))
+    p.push('recommendation.lines: not a non-empty array of strings');
+  for (const key of ['speedup', 'loneP50Ms', 'taskCostMs', 'breakEvenMs', 'batchingGain'])
+    nullableNumber(p, `recommendation.${key}`, r[key]);
+  if (typeof r.mainThreadInSpread !== 'boolean') p.push('recommendation.mainThreadInSpread: not a boolean');
+  const named = r.outcome === 'pool' || r.outcome === 'tie';
+  if (named !== (r.contender !== null))
+    p.push(`recommendation.contender: ${named ? 'missing' : 'must be null'}`);
+  if (!isObject(scenario) || !isObject(scenario.verdict) || !Array.isArray(scenario.contenders)) return;
+  const leader = isObject(scenario.verdict.leader) ? scenario.verdict.leader.id : null;
+  if (named && r.contender !== leader)
+    p.push(
+      `recommendation.contender: ${JSON.stringify(r.contender)} is not the verdict's leader ${JSON.stringify(leader)}`,
+    );
+  const row = (scenario.contenders as unknown[]).find((c) => isObject(c) && c.id === r.contender);
+  if (
+    named &&
+    (!isObject(row) || row.status !== 'ok' || !isObject(row.crossCheck) || row.crossCheck.equal !== true)
+  )
+    p.push(`recommendation.contender: ${JSON.stringify(r.contender)} did not run and pass its cross-check`);
+  if (JSON.stringify(r.tiedWith) !== JSON.stringify(scenario.verdict.tiedWith))
+    p.push("recommendation.tiedWith: differs from the verdict's");
+}
+
 /** Every problem with `report`'s shape; an empty array when it is a valid report. */
 export function checkReport(report: unknown): string[] {
   const p: Problems = [];
@@ -152,7 +212,8 @@ export function checkReport(report: unknown): string[] {
       continue;
     }
     if (typeof s.id !== 'string') p.push(`${path}.id: not a string`);
-    if (!WORKLOAD_NAMES.includes(s.workload as never))
+    const task = report.task !== undefined && s.workload === TASK_WORKLOAD;
+    if (!task && !WORKLOAD_NAMES.includes(s.workload as never))
       p.push(`${path}.workload: unknown workload ${JSON.stringify(s.workload)}`);
     if (s.kind !== 'cpu' && s.kind !== 'io') p.push(`${path}.kind: not cpu/io`);
     if (!Number.isInteger(s.tasks) || (s.tasks as number) < 1) p.push(`${path}.tasks: not an integer ≥ 1`);
@@ -163,6 +224,13 @@ export function checkReport(report: unknown): string[] {
     }
     for (const [j, c] of (s.contenders as unknown[]).entries()) contender(p, `${path}.contenders[${j}]`, c);
     verdict(p, `${path}.verdict`, s.verdict);
+  }
+  if ((report.task === undefined) !== (report.recommendation === undefined))
+    p.push('task, recommendation: a task run has both, a suite run neither');
+  if (report.task !== undefined) {
+    taskInfo(p, report.task);
+    if (report.scenarios.length !== 1) p.push('scenarios: a task run has exactly one');
+    recommendation(p, report.recommendation, report.scenarios[0]);
   }
   if (report.maxBatchSweep !== undefined) {
     if (!Array.isArray(report.maxBatchSweep)) p.push('maxBatchSweep: not an array');

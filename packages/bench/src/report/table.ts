@@ -4,6 +4,7 @@
  */
 import { type Environment, environmentLine } from '../environment.js';
 import { formatMs, formatPercent, formatRate, formatRatio } from './format.js';
+import { taskLine, taskRemarks } from './task.js';
 import type { BenchReport, ContenderResult, ScenarioResult, SweepResult, SweepRow } from './types.js';
 import { VERDICT_RULE, verdictLine } from './verdict-line.js';
 
@@ -198,12 +199,35 @@ export function settingsLine(report: BenchReport, code: (text: string) => string
   return `Mode ${code(s.mode)}: ≥ ${s.iterations} timed batches and ≥ ${s.timeMs} ms per contender after ${s.warmupIterations} warm-up batches, in ${s.rounds} rounds interleaved across contenders; medians; latency = one task alone, ${s.latencySamples} round trips. Versions: ${versions}. Run took ${(report.durationMs / 1000).toFixed(0)} s.`;
 }
 
-/** The whole report as Markdown: environment, settings, every scenario's table, the verdicts. */
+/**
+ * A task run's head in Markdown: what was run, its problems and notes, then the recommendation
+ * (its headline in bold, the reasons as a list). Empty for a suite run.
+ */
+function markdownTaskHead(report: BenchReport): string[] {
+  const out: string[] = [];
+  if (report.task !== undefined) {
+    const remarks = taskRemarks(report.task);
+    out.push(escapeMd(taskLine(report.task)), '');
+    if (remarks.length > 0) out.push(...remarks.map((r) => `- ${escapeMd(r)}`), '');
+  }
+  const rec = report.recommendation;
+  if (rec !== undefined) {
+    const [headline = 'No recommendation.', ...reasons] = rec.lines;
+    out.push(`**${escapeMd(headline)}**`, '', ...reasons.map((line) => `- ${escapeMd(line)}`), '');
+  }
+  return out;
+}
+
+/**
+ * The whole report as Markdown: environment, (for a task: the task and the recommendation),
+ * settings, every scenario's table, the verdicts.
+ */
 export function renderMarkdown(report: BenchReport): string {
   const s = report.settings;
   return [
     `_${renderEnvironment(report.environment)}_`,
     '',
+    ...markdownTaskHead(report),
     settingsLine(report, (t) => `\`${t}\``),
     '',
     ...report.scenarios.flatMap((scenario) => [renderMarkdownScenario(scenario, s.threads), '']),
