@@ -3,12 +3,14 @@
 // Node-API header check), then the packaging checks (scripts/check-packages.mjs), then add up every runner's report and end with exactly one line:
 //   tests: N passed, N failed, N skipped
 // Runners write reports into .reports/: vitest's JSON reporter (<name>.vitest.json) and
-// plain count files ({ "passed", "failed", "skipped" } in <name>.counts.json) for the rest.
+// plain count files ({ "passed", "failed", "skipped" } in <name>.counts.json) for the rest;
+// scripts/reports.mjs adds them up.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countReports, summaryLine } from './reports.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reports = join(root, '.reports');
@@ -32,28 +34,10 @@ const packaging = spawnSync(process.execPath, [join(root, 'scripts', 'check-pack
   cwd: root,
 });
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const files = existsSync(reports) ? readdirSync(reports).sort() : [];
-for (const file of files) {
-  const data = JSON.parse(readFileSync(join(reports, file), 'utf8'));
-  if (file.endsWith('.vitest.json')) {
-    passed += data.numPassedTests ?? 0;
-    failed += data.numFailedTests ?? 0;
-    // A test file that failed to load ran no test at all: count it as one failure.
-    for (const file of data.testResults ?? []) {
-      if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) failed += 1;
-    }
-    skipped += (data.numPendingTests ?? 0) + (data.numTodoTests ?? 0);
-  } else if (file.endsWith('.counts.json')) {
-    passed += data.passed ?? 0;
-    failed += data.failed ?? 0;
-    skipped += data.skipped ?? 0;
-  }
-}
+const { passed, skipped, files, ...counts } = countReports(reports);
+let { failed } = counts;
 // A runner that crashed before writing its report still fails the run.
 if (run.status !== 0 && failed === 0) failed += 1;
 if (packaging.status !== 0 && !files.includes('packaging.counts.json')) failed += 1;
-console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`\n${summaryLine({ passed, failed, skipped })}`);
 process.exit(run.status === 0 && packaging.status === 0 && failed === 0 ? 0 : 1);

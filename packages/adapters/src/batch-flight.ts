@@ -13,7 +13,7 @@ import type { BatchEntry, BatchResult } from '@poolkit/core';
 import { abortReason, type ErrorData, fromErrorData, isErrorData, tellStarted } from '@poolkit/core/kit';
 import type { Watched } from './abort-watch.js';
 import { BATCH_ERROR, BATCH_OK, type BatchReply } from './batch-protocol.js';
-import { CANCELLED, DONE, QUEUED, type TaskTable } from './task-table.js';
+import { CANCELLED, DONE, LOST, QUEUED, type TaskTable } from './task-table.js';
 
 export interface BatchFlightHost {
   readonly table: TaskTable;
@@ -104,11 +104,14 @@ export class BatchFlight<O> implements Watched {
         continue;
       }
       const state = host.table.state(slots[i]);
+      // Batch entries are never marked LOST (only lone tasks' answers are held); one that was
+      // would have finished all the same.
+      const finished = state === DONE || state === LOST;
       if (state > 0) {
         this.#set(i, { status: 'rejected', reason: host.crashed(error) });
-      } else if (state === DONE && !running) {
+      } else if (finished && !running) {
         alone.push(i); // it finished, but the answer carrying it was lost with nobody to blame
-      } else if (state === DONE || state === QUEUED) {
+      } else if (finished || state === QUEUED) {
         this.#set(i, { status: 'rerun' }); // finished unreported under a crash, or never started
       } else if (state === CANCELLED) {
         this.#set(i, { status: 'rejected', reason: abortReason(signal) });

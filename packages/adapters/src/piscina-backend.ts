@@ -37,7 +37,7 @@ import { BATCH_MARK, type BatchEnvelope, type BatchReply, numbersOrSelf } from '
 import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Gate, Recycler } from './recycler.js';
 import { isRetirement, RETIRE_MARK, type RetiringErrorData } from './retire.js';
-import { CANCELLED, DONE, QUEUED, TaskTable } from './task-table.js';
+import { CANCELLED, DONE, LOST, QUEUED, TaskTable } from './task-table.js';
 import type { Envelope, ShimData } from './worker.js';
 
 /**
@@ -104,10 +104,11 @@ function translate(error: unknown): unknown {
 }
 
 /**
- * What a task whose thread died after it finished (its slot says DONE) rejects with: piscina
- * could not send its value back — something nested in it cannot be structured-cloned (a
- * function, a symbol, a class instance with private state…) — and the thread ended with the
- * failed send. The thread is replaced; only this task fails.
+ * What a task whose answer could not be sent rejects with (its slot says LOST, which the dying
+ * thread wrote: answers-in-flight.ts): something nested in its value cannot be structured-cloned
+ * (a function, a symbol, a class instance with private state…), and the thread ended with the
+ * failed send. The thread is replaced; only this task fails. A task that finished (DONE) before
+ * its thread died of something else fails like the thread's other tasks (see translate).
  */
 function lostAnswer(error: unknown): Error {
   const failure = new TypeError(
@@ -177,6 +178,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
       table: this.#table.buffer,
       recycleAfterTasks: resolved.recycleAfterTasks,
       recycleAboveHeapBytes: resolved.recycleAboveHeapBytes,
+      concurrentTasksPerWorker: resolved.concurrentTasksPerWorker,
     };
     this.#recycler =
       resolved.recycleAfterTasks > 0 || resolved.recycleAboveHeapBytes > 0
@@ -385,9 +387,9 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
           return this.#passValue(value);
         },
         (error: unknown) => {
-          const finished = this.#table.state(slot) === DONE;
+          const lost = this.#table.state(slot) === LOST;
           release();
-          if (finished && !isErrorData(error)) {
+          if (lost && !isErrorData(error)) {
             this.#settled();
             throw lostAnswer(error);
           }
@@ -614,15 +616,15 @@ class Flight<O> implements Watched {
   }
 
   fail(error: unknown): void {
-    // The thread died after the task had finished: its answer could not be sent (see lostAnswer).
+    // The thread died of this task's answer, which could not be sent (see lostAnswer).
     const state = this.slot >= 0 ? this.table.state(this.slot) : QUEUED;
-    const finished = state === DONE && !isErrorData(error);
-    if (state > 0 || state === DONE) this.#tellStarted(); // it ran (and failed, or its thread died)
+    const lost = state === LOST && !isErrorData(error);
+    if (state > 0 || state === DONE || state === LOST) this.#tellStarted(); // it ran (and failed, or its thread died)
     this.#release();
     if (this.#settled) return;
     this.#settled = true;
     if (this.signal.aborted) this.reject(abortReason(this.signal));
-    else this.reject(finished ? lostAnswer(error) : translate(error));
+    else this.reject(lost ? lostAnswer(error) : translate(error));
   }
 
   #release(): void {

@@ -6,8 +6,15 @@
  * One Int32 per slot, written with Atomics by both sides:
  *
  *   slot state   QUEUED (0) ──worker starts──▶ threadId (> 0) ──worker ends──▶ DONE (-2)
- *                   │
- *                   └──main aborts first──▶ CANCELLED (-1): the worker skips the task
+ *                   │                                                             │
+ *                   │                        its answer cannot be sent; the thread dies
+ *                   │                                                             ▼
+ *                   └──main aborts first──▶ CANCELLED (-1)                     LOST (-3)
+ *                                           the worker skips the task
+ *
+ * LOST is written by the dying thread itself (answers-in-flight.ts), before piscina reports the
+ * death: so "DONE and the thread died" means only that the task finished before something else
+ * ended its thread, never that its own answer was the cause.
  *
  * Each transition is one compareExchange, so "the worker starts it" and "the main thread
  * cancels it" cannot both win. The main thread owns allocation: it takes a free slot per task,
@@ -22,6 +29,8 @@ export const QUEUED = 0;
 export const CANCELLED = -1;
 /** Finished on its worker (the result may still be on its way). */
 export const DONE = -2;
+/** Finished, but its answer could not be sent back (not structured-cloneable); its thread died of it. */
+export const LOST = -3;
 
 /** Main-side allocator over the shared Int32 slots. */
 export class TaskTable {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, type TransferListItem, threadId, workerData } from 'node:worker_threads';
 import { runWithTraceHeaders, toErrorData } from '@poolkit/core/kit';
+import { holdAnswer, watchSends } from './answers-in-flight.js';
 import {
   BATCH_ERROR,
   BATCH_MARK,
@@ -49,6 +50,8 @@ export interface ShimData {
   recycleAfterTasks: number;
   /** Heap bytes in use after a task past which this thread retires; 0 = no limit. */
   recycleAboveHeapBytes: number;
+  /** piscina tasks a thread runs at once: the most answers it can owe (answers-in-flight.ts). */
+  concurrentTasksPerWorker: number;
 }
 
 type Namespace = Record<string, unknown>;
@@ -69,8 +72,10 @@ export interface WorkerTaskContext {
 const neverAborts = new AbortController().signal;
 const context: WorkerTaskContext = Object.freeze({ signal: neverAborts, attempt: 1 });
 
-const { moduleUrl, table, recycleAfterTasks, recycleAboveHeapBytes } = workerData as ShimData;
+const { moduleUrl, table, recycleAfterTasks, recycleAboveHeapBytes, concurrentTasksPerWorker } =
+  workerData as ShimData;
 const states = new Int32Array(table);
+watchSends(states, concurrentTasksPerWorker);
 const recycles = recycleAfterTasks > 0 || recycleAboveHeapBytes > 0;
 const moves = movesRegistry();
 const require = createRequire(import.meta.url);
@@ -96,12 +101,18 @@ function retiresNow(count: number): boolean {
   return retiring && running === 0;
 }
 
-/** A task's value on its way back: wrapped when the thread retires, moved when move() marked it. */
-function deliver(value: unknown): unknown {
+/**
+ * A lone task's value on its way back: wrapped when the thread retires, moved when move() marked
+ * it; held (by its `slot`) until piscina has sent it, so a failed send names this task.
+ */
+function deliver(value: unknown, slot: number): unknown {
   const list = value !== null && typeof value === 'object' ? moves.get(value) : undefined;
   let answer = value;
   if (recycles && retiresNow(1)) answer = { [RETIRE_MARK]: threadId, v: value } satisfies Retirement;
-  if (list === undefined) return answer;
+  if (list === undefined) {
+    holdAnswer(slot, value);
+    return answer;
+  }
   moves.delete(value as object);
   return movable(answer, list);
 }
@@ -178,8 +189,11 @@ type Kind = typeof SKIPPED | typeof FULFILLED | typeof REJECTED;
  */
 let settledWith: unknown;
 
-/** Takes the outcome of a task that settled after perform() returned; what it returns, perform's promise resolves with. */
-type Later = (kind: Kind, value: unknown) => unknown;
+/**
+ * Takes the outcome of a task that settled after perform() returned, and the task's slot; what it
+ * returns, perform's promise resolves with.
+ */
+type Later = (kind: Kind, value: unknown, slot: number) => unknown;
 
 /**
  * The per-task protocol, for a lone task and for each task of a batch alike:
@@ -222,11 +236,11 @@ function perform(
       (value) => {
         finish(slot);
         const kind = checked(value);
-        return later(kind, settledWith);
+        return later(kind, settledWith, slot);
       },
       (error: unknown) => {
         finish(slot);
-        return later(REJECTED, error);
+        return later(REJECTED, error, slot);
       },
     );
   }
@@ -238,9 +252,9 @@ function perform(
  * FULFILLED with the value, or REJECTED with the coded error of a value that cannot be sent back
  * (in {@link settledWith}): a function or a symbol would make piscina's postMessage throw inside
  * the thread, which kills it (the task then looked like a crash, `[object Object]`, and the
- * thread was replaced). A nested one still ends the thread inside piscina's send; the main side
- * tells that from a crash by the task's DONE slot (a lone task), or the shim re-checks each value
- * of a flush that failed (a batch).
+ * thread was replaced). A nested one still ends the thread inside piscina's send; the thread
+ * marks that task's slot LOST as it dies (a lone task; answers-in-flight.ts), or the shim
+ * re-checks each value of a flush that failed (a batch).
  */
 function checked(value: unknown): Kind {
   if (typeof value === 'function' || typeof value === 'symbol') {
@@ -252,8 +266,8 @@ function checked(value: unknown): Kind {
 }
 
 /** A lone task's outcome as piscina's answer: its value, or a thrown ErrorData. */
-const answer: Later = (kind, value) => {
-  if (kind === FULFILLED) return deliver(value);
+const answer: Later = (kind, value, slot) => {
+  if (kind === FULFILLED) return deliver(value, slot);
   if (kind === REJECTED) throw fault(value);
   // SKIPPED: the main thread already rejected this task; nobody reads this answer.
   if (recycles) running--;
@@ -288,7 +302,7 @@ export function run(envelope: Envelope): unknown {
     envelope.h,
     envelope.t,
   );
-  return typeof kind === 'number' ? answer(kind, settledWith) : kind;
+  return typeof kind === 'number' ? answer(kind, settledWith, envelope.s) : kind;
 }
 
 /**

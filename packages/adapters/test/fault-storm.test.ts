@@ -3,13 +3,10 @@
  * task settles exactly once with what its kind says, the counters' invariant holds throughout,
  * close() resolves, and no thread, timer or listener is left behind.
  */
-import { readFileSync } from 'node:fs';
 import { Pool, type PoolStats } from '@poolkit/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backend } from './helpers.js';
-
-/** OS threads of this process now (worker threads are OS threads; they do not show in getActiveResourcesInfo). */
-const osThreads = () => Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+import { ThreadLedger } from './threads.js';
 
 /** Every kind of task in the storm: what it sends, and which outcomes it may end with. */
 const KINDS = [
@@ -70,12 +67,14 @@ function invariantHolds(s: PoolStats): boolean {
 /** Timers and ports of this process (vitest's own test timer is one of them). */
 const handles = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout' || r === 'MessagePort');
 
-let baseline = 0;
+// Worker threads are OS threads; they do not show in getActiveResourcesInfo(): the ledger counts them.
+let ledger: ThreadLedger;
 let baselineHandles: string[] = [];
-beforeAll(() => {
-  baseline = osThreads();
+beforeAll(async () => {
+  ledger = await ThreadLedger.open();
   baselineHandles = handles();
 });
+afterAll(() => ledger.close());
 
 describe('fault storm', () => {
   for (const concurrentTasksPerWorker of [1, 2]) {
@@ -164,7 +163,9 @@ describe('fault storm', () => {
 
   it('leaves no thread, timer or port behind once the pools closed', async () => {
     // The storms' backends were closed (by the helpers' afterEach): their threads must be gone.
-    await expect.poll(osThreads, { timeout: 5_000 }).toBeLessThanOrEqual(baseline);
+    const left = await ledger.settle(5_000);
+    expect(left.workers, 'worker threads still running').toBe(0);
+    expect(left.extra, `OS threads beyond the ${left.baseline} before the storms`).toEqual([]);
     expect(handles(), 'timers or ports left behind').toEqual(baselineHandles);
   });
 });

@@ -1,9 +1,10 @@
 // Runs before every test file of this package: after each test, no MaxListenersExceededWarning
 // may have been printed; after the file, its threads must be gone (every backend a test made is
-// closed by the helpers' afterEach). Worker threads are OS threads and do not show in
-// process.getActiveResourcesInfo(), so they are counted in /proc (Linux; skipped elsewhere).
-import { existsSync, readFileSync } from 'node:fs';
+// closed by the helpers' afterEach): no Worker started during the file still running, and no OS
+// thread beyond those the process had at its start (see threads.ts for why the ledger starts
+// libuv's threadpool before it counts).
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { ThreadLedger } from './threads.js';
 
 const warnings: Error[] = [];
 process.on('warning', (warning) => {
@@ -14,19 +15,18 @@ afterEach(() => {
   expect(warnings.splice(0).map((w) => w.message)).toEqual([]);
 });
 
-const STATUS = '/proc/self/status';
-const osThreads = (): number => Number(/Threads:\s+(\d+)/.exec(readFileSync(STATUS, 'utf8'))?.[1] ?? 0);
-let baseline = 0;
+let ledger: ThreadLedger;
 
-beforeAll(() => {
-  if (existsSync(STATUS)) baseline = osThreads();
+beforeAll(async () => {
+  ledger = await ThreadLedger.open();
 });
 
 afterAll(async () => {
-  if (!existsSync(STATUS)) return;
-  const deadline = Date.now() + 5_000;
-  while (osThreads() > baseline && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  expect(osThreads(), 'OS threads left after this file (a backend not closed?)').toBeLessThanOrEqual(
-    baseline,
-  );
+  const left = await ledger.settle(5_000);
+  ledger.close();
+  expect(left.workers, 'worker threads still running after this file (a backend not closed?)').toBe(0);
+  expect(
+    left.extra,
+    `OS threads left after this file beyond the ${left.baseline} it started with (a backend not closed?)`,
+  ).toEqual([]);
 });
