@@ -57,9 +57,13 @@ export function watchSends(table: Int32Array, capacity: number): void {
   });
 }
 
-/** Holds the value a lone task in `slot` finished with, until piscina has sent it. */
+/**
+ * Holds the value a lone task in `slot` finished with, until piscina has sent it. Only objects:
+ * a primitive always clones (functions and symbols never reach here: the shim refuses them
+ * before the send), so the hot path of tasks that return numbers or strings does nothing.
+ */
 export function holdAnswer(slot: number, value: unknown): void {
-  if (states === undefined || slot < 0) return;
+  if (slot < 0 || typeof value !== 'object' || value === null || states === undefined) return;
   slots[next] = slot;
   values[next] = value;
   next = (next + 1) % slots.length;
