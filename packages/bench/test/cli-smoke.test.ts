@@ -223,3 +223,17 @@ describe('poolkit-bench --max-batch-sweep', () => {
     expect(existsSync(join(sweepDir, 'never.json'))).toBe(false);
   });
 });
+
+describe('the bin in the workspace', () => {
+  it('runs as `npx poolkit-bench` after a rebuild (the built cli.js keeps its execute bit)', async () => {
+    const bin = join(dirname(dirname(dirname(dirname(CLI)))), 'node_modules', '.bin', 'poolkit-bench');
+    const r = await new Promise<Run>((resolve) => {
+      execFile(bin, ['--help'], { timeout: 30_000 }, (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      });
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--task <module>');
+  });
+});

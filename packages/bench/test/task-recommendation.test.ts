@@ -60,10 +60,13 @@ describe('the recommendation of a task run', () => {
     expect(rec?.overheadMs['pool-piscina-batched']).toBeCloseTo(0.05, 6);
     expect(rec?.overheadMs['pool-inline']).toBeCloseTo(0.01, 6);
     expect(rec?.overheadMs.workerpool).toBeUndefined();
-    expect(rec?.breakEvenMs).toBeCloseTo(0.1, 6);
+    // break-even = o ÷ (P − 1): the cost c at which (c + o) ÷ P, a thread's time per task, is c.
+    expect(rec?.breakEvenMs).toBeCloseTo(0.05, 6);
+    const be = rec?.breakEvenMs as number;
+    expect((be + (rec?.overheadMs['pool-piscina-batched'] as number)) / 2).toBeCloseTo(be, 9);
     expect(rec?.batchingGain).toBeCloseTo(61 / 53, 6);
     expect(reasons[3]).toBe(
-      `Where the answer would change: threads pay off above ~${formatMs(0.1)} of work per task on this machine (2 threads; your task: 1.01 ms); batching gains ×${formatRatio(61 / 53).slice(0, -1)} here (pool-piscina-batched vs pool-piscina).`,
+      `Where the answer would change: threads pay off above ~${formatMs(0.05)} of work per task on this machine (2 threads; your task: 1.01 ms); batching gains ×${formatRatio(61 / 53).slice(0, -1)} here (pool-piscina-batched vs pool-piscina).`,
     );
     expect(rec?.lines.join('\n')).not.toContain('workerpool');
   });

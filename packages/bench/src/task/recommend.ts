@@ -12,9 +12,10 @@
  *   lone extra   = the leader's lone-task round trip (p50) − the floor's (what one request pays)
  *   per task t_x = contender x's median batch time ÷ tasks
  *   overhead o_x = t_x · lanes_x − c   (lanes = threads for thread pools, 1 on the main thread)
- *   break-even   = o · P ÷ (P − 1), with o the lowest overhead of a thread pool and P threads:
- *                  above it, c/P + o < c, so P threads beat one main thread (an estimate from a
- *                  model that ignores everything but per-task overhead)
+ *   break-even   = o ÷ (P − 1), with o the lowest overhead of a thread pool and P threads: a
+ *                  task of cost c takes (c + o) ÷ P per task on P threads (the definition of o),
+ *                  less than c on the main thread once c > o ÷ (P − 1) (an estimate from a model
+ *                  that ignores everything but per-task overhead)
  *   batching     = pool-piscina-batched tasks/s ÷ pool-piscina tasks/s
  */
 import type { ContenderId } from '../contenders/registry.js';
@@ -58,7 +59,7 @@ export function recommend(s: ScenarioResult, ctx: RecommendContext): Recommendat
     .map(([, o]) => o as number);
   const breakEvenMs =
     threadOverheads.length > 0 && ctx.threads > 1
-      ? (Math.min(...threadOverheads) * ctx.threads) / (ctx.threads - 1)
+      ? Math.min(...threadOverheads) / (ctx.threads - 1)
       : null;
   const unbatched = byId.get('pool-piscina');
   const batched = byId.get('pool-piscina-batched');
