@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { describeBackend, probeConformance, probeCrash } from '@poolkit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ChildProcessBackend, main, PROBE_TASK, TEXT_TASKS } from '../dist/custom-adapter.js';
@@ -62,15 +63,10 @@ describe('ChildProcessBackend beyond conformance', () => {
   });
 
   it('keeps nothing alive when idle: a program that never calls close() still exits', async () => {
-    const entry = new URL('../dist/custom-adapter.js', import.meta.url).href;
-    const script = [
-      `import { ChildProcessBackend, TEXT_TASKS } from ${JSON.stringify(entry)};`,
-      'const backend = new ChildProcessBackend({ module: TEXT_TASKS, processes: 2 });',
-      "const counts = await backend.run('a b a', { signal: new AbortController().signal });",
-      "console.log(String(counts.get('a'))); // a string prints without colour codes",
-    ].join('\n');
+    // A file, not `--input-type=module -e`: Deno runs -e code as CommonJS whatever the flag says.
+    const program = join(import.meta.dirname, 'fixtures', 'forgotten-backend.mjs');
     const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve) => {
-      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 }, (error, out) =>
+      execFile(process.execPath, [program], { timeout: 20_000 }, (error, out) =>
         resolve({ stdout: out, code: error ? 1 : 0 }),
       );
     });

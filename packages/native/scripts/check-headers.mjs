@@ -4,10 +4,16 @@
 // assertion; the file is compiled with `gcc -fsyntax-only` after node_api.h, so a declaration
 // that disagrees with Node ("conflicting types", wrong value, unknown function) fails.
 //
-//   node scripts/check-headers.mjs [--sys path/to/sys.rs] [--self-test] [--report file.json]
+// The headers are read at NAPI_VERSION = the Node-API version the addon says it needs
+// (NODE_API_VERSION in src/node-api.ts, which the loader checks at run time), so a function from a
+// later Node-API fails the check until that number is raised.
 //
-// --self-test also feeds deliberately wrong declarations (mutants of sys.rs) and requires each
-// to fail. --report writes { passed, failed, skipped } (one per checked declaration and mutant).
+//   node scripts/check-headers.mjs [--sys path/to/sys.rs] [--napi-version N] [--self-test] [--report file.json]
+//
+// --napi-version reads the headers at another Node-API version (the test proves the needed one is
+// exact: one below must fail). --self-test also feeds deliberately wrong declarations (mutants of
+// sys.rs) and requires each to fail. --report writes { passed, failed, skipped } (one per checked
+// declaration and mutant).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +22,14 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const INCLUDE = process.env.NODE_INCLUDE_DIR ?? '/usr/include/node';
+
+/** NODE_API_VERSION as src/node-api.ts declares it (one number, one place). */
+export function neededNodeApi() {
+  const source = readFileSync(join(here, '..', 'src', 'node-api.ts'), 'utf8');
+  const m = source.match(/^export const NODE_API_VERSION = (\d+);$/m);
+  if (!m) throw new Error('check-headers: no `export const NODE_API_VERSION = <n>;` in src/node-api.ts');
+  return Number(m[1]);
+}
 
 const PRIMITIVES = {
   c_void: 'void',
@@ -107,10 +121,10 @@ export function checksFromSys(source) {
   return checks;
 }
 
-/** Compiles the checks; returns { ok, failedNames, output }. */
-export function compile(checks, workDir) {
+/** Compiles the checks against the headers read at Node-API `napiVersion`; returns { ok, failedNames, output }. */
+export function compile(checks, workDir, napiVersion = neededNodeApi()) {
   const header = [
-    '#define NAPI_VERSION 8',
+    `#define NAPI_VERSION ${napiVersion}`,
     '#include <stdbool.h>',
     '#include <stddef.h>',
     '#include <stdint.h>',
@@ -164,17 +178,18 @@ function main() {
   const sysPath = resolve(opt('--sys') ?? join(here, '..', 'rust', 'sys.rs'));
   const report = opt('--report');
   const selfTest = args.includes('--self-test');
+  const napiVersion = Number(opt('--napi-version') ?? neededNodeApi());
   const source = readFileSync(sysPath, 'utf8');
   const work = mkdtempSync(join(tmpdir(), 'poolkit-headers-'));
 
   const checks = checksFromSys(source);
-  const result = compile(checks, work);
+  const result = compile(checks, work, napiVersion);
   let passed = checks.filter((c) => !result.failedNames.has(c.name)).length;
   let failed = checks.length - passed + (result.failedNames.has('<compile>') ? 1 : 0);
   const counts = { fn: 0, const: 0, type: 0 };
   for (const c of checks) counts[c.kind]++;
   console.log(
-    `headers: ${checks.length} declarations of ${sysPath} (${counts.fn} functions, ${counts.const} constants, ${counts.type} types) against ${INCLUDE}`,
+    `headers: ${checks.length} declarations of ${sysPath} (${counts.fn} functions, ${counts.const} constants, ${counts.type} types) against ${INCLUDE} at Node-API ${napiVersion}`,
   );
   if (!result.ok) {
     console.log(result.output);
@@ -188,7 +203,7 @@ function main() {
         failed++;
         continue;
       }
-      const r = compile(checksFromSys(source.replace(m.from, m.to)), work);
+      const r = compile(checksFromSys(source.replace(m.from, m.to)), work, napiVersion);
       if (r.ok) {
         console.log(`headers: mutant "${m.what}" was NOT caught`);
         failed++;

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PoolkitError } from '@poolkit/core';
+import { NODE_API_VERSION, nodeApiShortfall } from './node-api.js';
 
 /** One kernel as the addon describes it (output for the kernel's default params). */
 export interface KernelInfo {
@@ -38,7 +39,9 @@ export type BatchCallback = (
  * several chunks): `claimed` chunks have begun (or were skipped), the first `finished` chunks'
  * results are known, and `data`/`offsets` hold the results of the chunks finished since the last
  * call (shaped like the final callback's; undefined when there are none). With one thread on the
- * batch, chunk `i` began exactly when `claimed > i`.
+ * batch, chunk `i` began exactly when `claimed > i` or `finished > i`: the two counts are read
+ * one after the other, not as one snapshot, so `finished` can run ahead of `claimed` by chunks
+ * that began and ended in between.
  */
 export type ProgressCallback = (
   claimed: number,
@@ -191,11 +194,31 @@ export function addonCandidates(env: NodeJS.ProcessEnv = process.env): AddonCand
   ];
 }
 
-let addon: NativeAddon | undefined;
-let failure: { message: string; cause: unknown } | undefined;
+/** Why the addon did not load: the code and message of the PoolkitError the loader throws. */
+interface LoadFailure {
+  readonly code: 'ERR_NATIVE_LOAD' | 'ERR_NODE_API_VERSION';
+  readonly message: string;
+  readonly cause: unknown;
+}
 
-/** Tries every candidate in order; returns the addon or why each place failed. */
-function tryLoad(): NativeAddon | { message: string; cause: unknown } {
+let addon: NativeAddon | undefined;
+let failure: LoadFailure | undefined;
+
+/**
+ * Checks the runtime's Node-API (see node-api.ts), then tries every candidate in order; returns
+ * the addon or why it could not load.
+ */
+function tryLoad(): NativeAddon | LoadFailure {
+  const shortfall = nodeApiShortfall();
+  if (shortfall !== undefined) {
+    return {
+      code: 'ERR_NODE_API_VERSION',
+      message:
+        `${shortfall}. Fix: run on a runtime whose Node-API is at least ${NODE_API_VERSION} ` +
+        '(every Node.js that @poolkit/native supports has it), or use the JS twins in @poolkit/native/reference.',
+      cause: undefined,
+    };
+  }
   const require = createRequire(import.meta.url);
   const tried: string[] = [];
   const errors: unknown[] = [];
@@ -220,6 +243,7 @@ function tryLoad(): NativeAddon | { message: string; cause: unknown } {
     'Fix: install Rust (https://rustup.rs) and run `npm run build` in packages/native, ' +
     `or set ${ADDON_OVERRIDE_VARIABLE}=/path/to/poolkit-native.node.`;
   return {
+    code: 'ERR_NATIVE_LOAD',
     message,
     cause: errors.length === 1 ? errors[0] : errors.length > 1 ? new AggregateError(errors) : undefined,
   };
@@ -227,9 +251,12 @@ function tryLoad(): NativeAddon | { message: string; cause: unknown } {
 
 /**
  * The addon, loaded on first use (importing the package, or only its `reference` twins, never
- * needs the binary). Looks in the places {@link addonCandidates} lists, in order, and keeps the
- * first that loads. Throws a PoolkitError `ERR_NATIVE_LOAD` naming the platform triple, each
- * place and the fix when none does; the outcome is remembered for the life of the process.
+ * needs the binary). First checks that the runtime has Node-API {@link NODE_API_VERSION} or
+ * later (`process.versions.napi`, where it reports one) and throws a PoolkitError
+ * `ERR_NODE_API_VERSION` naming the version needed and the one found when it has not. Then looks
+ * in the places {@link addonCandidates} lists, in order, and keeps the first that loads; throws a
+ * PoolkitError `ERR_NATIVE_LOAD` naming the platform triple, each place and the fix when none
+ * does. The outcome is remembered for the life of the process.
  */
 export function loadAddon(): NativeAddon {
   if (addon !== undefined) return addon;
@@ -242,7 +269,7 @@ export function loadAddon(): NativeAddon {
     failure = result;
   }
   throw new PoolkitError(
-    'ERR_NATIVE_LOAD',
+    failure.code,
     failure.message,
     failure.cause === undefined ? undefined : { cause: failure.cause },
   );
@@ -250,7 +277,8 @@ export function loadAddon(): NativeAddon {
 
 /**
  * Whether the native addon loads in this process (see {@link loadAddon}); never throws. When
- * false, `runBatch`, `NativeBackend` and the other native calls throw `ERR_NATIVE_LOAD`, while
+ * false, `runBatch`, `NativeBackend` and the other native calls throw `ERR_NATIVE_LOAD` (or
+ * `ERR_NODE_API_VERSION` on a runtime whose Node-API is too old), while
  * `@poolkit/native/reference` (the JS twins) still works.
  *
  * @example

@@ -112,7 +112,11 @@ export class BatchFlight<I, O> {
     data: Float64Array | Buffer | undefined,
     offsets: Float64Array | undefined,
   ): void {
-    this.startedUpTo(claimed);
+    // An entry with a result has begun, whatever `claimed` says: the addon reads `claimed` before
+    // it collects the finished results, so a chunk claimed and finished between the two reads
+    // arrives with `finished > claimed` (seen under Bun, whose timing makes it likely). Its
+    // started() must still come before its report.
+    this.startedUpTo(Math.max(claimed, finished));
     if (data === undefined || finished <= this.finished) return;
     const first = this.finished;
     const time = this.share(finished);

@@ -38,4 +38,10 @@ export const NativeErrorCode = {
    * platform). The message names the platform triple, each place looked and the fix.
    */
   NativeLoad: 'ERR_NATIVE_LOAD',
+  /**
+   * PoolkitError: the runtime's Node-API is older than the addon needs (`process.versions.napi`
+   * below `NODE_API_VERSION`), or it has none (no `process.dlopen`). The message names the version
+   * needed and the one the runtime reports; the binary is never opened.
+   */
+  NodeApiVersion: 'ERR_NODE_API_VERSION',
 } as const;

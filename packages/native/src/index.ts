@@ -22,5 +22,6 @@ export {
   nativeKernels,
 } from './kernels.js';
 export { NativeBackend, type NativeBackendOptions } from './native-backend.js';
+export { NODE_API_VERSION, type NodeApiReport, nodeApiShortfall } from './node-api.js';
 export { poolThreads, setPoolThreads } from './pool-threads.js';
 export { type BatchOptions, type BatchOutput, type ByteItem, runBatch } from './run-batch.js';

@@ -48,6 +48,7 @@ describe('the addon matches its declared TypeScript surface', () => {
     expect(Object.keys(pkg).sort()).toEqual(
       [
         'ADDON_EXPORTS',
+        'NODE_API_VERSION',
         'NativeBackend',
         'NativeErrorCode',
         'addonCandidates',
@@ -59,6 +60,7 @@ describe('the addon matches its declared TypeScript surface', () => {
         'loadAddon',
         'nativeKernels',
         'nativeAvailable',
+        'nodeApiShortfall',
         'platformTriple',
         'poolThreads',
         'runBatch',

@@ -66,10 +66,17 @@ beforeAll(() => {
     symlinkSync(target, link);
     links.push(link);
   }
-  noCargoEnv = { ...process.env, PATH: bin, CARGO_HOME: join(tmp, 'cargo-home') };
-  delete noCargoEnv.CI;
-  delete noCargoEnv.POOLKIT_NATIVE_REQUIRE;
-  delete noCargoEnv.POOLKIT_NATIVE_ADDON;
+  // Unset as empty strings (the build and the loader read "" as unset), not deleted: Deno's
+  // child_process passes the parent's variables on even when `env` omits them
+  // (https://github.com/denoland/deno/issues/27343, still so in Deno 2.9.6), and the matrix runs with CI=true.
+  noCargoEnv = {
+    ...process.env,
+    PATH: bin,
+    CARGO_HOME: join(tmp, 'cargo-home'),
+    CI: '',
+    POOLKIT_NATIVE_REQUIRE: '',
+    POOLKIT_NATIVE_ADDON: '',
+  };
 });
 
 afterAll(() => {

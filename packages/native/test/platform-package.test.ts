@@ -8,6 +8,7 @@ import {
   rmSync,
   symlinkSync,
   unlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -81,6 +82,12 @@ describe('with no local build the loader uses the platform package', () => {
     mkdirSync(copy);
     cpSync(join(pkg, 'dist'), join(copy, 'dist'), { recursive: true });
     cpSync(join(pkg, 'package.json'), join(copy, 'package.json'));
+    // The project that installed them: its package.json is what tells Deno that node_modules
+    // holds npm packages (without one, Deno refuses the bare import of @poolkit/core).
+    writeFileSync(
+      join(tmp, 'package.json'),
+      JSON.stringify({ private: true, type: 'module', dependencies: main.dependencies }),
+    );
     mkdirSync(join(tmp, 'node_modules', '@poolkit'), { recursive: true });
     for (const [target, name] of [
       [join(root, 'packages', 'core'), 'core'],
@@ -109,9 +116,13 @@ describe('with no local build the loader uses the platform package', () => {
       const loaded = Object.keys(createRequire(import.meta.url).cache).filter((f) => f.endsWith('.node'));
       console.log(JSON.stringify({ candidates, available, squares, loaded }));
     `;
-    const env = { ...process.env };
-    delete env.POOLKIT_NATIVE_ADDON;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    // A file, not `--input-type=module -e`: Deno runs -e code as CommonJS whatever the flag says.
+    const file = join(tmp, 'load-from-platform-package.mjs');
+    writeFileSync(file, script);
+    // "" is unset to the loader; deleting the variable is not enough under Deno, whose children
+    // get the parent's variables whatever `env` holds (https://github.com/denoland/deno/issues/27343).
+    const env = { ...process.env, POOLKIT_NATIVE_ADDON: '' };
+    const r = spawnSync(process.execPath, [file], {
       cwd: tmp,
       env,
       encoding: 'utf8',

@@ -348,15 +348,25 @@ export class ChildProcessBackend<I = unknown, O = unknown> implements Backend<I,
       this.#waiting.length > 0 ||
       this.#readyWaiters.length > 0 ||
       [...this.#children].some((c) => c.job !== undefined);
-    for (const { process: proc } of this.#children) {
-      if (busy) {
-        proc.ref();
-        proc.channel?.ref();
-      } else {
-        proc.unref();
-        proc.channel?.unref();
-      }
-    }
+    for (const { process: proc } of this.#children) setRef(proc, busy);
+  }
+}
+
+/**
+ * Makes `proc` keep this process alive (`on`) or not. Node holds the loop open for the child and,
+ * separately, for its IPC channel, so both are (un)referenced. The channel's `ref`/`unref` are
+ * feature-tested, not assumed: Bun's `subprocess.channel` has neither
+ * (https://github.com/oven-sh/bun/issues/33593), and there `proc.unref()` alone already lets the
+ * process exit with the channel open (https://github.com/oven-sh/bun/issues/23686).
+ */
+function setRef(proc: ChildProcess, on: boolean): void {
+  const channel = proc.channel as { ref?: unknown; unref?: unknown } | null | undefined;
+  if (on) {
+    proc.ref();
+    if (typeof channel?.ref === 'function') channel.ref();
+  } else {
+    proc.unref();
+    if (typeof channel?.unref === 'function') channel.unref();
   }
 }
 
