@@ -12,7 +12,7 @@
 import type { BatchEntry, BatchResult } from '@poolkit/core';
 import { abortReason, type ErrorData, fromErrorData, isErrorData, tellStarted } from '@poolkit/core/kit';
 import type { Watched } from './abort-watch.js';
-import { BATCH_ERROR, BATCH_OK, type BatchReply } from './batch-protocol.js';
+import { BATCH_ERROR, BATCH_OK, type BatchReply, packedAt } from './batch-protocol.js';
 import { CANCELLED, DONE, LOST, QUEUED, type TaskTable } from './task-table.js';
 
 export interface BatchFlightHost {
@@ -153,9 +153,9 @@ export class BatchFlight<O> implements Watched {
       const i = reply.from + j;
       if (this.#results[i] !== undefined) continue;
       let result: BatchResult<O>;
-      if (e[j] === BATCH_OK) result = { status: 'fulfilled', value: v[j] as O, time: t[j] };
+      if (e[j] === BATCH_OK) result = { status: 'fulfilled', value: packedAt(v, j) as O, time: t[j] };
       else if (e[j] === BATCH_ERROR)
-        result = { status: 'rejected', reason: fromErrorData(v[j] as ErrorData), time: t[j] };
+        result = { status: 'rejected', reason: fromErrorData(packedAt(v, j) as ErrorData), time: t[j] };
       else result = { status: 'rejected', reason: abortReason(this.entries[i].options.signal) };
       this.#set(i, result, early);
     }

@@ -33,10 +33,11 @@ import {
 import { Piscina } from 'piscina';
 import { AbortWatch, type Watched } from './abort-watch.js';
 import { BatchFlight, type BatchFlightHost } from './batch-flight.js';
-import { BATCH_MARK, type BatchEnvelope, type BatchReply, numbersOrSelf } from './batch-protocol.js';
+import { BATCH_MARK, type BatchEnvelope, type BatchReply, packValues } from './batch-protocol.js';
 import { type PiscinaBackendOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { Gate, Recycler } from './recycler.js';
 import { isRetirement, RETIRE_MARK, type RetiringErrorData } from './retire.js';
+import { threadsApplyResourceLimits, threadsLoadTypeScript } from './runtime-features.js';
 import { CANCELLED, DONE, LOST, QUEUED, TaskTable } from './task-table.js';
 import type { Envelope, ShimData } from './worker.js';
 
@@ -77,10 +78,27 @@ function tsxSpecifier(): string {
 }
 
 function workerExecArgv(options: ResolvedOptions): string[] | undefined {
-  const needsTsx = FROM_SOURCE || TS_MODULE.test(options.path);
+  // Where threads load TypeScript themselves (Bun, Deno) no loader is added: Deno's worker_threads
+  // also refuse `--import` (ERR_WORKER_INVALID_EXEC_ARGV), which would make the backend unusable.
+  const needsTsx = !threadsLoadTypeScript() && (FROM_SOURCE || TS_MODULE.test(options.path));
   if (!needsTsx) return options.execArgv;
   const base = options.execArgv ?? process.execArgv;
   return base.some((flag) => flag.includes('tsx')) ? base : [...base, '--import', tsxSpecifier()];
+}
+
+/**
+ * What the constructor throws when `resourceLimits` are given on a runtime whose threads do not
+ * hold to them (runtime-features.ts): better no backend than one whose runaway task takes the
+ * process down, or never settles, while the options promised it would only end its thread.
+ */
+function limitsUnavailable(): Error {
+  const error = new TypeError(
+    'options.resourceLimits cannot be applied on this runtime: its threads either ignore them ' +
+      '(Bun 1.4, https://github.com/oven-sh/bun/issues/31411) or stop a task that passes them without ' +
+      'ending its thread, so the task would never settle (Deno 2.9). Leave resourceLimits out, or use ' +
+      'recycleAboveHeapMB to replace threads whose heap has grown.',
+  );
+  return Object.assign(error, { code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM' });
 }
 
 /** Turns what piscina rejected with into what the caller should see. */
@@ -170,6 +188,7 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
 
   constructor(options: PiscinaBackendOptions) {
     const resolved = resolveOptions(options);
+    if (resolved.resourceLimits !== undefined && !threadsApplyResourceLimits()) throw limitsUnavailable();
     this.name = resolved.name;
     this.concurrency = resolved.threads * resolved.concurrentTasksPerWorker;
     this.#table = new TaskTable(TABLE_SLOTS);
@@ -302,7 +321,16 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
     }
     const id = this.#nextBatch++;
     const slotList = Int32Array.from(slots); // cloned as one block
-    const envelope: BatchEnvelope = { b: id, t: task, i: numbersOrSelf(inputs), s: slotList, k: killable };
+    // Byte inputs go as one transferred block (batch-protocol.ts): md5's 1 KiB buffers cost the
+    // main thread a structured clone each otherwise.
+    const transfer: ArrayBuffer[] = [];
+    const envelope: BatchEnvelope = {
+      b: id,
+      t: task,
+      i: packValues(inputs, transfer),
+      s: slotList,
+      k: killable,
+    };
     if (attempts !== undefined) envelope.a = attempts;
     if (headers !== undefined) envelope.h = headers;
     this.#live++;
@@ -322,7 +350,9 @@ export class PiscinaBackend<I = unknown, O = unknown> implements Backend<I, O> {
       );
       this.#batches.set(id, flight);
       this.#watch.add(flight);
-      this.#gated(() => this.#piscina.run(envelope, { name: 'runBatch' }), -1).then(
+      const transferList =
+        transfer.length === 0 ? undefined : (transfer as PiscinaRunOptions['transferList']);
+      this.#gated(() => this.#piscina.run(envelope, { name: 'runBatch', transferList }), -1).then(
         (reply: BatchReply) => {
           if (isRetirement(reply)) {
             // Refused, none of it started: every task is 'rerun' once that thread is gone.

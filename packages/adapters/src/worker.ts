@@ -22,7 +22,9 @@ import {
   BATCH_SKIPPED,
   type BatchEnvelope,
   type BatchReply,
-  numbersOrSelf,
+  packedAt,
+  packedLength,
+  packValues,
 } from './batch-protocol.js';
 import { RETIRE_MARK, type Retirement, type RetiringErrorData } from './retire.js';
 import { CANCELLED, DONE, QUEUED } from './task-table.js';
@@ -359,13 +361,14 @@ class BatchRun {
   /** Runs tasks from `index` on through {@link perform}; switches to async only at a task that returns a promise. */
   go(index: number): BatchReply | Promise<BatchReply> {
     const { i: inputs, s: slots, a: attempts, k: killable, h: headers, t: task } = this.envelope;
-    for (let n = index; n < inputs.length; n++) {
+    const count = packedLength(inputs);
+    for (let n = index; n < count; n++) {
       if (killable[n] === 1 && this.#done > this.#from) this.#flush();
       this.#n = n;
       this.#start = performance.now();
       const kind = perform(
         this.fn,
-        inputs[n],
+        packedAt(inputs, n),
         slots[n],
         attempts === undefined ? 1 : attempts[n],
         this.#later,
@@ -420,7 +423,8 @@ class BatchRun {
       [BATCH_MARK]: this.envelope.b,
       from,
       e: whole ? this.#e : this.#e.slice(from, to),
-      v: numbersOrSelf(this.#v),
+      // Byte results go back as one transferred block, added to what this reply transfers.
+      v: packValues(this.#v, this.#x as ArrayBuffer[]),
       t: whole ? this.#t : this.#t.slice(from, to),
     };
     if (flushes !== undefined) reply.flushes = flushes;
@@ -439,13 +443,15 @@ class BatchRun {
       parentPort!.postMessage(reply, transfer);
     } catch {
       // A value deep inside could not be cloned: that task fails alone, the others go as they are.
-      for (let n = 0; n < reply.v.length; n++) {
+      // (Packed values are bytes, which always clone: then it was not one of them.)
+      const values = Array.isArray(reply.v) ? reply.v : [];
+      for (let n = 0; n < values.length; n++) {
         if (reply.e[n] !== BATCH_OK) continue;
         try {
-          structuredClone(reply.v[n]);
+          structuredClone(values[n]);
         } catch (error) {
           reply.e[n] = BATCH_ERROR;
-          (reply.v as unknown[])[n] = toErrorData(notCloneable(String((error as Error)?.message ?? error)));
+          values[n] = toErrorData(notCloneable(String((error as Error)?.message ?? error)));
         }
       }
       parentPort!.postMessage(reply, transfer);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { threadsApplyResourceLimits } from '../src/runtime-features.js';
 import { backend, never, rejection } from './helpers.js';
 
 describe('a worker that dies fails only its own task with WorkerCrashedError', () => {
@@ -22,7 +23,15 @@ describe('a worker that dies fails only its own task with WorkerCrashedError', (
     expect(await b.run(1, { signal: never() })).toBe(2);
   });
 
-  it('maps running out of memory under resourceLimits to ERR_WORKER_CRASHED', async () => {
+  it('maps running out of memory under resourceLimits to ERR_WORKER_CRASHED (where the runtime applies them)', async () => {
+    if (!threadsApplyResourceLimits()) {
+      // Bun: the option is taken and ignored, so the runaway heap would take the process down.
+      // The backend refuses it instead (resource-limits-a-runtime-ignores-are-refused.test.ts).
+      expect(() => backend({ threads: 1, resourceLimits: { maxOldGenerationSizeMb: 64 } })).toThrow(
+        expect.objectContaining({ code: 'ERR_FEATURE_UNAVAILABLE_ON_PLATFORM' }),
+      );
+      return;
+    }
     const b = backend({ threads: 1, resourceLimits: { maxOldGenerationSizeMb: 64 } });
     const error = await rejection(b.run(undefined, { signal: never(), task: 'hog' }));
     expect(error.code).toBe('ERR_WORKER_CRASHED');
