@@ -6,7 +6,7 @@
 //     (found by reading the test files, so a new backend's or queue's conformance file is in);
 //   - PiscinaBackend under faults (ADAPTER_FAULTS below);
 //   - every vitest file of @poolkit/native (the addon loads and runs on that Node's Node-API);
-//   - the bench CLI's smoke run (BENCH_SMOKE below).
+//   - the bench CLI's smoke run (BENCH_SMOKE below; on Bun and Deno too).
 // On Bun and Deno, the conformance suites of OTHER_RUNTIMES_PACKAGES (below: every package with
 // one), every vitest file of @poolkit/native, and PiscinaBackend's fault tests less those a runtime cannot pass (FAULTS_LEFT_OUT below, each
 // with its reason; the root README's support table says the same).
@@ -87,6 +87,15 @@ const ADAPTER_FAULTS = [
  * "no thread left" check sees the thread.
  */
 const FAULTS_LEFT_OUT = {
+  // Bun 1.4.4: a Worker that calls process.exit() just after its answer is, in about two runs of
+  // three, never reported as exited ('exit' is not emitted, threadId stays): the file's tasks get
+  // the right outcomes, its "no Worker left" check sees the Worker. Bun's process.exit() in a
+  // worker has a history of this (https://github.com/oven-sh/bun/issues/26239,
+  // https://github.com/oven-sh/bun/pull/38016).
+  bun: {
+    'test/a-task-that-finished-before-its-thread-died-is-not-called-uncloneable.test.ts':
+      'a Worker that calls process.exit() after its answer is now and then never reported as exited',
+  },
   deno: {
     'test/cancel.test.ts': 'terminate() leaves an aborted spinning thread running',
     'test/force-stop.test.ts': 'terminate() leaves a force-stopped spinning thread running',
@@ -98,8 +107,18 @@ const FAULTS_LEFT_OUT = {
 /** The smoke run of every backend, run by each runtime itself (not through vitest). */
 const SMOKE = join(root, 'scripts', 'smoke-backends.mjs');
 
-/** The bench's CI smoke: the built CLI over every contender on a tiny configuration, its reports checked. */
-const BENCH_SMOKE = ['test/cli-smoke.test.ts'];
+/**
+ * The bench's CI smoke, on every runtime: the built CLI over every contender on a tiny
+ * configuration, its reports checked; `--task` end to end on a TypeScript task; how the report
+ * names the runtime; the peers' settings found per runtime (workerpool's worker type, tinypool's
+ * atomics).
+ */
+const BENCH_SMOKE = [
+  'test/cli-smoke.test.ts',
+  'test/task-cli.test.ts',
+  'test/runtime.test.ts',
+  'test/peer-settings.test.ts',
+];
 
 /** Test files under `pkg`/test, recursively, relative to `pkg`. */
 function testFiles(pkg) {
@@ -147,6 +166,7 @@ function plan(kind) {
       other.set('adapters', [...new Set([...other.get('adapters'), ...faults])]);
     }
     for (const name of OTHER_RUNTIMES_ALL_FILES) other.set(name, testFiles(join(packages, name)));
+    other.set('bench', BENCH_SMOKE);
     return other;
   }
   add('adapters', ADAPTER_FAULTS);

@@ -4,8 +4,12 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Runtime, runtimeLabel, runtimeOf } from './runtime.js';
 
 export interface Environment {
+  /** The runtime that ran the bench: Node, Bun or Deno, and its own version. */
+  readonly runtime: Runtime;
+  /** `process.version`: Node's version, or under Bun and Deno the Node version they implement. */
   readonly node: string;
   readonly v8: string;
   readonly platform: string;
@@ -69,6 +73,7 @@ function git(args: string[]): string | undefined {
 export function environment(): Environment {
   const status = git(['status', '--porcelain']);
   return {
+    runtime: runtimeOf(),
     node: process.version,
     v8: process.versions.v8,
     platform: process.platform,
@@ -84,8 +89,8 @@ export function environment(): Environment {
   };
 }
 
-/** One line: Node, CPU, cores, commit, date. */
+/** One line: the runtime and its version, CPU, cores, load, platform, commit, date. */
 export function environmentLine(env: Environment): string {
   const commit = `${env.commit}${env.dirty ? ' (uncommitted changes)' : ''}`;
-  return `Node ${env.node} · ${env.cpu} · ${env.cores} cores (load ${env.loadAverage.toFixed(1)} at start) · ${env.platform}-${env.arch} · commit ${commit} · ${env.date.slice(0, 10)}`;
+  return `${runtimeLabel(env.runtime, env.node)} · ${env.cpu} · ${env.cores} cores (load ${env.loadAverage.toFixed(1)} at start) · ${env.platform}-${env.arch} · commit ${commit} · ${env.date.slice(0, 10)}`;
 }

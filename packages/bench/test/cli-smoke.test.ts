@@ -13,6 +13,7 @@ import { checkReport } from '../src/report/schema.js';
 import type { BenchReport } from '../src/report/types.js';
 import { WORKLOADS, type WorkloadName } from '../src/workloads.js';
 import { nativeLoads } from './native-loads.js';
+import { RUNTIME_LABEL as LABEL, RUN_SCRIPT, RUNTIME } from './this-runtime.js';
 
 const CLI = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'cli.js');
 const WORKLOAD_LIST = ['noop', 'square', 'md5', 'sleep'];
@@ -28,7 +29,7 @@ let report: BenchReport;
 /** The built CLI with `args`; resolves with its exit status and output. */
 function cli(args: string[], timeout = 80_000): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...RUN_SCRIPT, CLI, ...args], { timeout }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -64,7 +65,10 @@ describe('poolkit-bench on a tiny configuration', () => {
   it('exits with status 0 and prints the environment and a table per scenario', () => {
     expect(run.stderr).not.toMatch(/failed/);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Node v\d+\.\d+\.\d+ · .+ · \d+ cores \(load [\d.]+ at start\) · /);
+    expect(run.stdout.startsWith(`${LABEL} · `)).toBe(true);
+    expect(run.stdout).toMatch(
+      /^(Node|Bun|Deno) v?\d+\.\d+\.\d+.* · .+ · \d+ cores \(load [\d.]+ at start\) · /,
+    );
     for (const id of ['noop', 'square', 'md5', 'sleep-c5', 'sleep-c10']) {
       expect(run.stdout).toContain(`\n${id}: `);
     }
@@ -76,6 +80,7 @@ describe('poolkit-bench on a tiny configuration', () => {
     expect(report.settings.maxBatchSweep).toBeUndefined();
     expect(run.stdout).not.toContain('maxBatch sweep');
     expect(report.environment.node).toBe(process.version);
+    expect(report.environment.runtime).toEqual(RUNTIME);
     expect(report.settings.mode).toBe('quick');
     expect(report.scenarios.map((s) => s.id)).toEqual(['noop', 'square', 'md5', 'sleep-c5', 'sleep-c10']);
   });
@@ -144,7 +149,7 @@ describe('poolkit-bench on a tiny configuration', () => {
 
   it('writes Markdown with the environment line, a table per scenario and the verdicts', () => {
     const md = readFileSync(join(dir, 'report.md'), 'utf8');
-    expect(md).toContain(`Node ${process.version}`);
+    expect(md).toContain(`_${LABEL} · `);
     expect(md.match(/^\| contender \|/gm)?.length).toBe(report.scenarios.length);
     for (const s of report.scenarios) expect(md).toMatch(new RegExp(`^- ${s.id}: `, 'm'));
   });
@@ -165,6 +170,7 @@ describe('poolkit-bench on a tiny configuration', () => {
   it('writes the HTML page with one chart per scenario and its verdicts', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(run.stdout).toContain(`HTML: ${join(dir, 'report.html')}`);
+    expect(html).toContain(`${LABEL} · `);
     expect(html.match(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="chart"/g)?.length).toBe(
       report.scenarios.length,
     );

@@ -20,6 +20,7 @@ import { WORKER_CONCURRENCY } from '../src/distributed/scenario.js';
 import { runSuite, WORKER_DIR } from '../src/harness.js';
 import { type BenchConfig, parseOptions } from '../src/options.js';
 import { checkReport } from '../src/report/schema.js';
+import { RUN_SCRIPT } from './this-runtime.js';
 
 const CLI = join(dirname(dirname(fileURLToPath(import.meta.url))), 'dist', 'cli.js');
 
@@ -141,6 +142,7 @@ describe.skipIf(skipRedis)(
         const child = spawn(
           process.execPath,
           [
+            ...RUN_SCRIPT,
             CLI,
             ...['--workload', 'distributed', '--tasks', '2000', '--time', '20000', '--no-progress'],
             ...['--json', join(dir, 'never.json'), '--svg', join(dir, 'svg')],

@@ -14,6 +14,7 @@ import { summarize } from '../src/stats.js';
 import { verdictOf } from '../src/verdict.js';
 
 const env: Environment = {
+  runtime: { name: 'node', version: 'v20.20.2' },
   node: 'v20.20.2',
   v8: '11',
   platform: 'linux',

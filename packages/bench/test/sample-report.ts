@@ -11,6 +11,7 @@ import { recommend } from '../src/task/recommend.js';
 import { verdictOf } from '../src/verdict.js';
 
 export const env: Environment = {
+  runtime: { name: 'node', version: 'v20.20.2' },
   node: 'v20.20.2',
   v8: '11',
   platform: 'linux',

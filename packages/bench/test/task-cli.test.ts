@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkReport } from '../src/report/schema.js';
 import type { TaskReport } from '../src/task/run.js';
 import { type CliRun, cli, SMALL_FLAGS, TASKS, tempDir } from './task-helpers.js';
+import { RUNTIME_LABEL } from './this-runtime.js';
 
 const out = tempDir();
 let run: CliRun;
@@ -49,7 +50,7 @@ describe('poolkit-bench --task, end to end', () => {
     expect(run.stderr, run.stderr).not.toMatch(/failed/);
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^Node v\d+\.\d+\.\d+ · /);
+    expect(lines[0].startsWith(`${RUNTIME_LABEL} · `)).toBe(true);
     expect(lines[1]).toBe(
       `Task: checksum of checksum.ts (TypeScript, sync) · 16 tasks per batch from inputs(16) of the module · ${lines[1].match(/· ([^·]+) per task in a worker thread/)?.[1]} per task in a worker thread · per-task limit 10.0 s`,
     );

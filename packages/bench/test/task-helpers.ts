@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TaskOptions } from '../src/task/options.js';
+import { RUN_SCRIPT } from './this-runtime.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -48,7 +49,7 @@ export function cli(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [CLI, ...args],
+      [...RUN_SCRIPT, CLI, ...args],
       { cwd: options.cwd, env: { ...process.env, ...options.env }, timeout: options.timeout ?? 60_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });

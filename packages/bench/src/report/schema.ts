@@ -3,6 +3,7 @@
  * reading the file: returns every problem found, as `path: what is wrong`; empty when valid.
  */
 import { CONTENDER_IDS } from '../contenders/registry.js';
+import { RUNTIME_NAMES } from '../runtime.js';
 import { TASK_WORKLOAD, WORKLOAD_NAMES } from '../workloads.js';
 import { SCHEMA } from './types.js';
 
@@ -188,6 +189,20 @@ function recommendation(p: Problems, r: unknown, scenario: unknown): void {
     p.push("recommendation.tiedWith: differs from the verdict's");
 }
 
+/** `environment.runtime`: a known name and a version; Node's version is `environment.node` itself. */
+function runtime(p: Problems, env: Record<string, unknown>): void {
+  const r = env.runtime;
+  if (!isObject(r)) return void p.push('environment.runtime: not an object');
+  if (!RUNTIME_NAMES.includes(r.name as never))
+    p.push(`environment.runtime.name: not one of ${RUNTIME_NAMES.join('/')}`);
+  if (typeof r.version !== 'string' || r.version === '')
+    p.push('environment.runtime.version: not a non-empty string');
+  else if (r.name === 'node' && r.version !== env.node)
+    p.push(
+      'environment.runtime.version: a Node run has its version in environment.node too, and they differ',
+    );
+}
+
 /** Every problem with `report`'s shape; an empty array when it is a valid report. */
 export function checkReport(report: unknown): string[] {
   const p: Problems = [];
@@ -201,6 +216,7 @@ export function checkReport(report: unknown): string[] {
       if (typeof env[key] !== 'string') p.push(`environment.${key}: not a string`);
     if (!Number.isInteger(env.cores) || (env.cores as number) < 1)
       p.push('environment.cores: not an integer ≥ 1');
+    runtime(p, env);
   }
   if (!isObject(report.settings)) p.push('settings: not an object');
   if (!isFiniteNumber(report.durationMs)) p.push('durationMs: not a number');

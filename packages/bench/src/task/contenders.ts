@@ -8,6 +8,7 @@
  */
 import { Pool } from '@poolkit/core';
 import type { ContenderKind } from '../contender.js';
+import { tinypoolAtomics, workerpoolType } from '../contenders/peer-settings.js';
 import { openPiscinaTarget, type PoolPiscinaSetup } from '../contenders/pool-piscina.js';
 import { destroyPoolifier } from '../contenders/poolifier.js';
 import type { ContenderId } from '../contenders/registry.js';
@@ -204,13 +205,16 @@ export const TASK_CONTENDER_LIST = [
     async open(s) {
       const ns = await importPeer('tinypool', s.projectDir);
       const Tinypool = (ns.default ?? ns.Tinypool) as typeof import('tinypool').default;
+      const atomics = await tinypoolAtomics(Tinypool);
       const pool = new Tinypool({
         filename: s.wrappers.defaultExport(),
         minThreads: s.threads,
         maxThreads: s.threads,
         ...withExecArgv(s),
+        ...atomics.options,
       });
       return {
+        ...(atomics.notes.length > 0 ? { notes: [...atomics.notes] } : {}),
         batch: (items) => Promise.all(items.map((item) => pool.run(item))),
         one: (item) => pool.run(item),
         close: () => pool.destroy(),
@@ -226,8 +230,9 @@ export const TASK_CONTENDER_LIST = [
     async open(s) {
       const peer = requirePeer('workerpool', s.projectDir);
       const ns = await importPeer('workerpool', s.projectDir);
+      const type = await workerpoolType();
       const pool = memberOf<typeof import('workerpool').pool>(ns, 'pool')(s.wrappers.workerpool(peer.url), {
-        workerType: 'thread',
+        ...type.options,
         minWorkers: s.threads,
         maxWorkers: s.threads,
         ...(s.execArgv === undefined ? {} : { workerThreadOpts: { execArgv: [...s.execArgv] } }),
@@ -235,6 +240,7 @@ export const TASK_CONTENDER_LIST = [
       // workerpool's promises are its own thenables: wrap them so Promise.all sees native ones.
       const run = (item: unknown): Promise<unknown> => Promise.resolve(pool.exec('task', [item]));
       return {
+        ...(type.notes.length > 0 ? { notes: [...type.notes] } : {}),
         batch: (items) => Promise.all(items.map(run)),
         one: run,
         close: async () => {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { errorText, TaskInputError } from './errors.js';
-import { exportOf, loadModule, type Namespace, TS_MODULE } from './pick.js';
+import { exportOf, loadModule, loadsTypeScript, type Namespace, TS_MODULE } from './pick.js';
 
 /** How the module is written: an ES module, CommonJS, or TypeScript (loaded through tsx). */
 export type ModuleFormat = 'esm' | 'commonjs' | 'typescript';
@@ -123,7 +123,7 @@ export async function loadTask(module: string, exportName: string, cwd: string):
   const url = pathToFileURL(path).href;
   let ns: Namespace;
   try {
-    if (format === 'typescript') await registerTsx();
+    if (format === 'typescript' && !loadsTypeScript()) await registerTsx();
     ns = await loadModule(url);
   } catch (error) {
     throw new TaskInputError('ERR_TASK_IMPORT', `the module ${shown} failed to import: ${errorText(error)}`, {

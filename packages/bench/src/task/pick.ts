@@ -20,11 +20,21 @@ export type Namespace = Record<string, unknown>;
 
 /**
  * Loads the module at `url` (a `file:` URL). TypeScript goes through `require()`, which needs
- * tsx's CommonJS hook registered in this thread (`--import tsx`, or tsx/cjs/api's `register()`).
+ * tsx's CommonJS hook registered in this thread (`--import tsx`, or tsx/cjs/api's `register()`) —
+ * except where the runtime loads TypeScript itself ({@link loadsTypeScript}).
  */
 export async function loadModule(url: string): Promise<Namespace> {
-  if (TS_MODULE.test(url)) return createRequire(url)(fileURLToPath(url)) as Namespace;
+  if (TS_MODULE.test(url) && !loadsTypeScript()) return createRequire(url)(fileURLToPath(url)) as Namespace;
   return (await import(url)) as Namespace;
+}
+
+/**
+ * Whether this runtime loads TypeScript itself, whole (`process.features.typescript` is
+ * `'transform'`: Bun, Deno): then a `.ts` module is imported like any other, and threads need no
+ * `--import tsx` (Deno's worker_threads refuse it). Node's `'strip'` erases types only: tsx stays.
+ */
+export function loadsTypeScript(): boolean {
+  return (process.features as { typescript?: unknown }).typescript === 'transform';
 }
 
 /**

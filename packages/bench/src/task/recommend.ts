@@ -58,9 +58,7 @@ export function recommend(s: ScenarioResult, ctx: RecommendContext): Recommendat
     .filter(([id]) => ctx.offMain.has(id as ContenderId))
     .map(([, o]) => o as number);
   const breakEvenMs =
-    threadOverheads.length > 0 && ctx.threads > 1
-      ? Math.min(...threadOverheads) / (ctx.threads - 1)
-      : null;
+    threadOverheads.length > 0 && ctx.threads > 1 ? Math.min(...threadOverheads) / (ctx.threads - 1) : null;
   const unbatched = byId.get('pool-piscina');
   const batched = byId.get('pool-piscina-batched');
   const batchingGain =

@@ -24,6 +24,7 @@ import { asContender } from './harness-contender.js';
 import { inputSource } from './inputs.js';
 import { loadTask, tsxLoader } from './load.js';
 import { resolveTaskOptions, type TaskOptions } from './options.js';
+import { loadsTypeScript } from './pick.js';
 import { Probe } from './probe.js';
 import { recommend } from './recommend.js';
 import { cutReport, scenarioId, type TaskReport, taskReport } from './report.js';
@@ -54,7 +55,10 @@ export async function benchmarkTask(options: TaskOptions): Promise<TaskReport> {
   const o = resolveTaskOptions(options);
   const task = await loadTask(o.module, o.exportName, o.cwd);
   const source = inputSource(task, o.inputs, o.cwd);
-  const execArgv = task.format === 'typescript' ? [...process.execArgv, '--import', tsxLoader()] : undefined;
+  const execArgv =
+    task.format === 'typescript' && !loadsTypeScript()
+      ? [...process.execArgv, '--import', tsxLoader()]
+      : undefined;
   const wrappers = new Wrappers(task, WORKER_DIR);
   const probe = new Probe(task, WORKER_DIR, execArgv);
   const notes: string[] = [];
