@@ -175,13 +175,38 @@ function list<T extends string>(flag: string, value: string, allowed: readonly T
   return [...new Set(items as T[])];
 }
 
-function integer(flag: string, value: string | undefined, min: number, fallback: number): number {
+/**
+ * The integer a flag was given (digits only: `1e3`, `0x10` and ` 5` are refused), at least `min`;
+ * `fallback` when the flag is absent. Throws {@link UsageError} naming the flag and the value.
+ */
+export function integer(flag: string, value: string | undefined, min: number, fallback: number): number;
+export function integer(flag: string, value: string | undefined, min: number): number | undefined;
+export function integer(flag: string, value: string | undefined, min: number, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
     throw new UsageError(`--${flag} takes an integer ≥ ${min}; received ${JSON.stringify(value)}`);
   }
   return n;
+}
+
+/**
+ * The flags of `argv` as `parse` reads them (node:util parseArgs), its errors as UsageErrors;
+ * 'help' for -h/--help. `--quick` and `--full` exclude each other, in every mode of the CLI.
+ */
+export function readFlags<V extends { help?: boolean; quick?: boolean; full?: boolean }>(
+  parse: (argv: readonly string[]) => { values: V },
+  argv: readonly string[],
+): V | 'help' {
+  let values: V;
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) return 'help';
+  if (values.quick && values.full) throw new UsageError('--quick and --full exclude each other');
+  return values;
 }
 
 /** The config for `argv` (without node and script). Throws UsageError; returns 'help' for -h. */
@@ -189,15 +214,8 @@ export function parseOptions(
   argv: readonly string[],
   io: { isTTY: boolean; ci: boolean } = { isTTY: false, ci: true },
 ): BenchConfig | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values: v } = parsed;
-  if (v.help) return 'help';
-  if (v.quick && v.full) throw new UsageError('--quick and --full exclude each other');
+  const v = readFlags(parse, argv);
+  if (v === 'help') return 'help';
   const mode = v.full ? 'full' : 'quick';
   const base = MODES[mode];
   const workloads =

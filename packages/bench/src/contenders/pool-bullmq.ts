@@ -11,13 +11,10 @@
  * contenders are skipped with the reason (a failure in CI).
  */
 import { join } from 'node:path';
-import { Pool } from '@poolkit/core';
 import type { Contender, Runner } from '../contender.js';
 import { acquire } from '../distributed/cluster.js';
+import { leasedPool } from '../distributed/leased-pool.js';
 import { DISTRIBUTED, WORKER_CONCURRENCY } from '../distributed/scenario.js';
-
-/** How long the backend's close() waits for jobs in flight (none are, after a batch), ms. */
-const CLOSE_TIMEOUT_MS = 5_000;
 
 /** A Pool + BullMQBackend contender with `workers` processes; `maxBatch` undefined = adaptive. */
 function poolBullmqContender<Id extends string>(
@@ -39,23 +36,7 @@ function poolBullmqContender<Id extends string>(
         concurrency: WORKER_CONCURRENCY,
         module: join(workerDir, 'distributed.js'),
       });
-      let pool: Pool<unknown, unknown>;
-      try {
-        const { BullMQBackend } = await import('@poolkit/bullmq');
-        const backend = new BullMQBackend({
-          connection: lease.group.url,
-          queue: lease.group.queue,
-          closeTimeout: CLOSE_TIMEOUT_MS,
-        });
-        pool = new Pool<unknown, unknown>({
-          backend,
-          capacity: Math.max(1, scenario.tasks),
-          ...(maxBatch === undefined ? {} : { maxBatch }),
-        });
-      } catch (error) {
-        await lease.release();
-        throw error;
-      }
+      const pool = await leasedPool(lease, scenario.tasks, maxBatch);
       const task = scenario.workload.name;
       return {
         batch: (items) => Promise.all(items.map((item) => pool.submit(item, { task }))),

@@ -3,7 +3,7 @@
  * it builds. A bad flag is a {@link UsageError}; the CLI prints it with the usage and exits 2.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../options.js';
+import { integer, readFlags, UsageError } from '../options.js';
 import { TASK_CONTENDER_IDS, type TaskContenderId } from './contenders.js';
 import { DEFAULT_TASK_TIMEOUT_MS, type TaskOptions } from './options.js';
 
@@ -62,28 +62,13 @@ export function isTaskRun(argv: readonly string[]): boolean {
   return argv.some((a) => a === '--task' || a.startsWith('--task='));
 }
 
-function cliInt(flag: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
-    throw new UsageError(`--${flag} takes an integer ≥ ${min}; received ${JSON.stringify(value)}`);
-  return n;
-}
-
 /** The config of `poolkit-bench --task …`; 'help' for -h. Throws {@link UsageError}. */
 export function parseTaskArgs(
   argv: readonly string[],
   io: { isTTY: boolean; ci: boolean } = { isTTY: false, ci: true },
 ): TaskCliConfig | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const v = parsed.values;
-  if (v.help) return 'help';
-  if (v.quick && v.full) throw new UsageError('--quick and --full exclude each other');
+  const v = readFlags(parse, argv);
+  if (v === 'help') return 'help';
   if (v.task === undefined || v.task === '') throw new UsageError('--task takes the task module’s path');
   for (const flag of ['workload', 'sleep-ms', 'concurrency', 'max-batch-sweep'] as const)
     if (v[flag] !== undefined) throw new UsageError(`--${flag} does not apply with --task`);
@@ -122,22 +107,22 @@ export function parseTaskArgs(
     module: v.task,
     ...(v.export === undefined ? {} : { exportName: v.export }),
     ...(v.inputs === undefined ? {} : { inputs: v.inputs }),
-    ...(v.tasks === undefined ? {} : { tasks: cliInt('tasks', v.tasks, 1) }),
-    ...(v.threads === undefined ? {} : { threads: cliInt('threads', v.threads, 1) }),
+    ...(v.tasks === undefined ? {} : { tasks: integer('tasks', v.tasks, 1) }),
+    ...(v.threads === undefined ? {} : { threads: integer('threads', v.threads, 1) }),
     mode: v.full ? 'full' : 'quick',
-    ...(v.time === undefined ? {} : { timeMs: cliInt('time', v.time, 0) }),
-    ...(v.iterations === undefined ? {} : { iterations: cliInt('iterations', v.iterations, 1) }),
-    ...(v.warmup === undefined ? {} : { warmupIterations: cliInt('warmup', v.warmup, 0) }),
-    ...(v.rounds === undefined ? {} : { rounds: cliInt('rounds', v.rounds, 1) }),
-    ...(v.latency === undefined ? {} : { latencySamples: cliInt('latency', v.latency, 0) }),
+    ...(v.time === undefined ? {} : { timeMs: integer('time', v.time, 0) }),
+    ...(v.iterations === undefined ? {} : { iterations: integer('iterations', v.iterations, 1) }),
+    ...(v.warmup === undefined ? {} : { warmupIterations: integer('warmup', v.warmup, 0) }),
+    ...(v.rounds === undefined ? {} : { rounds: integer('rounds', v.rounds, 1) }),
+    ...(v.latency === undefined ? {} : { latencySamples: integer('latency', v.latency, 0) }),
     ...(v['cross-check'] === undefined
       ? {}
-      : { crossCheckItems: cliInt('cross-check', v['cross-check'], 1) }),
+      : { crossCheckItems: integer('cross-check', v['cross-check'], 1) }),
     ...(backends === undefined ? {} : { backends }),
     ...(budgetSeconds === undefined ? {} : { budgetSeconds }),
     ...(v['task-timeout'] === undefined
       ? {}
-      : { taskTimeoutMs: cliInt('task-timeout', v['task-timeout'], 1) }),
+      : { taskTimeoutMs: integer('task-timeout', v['task-timeout'], 1) }),
     ...(v.library === undefined ? {} : { library: v.library }),
     ...(v.kernel === undefined ? {} : { kernel: v.kernel }),
     ...(v.redis === undefined ? {} : { redis: v.redis }),

@@ -8,14 +8,11 @@
  *
  * Jobs carry JSON: an input JSON cannot write sits these contenders out (see `jsonProblem`).
  */
-import { Pool } from '@poolkit/core';
 import { SkipError } from '../contender.js';
 import { acquire } from '../distributed/cluster.js';
+import { leasedPool } from '../distributed/leased-pool.js';
 import { errorText } from './errors.js';
 import { type TaskRunner, type TaskSetup, taskName } from './setup.js';
-
-/** How long the backend's close() waits for jobs in flight (none are, after a batch), ms. */
-const CLOSE_TIMEOUT_MS = 5_000;
 
 /** The queue of this process's task runs: unique, so a shared Redis never mixes two runs. */
 const QUEUE = `poolkit-bench-task-${process.pid}-${Date.now().toString(36)}`;
@@ -45,23 +42,7 @@ export async function openTaskBullmq(s: TaskSetup, maxBatch: number | undefined)
     ...(s.execArgv === undefined ? {} : { execArgv: s.execArgv }),
     ...(s.redis === 'local' ? {} : { redis: s.redis }),
   });
-  let pool: Pool<unknown, unknown>;
-  try {
-    const { BullMQBackend } = await import('@poolkit/bullmq');
-    const backend = new BullMQBackend({
-      connection: lease.group.url,
-      queue: lease.group.queue,
-      closeTimeout: CLOSE_TIMEOUT_MS,
-    });
-    pool = new Pool<unknown, unknown>({
-      backend,
-      capacity: Math.max(1, s.tasks),
-      ...(maxBatch === undefined ? {} : { maxBatch }),
-    });
-  } catch (error) {
-    await lease.release();
-    throw error;
-  }
+  const pool = await leasedPool(lease, s.tasks, maxBatch);
   const task = taskName(s);
   const options = task === undefined ? undefined : { task };
   const close = async (how: 'close' | 'stop') => {

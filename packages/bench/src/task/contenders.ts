@@ -102,6 +102,39 @@ function poolPiscina<Id extends ContenderId>(
 const withExecArgv = (s: TaskSetup) => (s.execArgv === undefined ? {} : { execArgv: [...s.execArgv] });
 
 /**
+ * The two rows of an opt-in backend (NativeBackend with a kernel, BullMQBackend with a Redis): one
+ * task per call (`maxBatch: 1`, "one task per message/job") and the Pool's adaptive batching
+ * (`<id>-batched`), both opened by `open` and sitting out a run for the same reason.
+ */
+function optInPair<Id extends 'pool-native' | 'pool-bullmq-1w'>(
+  id: Id,
+  label: string,
+  where: 'native' | 'process',
+  open: (s: TaskSetup, maxBatch: number | undefined) => Promise<TaskRunner>,
+  unsupported: (s: TaskSetup) => string | undefined,
+): [TaskContenderSpec<Id>, TaskContenderSpec<`${Id}-batched`>] {
+  const unit = where === 'native' ? 'message' : 'job';
+  return [
+    {
+      id,
+      label: `${label} (one task per ${unit})`,
+      kind: 'poolkit',
+      where,
+      unsupported,
+      open: (s) => open(s, 1),
+    },
+    {
+      id: `${id}-batched`,
+      label: `${label} (batched)`,
+      kind: 'poolkit',
+      where,
+      unsupported,
+      open: (s) => open(s, undefined),
+    },
+  ];
+}
+
+/**
  * Every contender of a task run, in table order. The ids are the suite's; the list is the only
  * place a task contender is named (ids, `--backend` choices and the table order come from it).
  */
@@ -141,38 +174,16 @@ export const TASK_CONTENDER_LIST = [
   }),
   poolPiscina('pool-piscina-batched', 'poolkit Pool + PiscinaBackend (batched)', { entry: 'submit' }),
   poolPiscina('pool-piscina-submitall', 'poolkit Pool + PiscinaBackend (submitAll)', { entry: 'submitAll' }),
-  {
-    id: 'pool-native',
-    label: 'poolkit Pool + NativeBackend (one task per message)',
-    kind: 'poolkit',
-    where: 'native',
-    unsupported: (s) => (s.native === undefined ? NO_NATIVE : undefined),
-    open: (s) => openTaskNative(s, 1),
-  } satisfies TaskContenderSpec<'pool-native'>,
-  {
-    id: 'pool-native-batched',
-    label: 'poolkit Pool + NativeBackend (batched)',
-    kind: 'poolkit',
-    where: 'native',
-    unsupported: (s) => (s.native === undefined ? NO_NATIVE : undefined),
-    open: (s) => openTaskNative(s, undefined),
-  } satisfies TaskContenderSpec<'pool-native-batched'>,
-  {
-    id: 'pool-bullmq-1w',
-    label: 'poolkit Pool + BullMQBackend, 1 local worker process (one task per job)',
-    kind: 'poolkit',
-    where: 'process',
-    unsupported: (s) => (s.redis === undefined ? NO_REDIS : undefined),
-    open: (s) => openTaskBullmq(s, 1),
-  } satisfies TaskContenderSpec<'pool-bullmq-1w'>,
-  {
-    id: 'pool-bullmq-1w-batched',
-    label: 'poolkit Pool + BullMQBackend, 1 local worker process (batched)',
-    kind: 'poolkit',
-    where: 'process',
-    unsupported: (s) => (s.redis === undefined ? NO_REDIS : undefined),
-    open: (s) => openTaskBullmq(s, undefined),
-  } satisfies TaskContenderSpec<'pool-bullmq-1w-batched'>,
+  ...optInPair('pool-native', 'poolkit Pool + NativeBackend', 'native', openTaskNative, (s) =>
+    s.native === undefined ? NO_NATIVE : undefined,
+  ),
+  ...optInPair(
+    'pool-bullmq-1w',
+    'poolkit Pool + BullMQBackend, 1 local worker process',
+    'process',
+    openTaskBullmq,
+    (s) => (s.redis === undefined ? NO_REDIS : undefined),
+  ),
   {
     id: 'piscina',
     label: 'piscina',
