@@ -11,7 +11,8 @@ describe("errors outside any task reach the pool's 'error' event", () => {
   it('an uncaught exception in a timer a task left behind', async () => {
     const pool = new Pool({ backend: backend({ threads: 1, atomics: 'async' }) });
     const errored = nextError(pool);
-    expect(await pool.submit({ ms: 5, message: 'thrown after the task' }, { task: 'throwLater' })).toBe(
+    // 200 ms: long enough that even a loaded main thread reads the answer before the thread dies.
+    expect(await pool.submit({ ms: 200, message: 'thrown after the task' }, { task: 'throwLater' })).toBe(
       'returned',
     );
     const { error, input } = await errored;
@@ -45,11 +46,13 @@ describe("errors outside any task reach the pool's 'error' event", () => {
     const seen: Error[] = [];
     const unsubscribe = b.onError((error) => seen.push(error));
     const { neverAborted } = await import('@poolkit/core');
-    await b.run({ ms: 1, message: 'one' }, { task: 'throwLater', signal: neverAborted });
+    // The throw comes 200 ms after the answer: with 1 ms, a loaded main thread (CI, Node 26 at
+    // load ≈ 8) saw the thread's death before it read the answer, and the task failed as crashed.
+    await b.run({ ms: 200, message: 'one' }, { task: 'throwLater', signal: neverAborted });
     await expect.poll(() => seen.length, { timeout: 5_000 }).toBe(1);
     unsubscribe();
-    await b.run({ ms: 1, message: 'two' }, { task: 'throwLater', signal: neverAborted });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await b.run({ ms: 200, message: 'two' }, { task: 'throwLater', signal: neverAborted });
+    await new Promise((resolve) => setTimeout(resolve, 600));
     expect(seen.map((e) => e.message)).toEqual([expect.stringMatching(/one$/)]);
     expect(() => b.onError(42 as never)).toThrow(TypeError);
   });

@@ -44,10 +44,14 @@ const TASKS = '/proc/self/task';
 
 /**
  * Threads (by `/proc/…/comm`) that a JavaScript engine starts and ends on its own schedule:
- * JavaScriptCore's JIT compiler and parallel-GC helpers. No pool owns them, and they outlive or
- * predate any file at random. (V8's platform workers, by contrast, are started once and stay.)
+ * JavaScriptCore's JIT compiler and parallel-GC helpers, and its `JSC Signal Sender` (`comm` keeps
+ * the last 15 characters), which Bun starts on the first terminate() that has to interrupt running
+ * JavaScript — not on the warm-up Worker's, which is idle — and keeps (seen under load in CI:
+ * "OS threads left … ['s Signal Sender']" with no Worker left). No pool owns them, and they
+ * outlive or predate any file at random. (V8's platform workers, by contrast, are started once
+ * and stay.)
  */
-const ENGINE_HELPERS = new Set(['JITWorker', 'HeapHelper']);
+const ENGINE_HELPERS = new Set(['JITWorker', 'HeapHelper', 's Signal Sender']);
 
 /** What is left since the ledger opened. `osThreads`/`baseline` are undefined where /proc is missing. */
 export interface ThreadsLeft {
