@@ -324,6 +324,24 @@ describe('Pool over a batching backend', () => {
     await b.close();
   });
 
+  it('does not cut the tail of a draining queue into batches of less than ~0.25 ms of work', async () => {
+    // 0.001 ms per task: 250 tasks are 0.25 ms. Halving shares as the queue drains would send
+    // 512, …, 244, 122, 61, 30, 15, 8, 4, 2, 1; with the floor only the very last batches of the
+    // two slots may hold less than 250 (what was left).
+    const fast = new ScriptedBackend(2, { time: 0.001 });
+    const pool = new Pool<number, number>({ backend: fast, paused: true, capacity: 5000, maxBatch: 512 });
+    const all = range(3000).map((n) => pool.submit(n));
+    pool.resume();
+    expect(await Promise.all(all)).toEqual(range(3000).map((n) => n * 10));
+    const measured = fast.batches.slice(1); // the first is sized before any run time is known
+    expect(
+      measured.filter((b) => b.length < 250).length,
+      JSON.stringify(measured.map((b) => b.length)),
+    ).toBeLessThanOrEqual(2);
+    expect(fast.batches.flat().sort((a, b) => a - b)).toEqual(range(3000));
+    await pool.close();
+  });
+
   it('stop({ force: true }) during batches settles every task; counts add up', async () => {
     const backend = new ScriptedBackend(2, { hang: new Set(range(50)) });
     const pool = new Pool<number, number>({ backend, paused: true });

@@ -14,7 +14,8 @@
  *
  * Sizing (after a prototype measured on a 2-core machine, see docs/architecture.md#batching): a batch takes
  * `ceil(waiting / slots)` tasks — the share of what waits that one slot would run next anyway
- * (over all slots: one free slot must not take everything) — capped at
+ * (over all slots: one free slot must not take everything), but no less than MIN_SHARE_MS of work
+ * once run times are known (the tail of a draining queue is not cut into tiny batches) — capped at
  * `kmax = round(TARGET_MS / ewma(run time per task))` and at `maxBatch`. The average is weighted
  * by batch size (one batch moves it at most halfway), from the run times the backend reports; a
  * lone task never waits for company (a batch holds only what is already waiting) and goes
@@ -32,6 +33,11 @@ export const TARGET_MS = 2;
 export const FIRST_KMAX = 16;
 /** With tasks of a batch's worth each, one batch in this many still takes two (see Batcher.size). */
 export const PROBE_EVERY = 16;
+/**
+ * The least work, in ms, worth a batch of its own as a queue drains: a smaller share is not split
+ * off to even out when the slots finish (see Batcher.size).
+ */
+export const MIN_SHARE_MS = 0.25;
 /** Weight of one task's run time in the average; a batch of n counts as n samples. */
 const ALPHA = 0.05;
 /** The most one batch's measurement moves the average: a batch whose tasks happened to be cheap
@@ -151,7 +157,11 @@ export class Batcher<I, O> {
       this.#sinceProbe = 0;
       kmax = 2;
     }
-    return Math.min(kmax, Math.max(1, Math.ceil(waiting / Math.max(1, slots))));
+    // As the queue drains, the shares shrink (512, 256, … 2, 1 on noop): each a message that, on
+    // a thread gone idle, costs more to wake it than the tasks take. Once run times are known, a
+    // share is at least MIN_SHARE_MS of work; what is left over evens out within that.
+    const least = ewma > 0 ? Math.ceil(MIN_SHARE_MS / ewma) : 1;
+    return Math.min(kmax, Math.max(least, Math.ceil(waiting / Math.max(1, slots))));
   }
 
   /**
