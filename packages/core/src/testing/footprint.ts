@@ -8,7 +8,7 @@ import { sleep } from './settle.js';
  * platform does not show it (threads and children are read from Linux's `/proc`).
  */
 export interface Footprint {
-  /** OS threads of this process (`Threads:` in /proc/self/status). */
+  /** OS threads of this process (/proc/self/task), the runtime's unnamed helpers left out (see threads()). */
   readonly threads: number | undefined;
   /** Pids of this process's children that have not exited. */
   readonly children: readonly number[] | undefined;
@@ -69,14 +69,67 @@ function compare(before: Footprint, now: Footprint, kinds: FootprintKinds): stri
   return left;
 }
 
+/**
+ * OS threads of this process (/proc/self/task), leaving out the runtime's own unnamed helpers
+ * where they can be told apart (see {@link unnamedHelperName}): Deno starts threads named like its
+ * main thread (`deno`) on demand, for blocking work like file I/O, and keeps them a while — seen in
+ * CI as "3 OS thread(s) (8 → 11)" after a NativeBackend's close(), none of them the backend's.
+ */
 async function threads(): Promise<number | undefined> {
+  let tasks: string[];
   try {
-    const status = await readFile('/proc/self/status', 'utf8');
-    const match = /^Threads:\s+(\d+)/m.exec(status);
-    return match === null ? undefined : Number(match[1]);
+    tasks = await readdir('/proc/self/task');
   } catch {
     return undefined;
   }
+  const helper = await unnamedHelperName();
+  if (helper === undefined) return tasks.length;
+  let count = 0;
+  for (const tid of tasks) {
+    if (tid !== String(process.pid) && (await threadName(tid)) === helper) continue;
+    count++;
+  }
+  return count;
+}
+
+/** A thread's name (`/proc/self/task/<tid>/comm`), '' when it cannot be read (it ended). */
+async function threadName(tid: string): Promise<string> {
+  return (await readFile(`/proc/self/task/${tid}/comm`, 'utf8').catch(() => '')).trim();
+}
+
+let helperName: Promise<string | undefined> | undefined;
+
+/**
+ * The main thread's name when the runtime gives a Worker's thread a name of its own (Deno, Bun,
+ * Node 22 and later): then other threads with the main thread's name are the runtime's helpers,
+ * not a backend's. Undefined where a Worker's thread has the main thread's name too (Node 20:
+ * every thread is `node`): then every thread counts. Found once per process, from a Worker that
+ * starts and ends at once.
+ */
+function unnamedHelperName(): Promise<string | undefined> {
+  helperName ??= (async () => {
+    try {
+      const main = await threadName(String(process.pid));
+      const before = new Set(await readdir('/proc/self/task'));
+      const { Worker } = await import('node:worker_threads');
+      // It stays alive (its timer) until its thread's name has been read.
+      const worker = new Worker(
+        'setInterval(() => {}, 1000); require("node:worker_threads").parentPort.postMessage(0)',
+        { eval: true },
+      );
+      await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      const started = (await readdir('/proc/self/task')).filter((tid) => !before.has(tid));
+      const names = (await Promise.all(started.map(threadName))).filter((n) => n !== '');
+      await worker.terminate();
+      return main !== '' && names.length > 0 && !names.includes(main) ? main : undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  return helperName;
 }
 
 /** Live (not zombie) processes whose parent is this one. */
