@@ -71,7 +71,7 @@ function compare(before: Footprint, now: Footprint, kinds: FootprintKinds): stri
 
 /**
  * OS threads of this process (/proc/self/task), leaving out the runtime's own unnamed helpers
- * where they can be told apart (see {@link unnamedHelperName}): Deno starts threads named like its
+ * where they can be told apart (see unnamedHelperName): Deno starts threads named like its
  * main thread (`deno`) on demand, for blocking work like file I/O, and keeps them a while — seen in
  * CI as "3 OS thread(s) (8 → 11)" after a NativeBackend's close(), none of them the backend's.
  */
@@ -97,39 +97,26 @@ async function threadName(tid: string): Promise<string> {
   return (await readFile(`/proc/self/task/${tid}/comm`, 'utf8').catch(() => '')).trim();
 }
 
-let helperName: Promise<string | undefined> | undefined;
-
 /**
- * The main thread's name when the runtime gives a Worker's thread a name of its own (Deno, Bun,
- * Node 22 and later): then other threads with the main thread's name are the runtime's helpers,
- * not a backend's. Undefined where a Worker's thread has the main thread's name too (Node 20:
- * every thread is `node`): then every thread counts. Found once per process, from a Worker that
- * starts and ends at once.
+ * The main thread's name when the runtime names its own threads otherwise (Deno: `V8 DefaultWorke`,
+ * `tokio-runtime-w`; Node 22 and later: `V8Worker`…): then other threads with the main thread's
+ * name are helpers it starts unnamed, not a backend's. Undefined where every thread carries the
+ * main thread's name (Node 20: `node`): then every thread counts. Read from the threads there are;
+ * nothing is started to find out (a probe Worker would itself make threads appear later on Bun).
  */
-function unnamedHelperName(): Promise<string | undefined> {
-  helperName ??= (async () => {
-    try {
-      const main = await threadName(String(process.pid));
-      const before = new Set(await readdir('/proc/self/task'));
-      const { Worker } = await import('node:worker_threads');
-      // It stays alive (its timer) until its thread's name has been read.
-      const worker = new Worker(
-        'setInterval(() => {}, 1000); require("node:worker_threads").parentPort.postMessage(0)',
-        { eval: true },
-      );
-      await new Promise((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
-      const started = (await readdir('/proc/self/task')).filter((tid) => !before.has(tid));
-      const names = (await Promise.all(started.map(threadName))).filter((n) => n !== '');
-      await worker.terminate();
-      return main !== '' && names.length > 0 && !names.includes(main) ? main : undefined;
-    } catch {
-      return undefined;
+async function unnamedHelperName(): Promise<string | undefined> {
+  try {
+    const main = await threadName(String(process.pid));
+    if (main === '') return undefined;
+    for (const tid of await readdir('/proc/self/task')) {
+      if (tid === String(process.pid)) continue;
+      const name = await threadName(tid);
+      if (name !== '' && name !== main) return main;
     }
-  })();
-  return helperName;
+    return undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Live (not zombie) processes whose parent is this one. */
