@@ -181,7 +181,12 @@ function list<T extends string>(flag: string, value: string, allowed: readonly T
  */
 export function integer(flag: string, value: string | undefined, min: number, fallback: number): number;
 export function integer(flag: string, value: string | undefined, min: number): number | undefined;
-export function integer(flag: string, value: string | undefined, min: number, fallback?: number): number | undefined {
+export function integer(
+  flag: string,
+  value: string | undefined,
+  min: number,
+  fallback?: number,
+): number | undefined {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
