@@ -220,7 +220,10 @@ async function timeSlice(
   return [...(result.latency.samples ?? [])].map(round);
 }
 
-function base(contender: Contender<ContenderId>): Omit<ContenderResult, 'status'> {
+/** A contender's row before it has a status: its names, nothing measured. */
+export function base(
+  contender: Pick<Contender<ContenderId>, 'id' | 'label' | 'kind'>,
+): Omit<ContenderResult, 'status'> {
   return {
     id: contender.id,
     label: contender.label,

@@ -4,7 +4,7 @@
  */
 import { basename, extname } from 'node:path';
 import { environment } from '../environment.js';
-import { type MeasureSettings, withRatios } from '../harness.js';
+import { base, type MeasureSettings, withRatios } from '../harness.js';
 import {
   type BenchReport,
   type ContenderResult,
@@ -93,19 +93,7 @@ export function cutReport(
   const at = run.timedOut as NonNullable<ProbeRun['timedOut']>;
   const reason = `the task ran past the per-task limit of ${at.limitMs} ms on input #${at.index} in the probe thread (which was ended); nothing was timed`;
   const contenders: ContenderResult[] = TASK_CONTENDER_LIST.filter((c) => o.backends.includes(c.id)).map(
-    (c) => ({
-      id: c.id,
-      label: c.label,
-      kind: c.kind,
-      status: 'failed',
-      reason,
-      crossCheck: null,
-      batch: null,
-      tasksPerSec: null,
-      latency: null,
-      speedup: null,
-      efficiency: null,
-    }),
+    (c) => ({ ...base(c), status: 'failed', reason }),
   );
   const id = scenarioId(task);
   const title = `${task.exportName === 'default' ? 'the default export' : task.exportName} of ${task.module}`;
