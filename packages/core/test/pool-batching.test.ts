@@ -306,12 +306,14 @@ describe('Pool over a batching backend', () => {
   });
 
   it('sizes batches from the reported run time: ~2 ms of work each', async () => {
-    const slow = new ScriptedBackend(1, { time: 1 });
+    // Reported 5 ms per task, answered after one timer turn: the call costs nothing beyond its
+    // tasks, so a batch aims at 2 ms — one task (through run()), but every 16th batch takes two.
+    const slow = new ScriptedBackend(1, { time: 5 });
     const a = new Pool<number, number>({ backend: slow, paused: true });
     const all = range(60).map((n) => a.submit(n));
     a.resume();
     await Promise.all(all);
-    // After the first (unmeasured) batch, 1 ms per task → batches of about two.
+    expect(slow.lone.length).toBeGreaterThan(30);
     expect(Math.max(...slow.batches.slice(1).map((b) => b.length))).toBeLessThanOrEqual(2);
     await a.close();
 
@@ -322,6 +324,42 @@ describe('Pool over a batching backend', () => {
     await Promise.all(many);
     expect(Math.max(...fast.batches.map((x) => x.length))).toBe(512);
     await b.close();
+  });
+
+  it('aims batches at more work (up to 8 ms) when each backend call costs more than its tasks report', async () => {
+    // Both report 0.05 ms per task. `cheap` answers in a microtask: the call costs nothing beyond
+    // its tasks, so batches aim at 2 ms (40 tasks). `dear` answers 4 ms later whatever the batch:
+    // 2 ms of cost per call or more, kept at 4 % of a batch → the 8 ms cap (160 tasks).
+    class Timed implements Backend<number, number> {
+      readonly name = 'timed';
+      readonly concurrency = 1;
+      readonly sizes: number[] = [];
+      constructor(private readonly delayMs: number) {}
+      async run(input: number): Promise<number> {
+        return input;
+      }
+      async runMany(batch: readonly BatchEntry<number>[]): Promise<BatchResult<number>[]> {
+        this.sizes.push(batch.length);
+        if (this.delayMs > 0) await sleep(this.delayMs);
+        return batch.map(({ input }) => ({ status: 'fulfilled', value: input, time: 0.05 }));
+      }
+      async close(): Promise<void> {}
+    }
+    const sizesOf = async (backend: Timed) => {
+      const pool = new Pool<number, number>({ backend, paused: true, capacity: 5000 });
+      const all = range(2000).map((n) => pool.submit(n));
+      pool.resume();
+      expect(await Promise.all(all)).toEqual(range(2000));
+      await pool.close();
+      return backend.sizes.slice(2); // the first is sized before any run time is known
+    };
+    // Medians: a GC pause inside one cheap call must not decide the test.
+    const median = (sizes: number[]) => [...sizes].sort((x, y) => x - y)[sizes.length >> 1];
+    const cheap = await sizesOf(new Timed(0));
+    expect(median(cheap), JSON.stringify(cheap)).toBe(40);
+    const dear = await sizesOf(new Timed(4));
+    expect(median(dear), JSON.stringify(dear)).toBe(160);
+    expect(Math.max(...dear)).toBe(160);
   });
 
   it('does not cut the tail of a draining queue into batches of less than ~0.25 ms of work', async () => {

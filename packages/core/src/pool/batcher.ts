@@ -16,10 +16,15 @@
  * `ceil(waiting / slots)` tasks — the share of what waits that one slot would run next anyway
  * (over all slots: one free slot must not take everything), but no less than MIN_SHARE_MS of work
  * once run times are known (the tail of a draining queue is not cut into tiny batches) — capped at
- * `kmax = round(TARGET_MS / ewma(run time per task))` and at `maxBatch`. The average is weighted
+ * `kmax = round(target / ewma(run time per task))` and at `maxBatch`. The average is weighted
  * by batch size (one batch moves it at most halfway), from the run times the backend reports; a
  * lone task never waits for company (a batch holds only what is already waiting) and goes
  * through plain `run()`.
+ *
+ * The target is the work one batch aims at: TARGET_MS, or more where a batch's own cost is higher
+ * — what a backend call takes beyond the run times its tasks report (waking a thread and hearing
+ * back from it: ≈ 0.25 ms per batch on a 2-core VM, measured; a Redis round trip for BullMQ) is
+ * kept at OVERHEAD_SHARE of the batch, up to MAX_TARGET_MS.
  */
 import type { Backend, BatchEntry, BatchResult } from '../contracts.js';
 import { type BatchKey, sameBatch } from '../kit/batch-split.js';
@@ -27,8 +32,14 @@ import { follow } from '../thenable.js';
 import type { Attempt, Task } from './task.js';
 import { openTrace, type TaskTrace, type TraceSite, traceEnd, traceStart, tracing } from './tracing.js';
 
-/** The work one batch aims at, in ms: enough to hide the message cost, short enough to stay fair. */
+/** The work one batch aims at, in ms, at least: enough to hide the message cost, short enough to stay fair. */
 export const TARGET_MS = 2;
+/** The most work one batch aims at, in ms, however costly a backend call is (see Batcher.target). */
+export const MAX_TARGET_MS = 8;
+/** The share of a batch's time its own cost (beyond its tasks' run times) is kept to, by sizing. */
+export const OVERHEAD_SHARE = 0.04;
+/** Weight of one batch's measured cost in its average. */
+const OVERHEAD_ALPHA = 0.25;
 /** The cap on a batch before any run time has been measured. */
 export const FIRST_KMAX = 16;
 /** With tasks of a batch's worth each, one batch in this many still takes two (see Batcher.size). */
@@ -92,6 +103,11 @@ export class Batcher<I, O> {
   busy = 0;
   /** Weighted average run time of one task, ms; 0 until measured. */
   #ewma = 0;
+  /**
+   * Average cost of one backend call beyond its tasks' reported run times, ms (the call's
+   * round trip less the work in it); 0 until measured.
+   */
+  #overhead = 0;
   /** Batches sized since the last probe of two (see size()). */
   #sinceProbe = 0;
 
@@ -151,7 +167,7 @@ export class Batcher<I, O> {
     const ewma = this.#ewma;
     let kmax =
       ewma > 0
-        ? Math.min(this.#maxBatch, Math.max(1, Math.round(TARGET_MS / ewma)))
+        ? Math.min(this.#maxBatch, Math.max(1, Math.round(this.target / ewma)))
         : Math.min(this.#maxBatch, FIRST_KMAX);
     if (kmax === 1 && this.#maxBatch > 1 && ++this.#sinceProbe >= PROBE_EVERY) {
       this.#sinceProbe = 0;
@@ -162,6 +178,17 @@ export class Batcher<I, O> {
     // share is at least MIN_SHARE_MS of work; what is left over evens out within that.
     const least = ewma > 0 ? Math.ceil(MIN_SHARE_MS / ewma) : 1;
     return Math.min(kmax, Math.max(least, Math.ceil(waiting / Math.max(1, slots))));
+  }
+
+  /**
+   * The work, in ms, one batch aims at: enough that the cost of the call itself is at most
+   * OVERHEAD_SHARE of it, between TARGET_MS and MAX_TARGET_MS. Where handing a batch over and
+   * hearing back is cheap, batches stay short (fair, and quick to react to priorities); where it
+   * is dear (a VM's thread wake-ups, a network hop), they grow so the slots spend their time on
+   * tasks, not on waiting for the next batch.
+   */
+  get target(): number {
+    return Math.min(MAX_TARGET_MS, Math.max(TARGET_MS, this.#overhead / OVERHEAD_SHARE));
   }
 
   /**
@@ -248,6 +275,7 @@ export class Batcher<I, O> {
         }
       });
     };
+    const sentAt = performance.now();
     try {
       running = this.#runMany(batch, report);
     } catch (error) {
@@ -257,7 +285,9 @@ export class Batcher<I, O> {
     follow(
       running,
       (results) =>
-        this.#host.settleAll(() => this.#settleMany(batch, results as readonly BatchResult<O>[], early)),
+        this.#host.settleAll(() =>
+          this.#settleMany(batch, results as readonly BatchResult<O>[], early, performance.now() - sentAt),
+        ),
       (error: unknown) => this.#host.settleAll(() => this.#failMany(batch, error, true, early)),
     );
   }
@@ -294,10 +324,11 @@ export class Batcher<I, O> {
     batch: Pending<I, O>[],
     results: readonly BatchResult<O>[],
     early: boolean[] | undefined,
+    flight: number,
   ): void {
     this.busy--;
     try {
-      this.#readResults(batch, results, early);
+      this.#readResults(batch, results, early, flight);
     } catch (error) {
       // A hostile answer (a revoked Proxy, a throwing getter): whatever it did not settle fails
       // with what reading it threw (a settled task ignores a second outcome).
@@ -309,6 +340,7 @@ export class Batcher<I, O> {
     batch: Pending<I, O>[],
     results: readonly BatchResult<O>[],
     early: boolean[] | undefined,
+    flight: number,
   ): void {
     if (!Array.isArray(results) || results.length !== batch.length) {
       const got = Array.isArray(results) ? `${results.length} results` : typeof results;
@@ -351,6 +383,12 @@ export class Batcher<I, O> {
       }
     }
     if (timed > 0) this.#sample(time / timed, timed);
+    // The call's own cost, from a batch whose every task reported its run time (none re-run).
+    if (timed === batch.length) {
+      const cost = Math.max(0, flight - time);
+      this.#overhead =
+        this.#overhead === 0 ? cost : this.#overhead + OVERHEAD_ALPHA * (cost - this.#overhead);
+    }
     // Re-runs go first: they were started before anything still waiting.
     if (rerun !== undefined) this.#ready.unshift(...rerun);
   }
