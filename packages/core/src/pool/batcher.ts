@@ -105,9 +105,9 @@ export class Batcher<I, O> {
   #ewma = 0;
   /**
    * Average cost of one backend call beyond its tasks' reported run times, ms (the call's
-   * round trip less the work in it); 0 until measured.
+   * round trip less the work in it); undefined until measured.
    */
-  #overhead = 0;
+  #overhead: number | undefined = undefined;
   /** Batches sized since the last probe of two (see size()). */
   #sinceProbe = 0;
 
@@ -188,7 +188,7 @@ export class Batcher<I, O> {
    * tasks, not on waiting for the next batch.
    */
   get target(): number {
-    return Math.min(MAX_TARGET_MS, Math.max(TARGET_MS, this.#overhead / OVERHEAD_SHARE));
+    return Math.min(MAX_TARGET_MS, Math.max(TARGET_MS, (this.#overhead ?? 0) / OVERHEAD_SHARE));
   }
 
   /**
@@ -384,11 +384,7 @@ export class Batcher<I, O> {
     }
     if (timed > 0) this.#sample(time / timed, timed);
     // The call's own cost, from a batch whose every task reported its run time (none re-run).
-    if (timed === batch.length) {
-      const cost = Math.max(0, flight - time);
-      this.#overhead =
-        this.#overhead === 0 ? cost : this.#overhead + OVERHEAD_ALPHA * (cost - this.#overhead);
-    }
+    if (timed === batch.length) this.#sampleCost(Math.max(0, flight - time));
     // Re-runs go first: they were started before anything still waiting.
     if (rerun !== undefined) this.#ready.unshift(...rerun);
   }
@@ -396,6 +392,12 @@ export class Batcher<I, O> {
   #failMany(batch: Pending<I, O>[], error: unknown, release: boolean, early: boolean[] | undefined): void {
     if (release) this.busy--;
     for (let i = 0; i < batch.length; i++) if (!early?.[i]) this.#settled(batch[i], false, error);
+  }
+
+  /** Folds one call's own cost into its average (the first one is the average). */
+  #sampleCost(cost: number): void {
+    const average = this.#overhead;
+    this.#overhead = average === undefined ? cost : average + OVERHEAD_ALPHA * (cost - average);
   }
 
   /** Folds a batch's mean run time into the average, weighted as `n` samples. */
